@@ -1,0 +1,34 @@
+"""djmig: see what Django's makemigrations and migrate do, in Jupyter."""
+
+from ._runner import CommandResult
+from .exceptions import DjmigError
+from .graph import MigrationDAG
+from .render import render_dag
+from .sandbox import Sandbox
+
+__all__ = [
+    "Sandbox",
+    "MigrationPicker",
+    "render_dag",
+    "DjmigError",
+    "MigrationDAG",
+    "CommandResult",
+    "load_ipython_extension",
+]
+__version__ = "0.1.0"
+
+
+def __getattr__(name):
+    # ipywidgets is imported only when the picker is used.
+    if name == "MigrationPicker":
+        from .widgets import MigrationPicker
+
+        return MigrationPicker
+    raise AttributeError(f"module 'djmig_kernel' has no attribute {name!r}")
+
+
+def load_ipython_extension(ipython):
+    """Register %manage, %%models and %sandbox, and show DjmigErrors as one line."""
+    from .magics import load
+
+    load(ipython)

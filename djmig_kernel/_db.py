@@ -1,0 +1,53 @@
+"""Read-only connections to a sandbox's SQLite file, and a snapshot that undoes a failed change."""
+
+import contextlib
+import sqlite3
+
+
+@contextlib.contextmanager
+def read_only(path):
+    """Yield a read-only connection to the SQLite file PATH, or None if there is no file yet.
+
+    This is a read-only operation - it does not write to the database.
+    """
+    if not path.exists():
+        yield None
+        return
+    connection = sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True)
+    try:
+        yield connection
+    finally:
+        connection.close()
+
+
+def check_unlocked(path):
+    """Raise sqlite3.OperationalError at once if another connection is writing to PATH."""
+    if not path.exists():
+        return
+    with contextlib.closing(sqlite3.connect(path, timeout=0.1, isolation_level=None)) as connection:
+        connection.execute("BEGIN IMMEDIATE")
+        connection.execute("ROLLBACK")
+
+
+@contextlib.contextmanager
+def restored_on_error(path):
+    """Put the SQLite file PATH back as it was if the body raises.
+
+    Django runs each migration in its own transaction, so a plan that fails at
+    its third migration would leave the first two applied, and a command killed
+    at its timeout may leave a hot journal behind. The snapshot is kept in
+    memory: nothing is written beside the database.
+    """
+    before = path.read_bytes() if path.exists() else None
+    try:
+        yield
+    except BaseException:
+        after = path.read_bytes() if path.exists() else None
+        if after != before:
+            for suffix in ("-journal", "-wal", "-shm"):
+                path.with_name(path.name + suffix).unlink(missing_ok=True)
+            if before is None:
+                path.unlink(missing_ok=True)
+            else:
+                path.write_bytes(before)
+        raise

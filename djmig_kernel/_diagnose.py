@@ -1,0 +1,99 @@
+"""Turn a failed Django command's output into one line: Django's error and the fix."""
+
+import re
+
+from . import exceptions as exc
+
+# The line that ends a traceback ("TypeError: ..."), or Django's "CommandError: ...".
+_ERROR_LINE = re.compile(r"^(?P<name>[A-Za-z_][\w.]*(Error|Exception|Exit)): (?P<text>.*)$")
+_FRAME = re.compile(r'^\s*File "(?P<file>[^"]+)", line (?P<line>\d+)')
+
+# (pattern in Django's error line, error class, fix); the fix may use the pattern's groups.
+_FIXES = [
+    (
+        r"required positional argument: 'on_delete'",
+        exc.CommandError,
+        "give every ForeignKey an on_delete, e.g. models.ForeignKey(Author, on_delete=models.CASCADE)",
+    ),
+    (
+        r"^(SyntaxError|IndentationError|TabError)",
+        exc.CommandError,
+        "fix that line and run the command again",
+    ),
+    (
+        r"No installed app with label '(?P<app>[^']*)'|App '(?P<app2>[^']*)' could not be found",
+        exc.UnknownAppError,
+        "check the spelling, or create and register the app with sb.startapp(LABEL)",
+    ),
+    (
+        r"App '(?P<app>[^']*)' does not have migrations",
+        exc.UnknownAppError,
+        "run makemigrations for that app first",
+    ),
+    (
+        r"database is locked",
+        exc.CommandError,
+        "close the other program or connection that holds db.sqlite3 open (e.g. a sqlite3 shell) and run again",
+    ),
+    (
+        r"IrreversibleError",
+        exc.CommandError,
+        "nothing was unapplied; give that RunPython/RunSQL a reverse (e.g. migrations.RunPython.noop) "
+        "or choose a target after it",
+    ),
+    (
+        r"Conflicting migrations detected",
+        exc.CommandError,
+        "",  # Django's own line already says to run makemigrations --merge
+    ),
+]
+
+
+def error_line(stderr, project):
+    """Return Django's own error line from STDERR, with the sandbox file and line it points at."""
+    lines = [line for line in stderr.splitlines() if line.strip()]
+    if not lines:
+        return "no error message"
+    start = None
+    for i in range(len(lines) - 1, -1, -1):
+        if _ERROR_LINE.match(lines[i]):
+            start = i
+            break
+    if start is None:
+        return lines[-1].strip()
+    # Django's CommandError may go on over more lines (the merge hint): keep them.
+    text = " ".join(line.strip() for line in lines[start:])
+    where = _where(lines[:start], project)
+    return f"{text} ({where})" if where else text
+
+
+def _where(frames, project):
+    """Return 'app/models.py, line 8' for the last traceback frame inside PROJECT."""
+    root = str(project.resolve())
+    for line in reversed(frames):
+        match = _FRAME.match(line)
+        if match and match.group("file").startswith(root + "/"):
+            relative = match.group("file")[len(root) + 1 :]
+            return f"{relative}, line {match.group('line')}"
+    return ""
+
+
+def diagnose(command, stderr, project):
+    """Return (error class, one-line message) for a failed COMMAND ('python manage.py ...')."""
+    line = error_line(stderr, project)
+    for pattern, cls, fix in _FIXES:
+        if re.search(pattern, line):
+            message = f"`{command}` failed: {line}"
+            return cls, f"{message}; {fix}" if fix else message
+    return exc.CommandError, f"`{command}` failed: {line}; see .result.stderr for Django's full output"
+
+
+def migration_lookup(line):
+    """Return ('unknown'|'ambiguous', app, name) if LINE is Django's migration lookup error."""
+    match = re.search(r"Cannot find a migration matching '(.*)' from app '(.*)'", line)
+    if match:
+        return "unknown", match.group(2), match.group(1)
+    match = re.search(r"More than one migration matches '(.*)' in app '(.*)'", line)
+    if match:
+        return "ambiguous", match.group(2), match.group(1)
+    return None

@@ -1,0 +1,88 @@
+"""Every error the kit raises: one line that names the bad value and the fix."""
+
+import re
+
+__all__ = [
+    "DjmigError",
+    "InvalidNameError",
+    "UnknownAppError",
+    "UnknownMigrationError",
+    "AmbiguousMigrationError",
+    "UnknownTableError",
+    "SandboxExistsError",
+    "NotOwnedError",
+    "NoProjectError",
+    "CommandError",
+    "CommandTimeout",
+]
+
+_ADDRESS = re.compile(r" at 0x[0-9a-fA-F]+")
+
+
+def one_line(text):
+    """Return TEXT folded onto one line, without memory addresses."""
+    return _ADDRESS.sub("", " ".join(str(text).split()))
+
+
+class DjmigError(Exception):
+    """Base class of the kit's errors; ``result`` holds the failed command, if any."""
+
+    def __init__(self, message, *, result=None):
+        super().__init__(one_line(message))
+        self.result = result
+
+
+class InvalidNameError(DjmigError, ValueError):
+    """A project or app name that Django cannot use."""
+
+
+class UnknownAppError(DjmigError, LookupError):
+    """An app label that the project does not have."""
+
+
+class UnknownMigrationError(DjmigError, LookupError):
+    """A migration name that matches nothing in its app."""
+
+    @classmethod
+    def for_name(cls, app, name, candidates, **kwargs):
+        choices = ", ".join(["zero", *candidates])
+        return cls(
+            f"no migration matches {name!r} in app {app!r}; choose one of: {choices}",
+            **kwargs,
+        )
+
+
+class AmbiguousMigrationError(DjmigError, LookupError):
+    """A migration prefix that matches more than one migration."""
+
+    @classmethod
+    def for_name(cls, app, name, matches, **kwargs):
+        return cls(
+            f"more than one migration of app {app!r} starts with {name!r} "
+            f"({', '.join(matches)}); give more of the name",
+            **kwargs,
+        )
+
+
+class UnknownTableError(DjmigError, LookupError):
+    """A table that is not in the database."""
+
+
+class SandboxExistsError(DjmigError, FileExistsError):
+    """The folder for a new sandbox is already there."""
+
+
+class NotOwnedError(DjmigError, PermissionError):
+    """A folder the kit did not create, which it therefore will not delete."""
+
+
+class NoProjectError(DjmigError, FileNotFoundError):
+    """A folder that holds no Django project (no manage.py)."""
+
+
+class CommandError(DjmigError, RuntimeError):
+    """A Django command that exited with an error."""
+
+
+class CommandTimeout(CommandError, TimeoutError):
+    """A Django command that ran past its timeout and was stopped."""

@@ -1,0 +1,128 @@
+"""MigrationDAG: the migration graph as plain data, with Django's own plan algorithms."""
+
+from dataclasses import dataclass, field
+
+from .exceptions import UnknownMigrationError
+
+__all__ = ["MigrationDAG"]
+
+
+def _node(value):
+    app, name = value
+    return (str(app), str(name))
+
+
+@dataclass(frozen=True, eq=True)
+class MigrationDAG:
+    """The graph Django's MigrationLoader builds: a node per migration (app, name).
+
+    An edge (parent, child) says that child depends on parent. ``applied`` holds
+    the migrations the django_migrations table records; ``replaces`` maps a
+    squashed migration to the migrations it stands for.
+    """
+
+    nodes: list = field(default_factory=list)
+    edges: list = field(default_factory=list)
+    applied: frozenset = frozenset()
+    replaces: dict = field(default_factory=dict)
+
+    @classmethod
+    def from_probe(cls, data):
+        """Build a MigrationDAG from the JSON the probe prints."""
+        return cls(
+            nodes=sorted(_node(n) for n in data["nodes"]),
+            edges=sorted((_node(p), _node(c)) for p, c in data["edges"]),
+            applied=frozenset(_node(n) for n in data["applied"]),
+            replaces={
+                tuple(key.split(".", 1)): [_node(n) for n in value]
+                for key, value in sorted(data["replaces"].items())
+            },
+        )
+
+    def __repr__(self):
+        apps = len({app for app, _ in self.nodes})
+        applied = sum(node in self.applied for node in self.nodes)
+        return f"<MigrationDAG: {len(self.nodes)} migrations in {apps} apps, {applied} applied>"
+
+    def _repr_mimebundle_(self, include=None, exclude=None):
+        from .render import dag_bundle  # render imports nothing of graph: no cycle at import
+
+        return dag_bundle(self)
+
+    # -- structure ---------------------------------------------------------
+
+    @property
+    def apps(self):
+        """Return the sorted app labels that have migrations."""
+        return sorted({app for app, _ in self.nodes})
+
+    def parents(self, node):
+        """Return the sorted migrations NODE depends on."""
+        return sorted(p for p, c in self.edges if c == node)
+
+    def children(self, node):
+        """Return the sorted migrations that depend on NODE."""
+        return sorted(c for p, c in self.edges if p == node)
+
+    def _check(self, node):
+        node = _node(node)
+        if node not in self.nodes:
+            names = [name for app, name in self.nodes if app == node[0]]
+            raise UnknownMigrationError.for_name(node[0], node[1], names)
+        return node
+
+    def leaf_nodes(self, app=None):
+        """Return the migrations that no migration of the same app depends on (Django's definition)."""
+        return sorted(
+            node
+            for node in self.nodes
+            if (app is None or node[0] == app)
+            and all(child[0] != node[0] for child in self.children(node))
+        )
+
+    def root_nodes(self, app=None):
+        """Return the migrations that depend on no migration of the same app."""
+        return sorted(
+            node
+            for node in self.nodes
+            if (app is None or node[0] == app)
+            and all(parent[0] != node[0] for parent in self.parents(node))
+        )
+
+    def current(self, app):
+        """Return the applied leaf of APP's applied migrations: where the app is now, or None."""
+        applied = [n for n in self.nodes if n[0] == app and n in self.applied]
+        tops = [n for n in applied if not any(c in self.applied for c in self.children(n) if c[0] == app)]
+        return max(tops) if tops else None
+
+    def merges(self):
+        """Return the migrations that join two or more migrations of their own app."""
+        return [n for n in self.nodes if sum(p[0] == n[0] for p in self.parents(n)) > 1]
+
+    # -- plans -------------------------------------------------------------
+
+    def _dfs(self, start, forwards):
+        # Django's MigrationGraph.iterative_dfs, so the order matches Django's.
+        visited, seen = [], set()
+        stack = [(start, False)]
+        while stack:
+            node, processed = stack.pop()
+            if node in seen:
+                continue
+            if processed:
+                seen.add(node)
+                visited.append(node)
+            else:
+                stack.append((node, True))
+                nxt = self.parents(node) if forwards else self.children(node)
+                stack += [(n, False) for n in nxt]
+        return visited
+
+    def forwards_plan(self, node):
+        """Return the migrations to apply, in order, so that NODE is applied (NODE last)."""
+        return self._dfs(self._check(node), True)
+
+    def backwards_plan(self, node):
+        """Return the migrations to unapply, in order, so that NODE is unapplied (NODE last)."""
+        return self._dfs(self._check(node), False)
+

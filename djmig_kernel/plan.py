@@ -1,0 +1,83 @@
+"""A migrate plan as the probe reports it: steps, operations, SQL and what it would drop."""
+
+from dataclasses import dataclass
+
+import pandas as pd
+
+from . import exceptions as exc
+
+__all__ = ["MigrationPlan", "PLAN_COLUMNS", "LOSS_COLUMNS"]
+
+PLAN_COLUMNS = ["migration", "direction", "operation"]
+LOSS_COLUMNS = ["table", "column", "rows"]
+
+
+def raise_probe_error(error):
+    """Raise the DjmigError for an error answer of the probe."""
+    kind, app = error["error"], error["app"]
+    if kind == "app":
+        raise exc.UnknownAppError(
+            f"no installed app with label {app!r}; choose one of: {', '.join(error['apps'])}, "
+            f"or create and register it with sb.startapp({app!r})"
+        )
+    if kind == "unmigrated":
+        raise exc.UnknownAppError(
+            f"app {app!r} has no migrations yet; run sb.makemigrations({app!r}) first"
+        )
+    if kind == "ambiguous":
+        raise exc.AmbiguousMigrationError.for_name(app, error["name"], error["matches"])
+    raise exc.UnknownMigrationError.for_name(app, error["name"], error["candidates"])
+
+
+@dataclass(frozen=True)
+class MigrationPlan:
+    """What ``migrate APP TARGET`` would do, worked out by the sandbox's Django."""
+
+    app: str
+    target: str
+    steps: list
+    losses: list
+
+    @property
+    def nodes(self):
+        """Return the (app, name) of every migration the plan applies or unapplies, in order."""
+        return [tuple(step["migration"].split(".", 1)) for step in self.steps]
+
+    @property
+    def direction(self):
+        """Return "apply", "unapply", or None for an empty plan."""
+        return self.steps[0]["direction"] if self.steps else None
+
+    @property
+    def irreversible(self):
+        """Return the migrations that cannot be unapplied, as "app.name"."""
+        return [s["migration"] for s in self.steps if s["irreversible"]]
+
+    def operations(self):
+        """Return a DataFrame with a row per operation, in the order ``migrate --plan`` prints them."""
+        rows = [
+            [step["migration"], step["direction"], operation]
+            for step in self.steps
+            for operation in step["operations"]
+        ]
+        return pd.DataFrame(rows, columns=PLAN_COLUMNS)
+
+    def data_loss(self, count_rows):
+        """Return a DataFrame (table, column, rows) of what the plan drops; COUNT_ROWS(table) counts.
+
+        A column whose whole table is dropped in the same plan is left out: the
+        table's row says it all.
+        """
+        whole = {table for table, column, _ in self.losses if column is None}
+        rows, seen = [], set()
+        for table, column, _migration in self.losses:
+            if (table, column) in seen or (column is not None and table in whole):
+                continue
+            seen.add((table, column))
+            rows.append([table, column, count_rows(table)])
+        frame = pd.DataFrame(rows, columns=LOSS_COLUMNS)
+        return frame.astype({"rows": "int64"})
+
+    def sql(self):
+        """Return {"app.name": [SQL statements]} for each step, as sqlmigrate prints them."""
+        return {step["migration"]: step["sql"] for step in self.steps}

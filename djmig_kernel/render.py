@@ -1,0 +1,114 @@
+"""Draw a MigrationDAG as a graphviz.Digraph (no I/O), or as text where Graphviz is missing."""
+
+import shutil
+
+import graphviz
+
+__all__ = ["render_dag", "dag_as_text", "dag_bundle", "DOT_MIMETYPE", "GRAPHVIZ_HINT"]
+
+DOT_MIMETYPE = "text/vnd.graphviz"
+GRAPHVIZ_HINT = (
+    "Graphviz's 'dot' program is not on PATH, so the DAG is shown as text: install it with "
+    "'sudo apt-get install graphviz' (Debian/Ubuntu), 'brew install graphviz' (macOS) "
+    "or 'conda install -c conda-forge graphviz'"
+)
+
+_APPLIED = {"style": "filled", "fillcolor": "#c7e9c0", "color": "#238b45"}
+_UNAPPLIED = {"style": "dashed", "fillcolor": "white", "color": "#737373", "fontcolor": "#525252"}
+_HIGHLIGHT = {"color": "#d94801", "penwidth": "3"}
+
+
+def _id(node):
+    return f"{node[0]}.{node[1]}"
+
+
+def _label(dag, node, current):
+    lines = [node[1]]
+    replaced = dag.replaces.get(node)
+    if replaced:
+        lines.append(f"squashes {len(replaced)}: {replaced[0][1]} … {replaced[-1][1]}")
+    if node in dag.merges():
+        lines.append("merge")
+    if node == current:
+        lines.append("◀ current")
+    return "\n".join(lines)
+
+
+def render_dag(dag, highlight=(), apps=None):
+    """Return a graphviz.Digraph of DAG: a cluster per app, parents above children.
+
+    Applied migrations are filled, unapplied ones dashed; each app's leaves have a
+    double border and its current migration says so; HIGHLIGHT nodes (an iterable of
+    (app, name)) are drawn in a thick orange outline. APPS limits the drawing to
+    those app labels; edges from other apps then show as their app's name.
+    """
+    highlight = {tuple(n) for n in highlight}
+    shown = [n for n in dag.nodes if apps is None or n[0] in apps]
+    shown_set = set(shown)
+    leaves = set(dag.leaf_nodes())
+    dot = graphviz.Digraph("migrations", graph_attr={"rankdir": "TB", "fontname": "Helvetica"},
+                           node_attr={"shape": "box", "fontname": "Helvetica", "fontsize": "11"},
+                           edge_attr={"color": "#525252"})
+    for app in sorted({n[0] for n in shown}):
+        current = dag.current(app)
+        with dot.subgraph(name=f"cluster_{app}") as cluster:
+            cluster.attr(label=app, style="rounded", color="#9e9e9e")
+            for node in (n for n in shown if n[0] == app):
+                attrs = dict(_APPLIED if node in dag.applied else _UNAPPLIED)
+                if node in leaves:
+                    attrs["peripheries"] = "2"
+                if node in highlight:
+                    attrs.update(_HIGHLIGHT)
+                cluster.node(_id(node), _label(dag, node, current), **attrs)
+    outside = set()
+    for parent, child in dag.edges:
+        if child not in shown_set:
+            continue
+        if parent in shown_set:
+            cross = parent[0] != child[0]
+            dot.edge(_id(parent), _id(child), **({"style": "dashed"} if cross else {}))
+        else:
+            outside.add((parent[0], child))
+    for app, child in sorted(outside):
+        dot.node(f"{app} (not shown)", shape="plaintext", fontcolor="#737373")
+        dot.edge(f"{app} (not shown)", _id(child), style="dotted")
+    return dot
+
+
+def dag_as_text(dag, highlight=(), apps=None):
+    """Return DAG as text, showmigrations-style, with each migration's dependencies."""
+    highlight = {tuple(n) for n in highlight}
+    lines = []
+    for app in dag.apps:
+        if apps is not None and app not in apps:
+            continue
+        lines.append(app)
+        current = dag.current(app)
+        for node in (n for n in dag.nodes if n[0] == app):
+            mark = "[X]" if node in dag.applied else "[ ]"
+            notes = []
+            parents = dag.parents(node)
+            if parents:
+                notes.append("after " + ", ".join(_id(p) for p in parents))
+            if node in dag.replaces:
+                notes.append("squashes " + ", ".join(n[1] for n in dag.replaces[node]))
+            if node == current:
+                notes.append("current")
+            if node in highlight:
+                notes.append("highlighted")
+            suffix = f"  ({'; '.join(notes)})" if notes else ""
+            lines.append(f" {mark} {node[1]}{suffix}")
+    return "\n".join(lines)
+
+
+def dag_bundle(dag, highlight=(), apps=None):
+    """Return a Jupyter mimebundle: SVG and DOT where Graphviz is installed, else text and a hint."""
+    text = repr(dag)
+    if shutil.which("dot") is None:
+        return {"text/plain": f"{text}\n{dag_as_text(dag, highlight, apps)}\n{GRAPHVIZ_HINT}"}
+    digraph = render_dag(dag, highlight, apps)
+    return {
+        "image/svg+xml": digraph.pipe(format="svg", encoding="utf-8"),
+        DOT_MIMETYPE: digraph.source,
+        "text/plain": text,
+    }

@@ -1,0 +1,85 @@
+"""Read tables, rows and columns straight from a SQLite file."""
+
+import pandas as pd
+
+from ._db import read_only
+from .exceptions import UnknownTableError
+
+__all__ = ["read_tables", "read_table", "read_schema", "count_rows", "SCHEMA_COLUMNS"]
+
+SCHEMA_COLUMNS = ["table", "column", "type", "notnull", "pk", "references"]
+
+
+def _quote(name):
+    return '"' + name.replace('"', '""') + '"'
+
+
+def _names(connection):
+    if connection is None:
+        return []
+    rows = connection.execute(
+        "SELECT name FROM sqlite_master WHERE type IN ('table', 'view') "
+        "AND name NOT LIKE 'sqlite_%' ORDER BY name"
+    )
+    return [name for (name,) in rows]
+
+
+def read_tables(db_path):
+    """Return the sorted table names, as sqlite3's ``.tables`` lists them.
+
+    This is a read-only operation - it does not write to the database.
+    """
+    with read_only(db_path) as connection:
+        return _names(connection)
+
+
+def _check_table(connection, name):
+    names = _names(connection)
+    if name not in names:
+        app_tables = [n for n in names if not n.startswith(("auth_", "django_"))]
+        hint = f"choose one of: {', '.join(app_tables)}" if app_tables else "run migrate to create tables"
+        raise UnknownTableError(f"no table {name!r} in db.sqlite3; {hint}")
+
+
+def read_table(db_path, name):
+    """Return the rows of table NAME as a DataFrame.
+
+    This is a read-only operation - it does not write to the database.
+    """
+    with read_only(db_path) as connection:
+        _check_table(connection, name)
+        return pd.read_sql_query(f"SELECT * FROM {_quote(name)}", connection)
+
+
+def count_rows(db_path, name):
+    """Return how many rows table NAME has, or 0 if there is no such table.
+
+    This is a read-only operation - it does not write to the database.
+    """
+    with read_only(db_path) as connection:
+        if name not in _names(connection):
+            return 0
+        return connection.execute(f"SELECT COUNT(*) FROM {_quote(name)}").fetchone()[0]
+
+
+def read_schema(db_path, tables=()):
+    """Return a DataFrame with a row per column: table, column, type, notnull, pk, references.
+
+    TABLES limits it to those tables (each must exist); ``references`` is
+    "table.column" for a foreign key, else None.
+    This is a read-only operation - it does not write to the database.
+    """
+    rows = []
+    with read_only(db_path) as connection:
+        for name in tables:
+            _check_table(connection, name)
+        for name in tables or _names(connection):
+            foreign = {
+                row[3]: f"{row[2]}.{row[4]}"
+                for row in connection.execute(f"PRAGMA foreign_key_list({_quote(name)})")
+            }
+            for _, column, type_, notnull, _default, pk in connection.execute(
+                f"PRAGMA table_info({_quote(name)})"
+            ):
+                rows.append([name, column, type_, bool(notnull), bool(pk), foreign.get(column)])
+    return pd.DataFrame(rows, columns=SCHEMA_COLUMNS)
