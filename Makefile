@@ -1,0 +1,48 @@
+# The kit's single entry point. `make lab` and `make test` are the README's two commands.
+
+PYTHON ?= python3
+VENV := .venv
+PY := $(VENV)/bin/python
+FIRST_NOTEBOOK := $(firstword $(sort $(wildcard notebooks/[0-9][0-9]-*.ipynb)))
+PYTEST_ARGS ?=
+
+.PHONY: lab test setup notebooks graphviz chromium clean
+
+# Install (or reinstall, when pyproject.toml changes) the kit and its Python packages.
+$(VENV)/.installed: pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade pip
+	$(PY) -m pip install --quiet -e ".[test]"
+	touch $@
+
+setup: $(VENV)/.installed graphviz
+
+# Graphviz's dot draws the DAGs; without it the kit shows them as text.
+graphviz:
+	@$(SHELL) .ci/system-package dot graphviz \
+	  "Graphviz's 'dot' is missing, so DAGs show as text. Install it: 'sudo apt-get install graphviz' (Debian/Ubuntu), 'brew install graphviz' (macOS), or use the conda route in README.md."
+
+# Debian's Chromium runs the real-browser test.
+chromium:
+	@$(SHELL) .ci/system-package chromium chromium \
+	  "Chromium is missing, so the real-browser test will be skipped: 'sudo apt-get install chromium' (Debian/Ubuntu)."
+
+## make lab: set everything up and open the tutorial in JupyterLab.
+lab: setup
+	cd notebooks && ../$(VENV)/bin/jupyter lab $(notdir $(FIRST_NOTEBOOK))
+
+## make test: set everything up and run every test (unit, notebooks with nbval, browser).
+test: setup chromium
+	$(PY) -m pytest -n 2 --dist loadfile $(PYTEST_ARGS)
+
+## make notebooks: re-execute every notebook and store its outputs (the only way outputs are made).
+notebooks: setup
+	rm -rf notebooks/sandboxes
+	cd notebooks && for nb in [0-9][0-9]-*.ipynb; do \
+	  ../$(VENV)/bin/jupyter nbconvert --to notebook --execute --inplace \
+	    --ExecutePreprocessor.kernel_name=python3 --ExecutePreprocessor.timeout=300 "$$nb" || exit 1; \
+	done
+	rm -rf notebooks/sandboxes
+
+clean:
+	rm -rf notebooks/sandboxes .pytest_cache test-artifacts
