@@ -3,6 +3,7 @@
 from ._runner import CommandResult
 from .exceptions import DjmigError
 from .graph import MigrationDAG
+from .pieces import FourPieces
 from .render import render_dag
 from .sandbox import Sandbox
 
@@ -12,6 +13,7 @@ __all__ = [
     "render_dag",
     "DjmigError",
     "MigrationDAG",
+    "FourPieces",
     "CommandResult",
     "load_ipython_extension",
 ]

@@ -1,0 +1,202 @@
+"""FourPieces: one app's models.py, migrations/ files, ledger rows and tables, and what changed."""
+
+import difflib
+import html
+from dataclasses import dataclass
+
+import pandas as pd
+
+from .ledger import read_ledger
+from .schema import count_rows, read_schema, read_tables
+
+__all__ = ["FourPieces", "PiecesChange"]
+
+_STYLE = (
+    "<style>.djmig-pieces{display:grid;grid-template-columns:repeat(2,minmax(0,1fr));gap:8px}"
+    ".djmig-pieces>div{border:1px solid #d0d0d0;border-radius:4px;padding:4px 8px;overflow:auto}"
+    ".djmig-pieces h4{margin:2px 0 6px}.djmig-pieces pre{margin:0;font-size:12px}"
+    ".djmig-add{color:#1a7f37}.djmig-del{color:#cf222e}</style>"
+)
+
+
+def _rows(count):
+    return f"{count} row{'' if count == 1 else 's'}"
+
+
+def _pre(text):
+    return f"<pre>{html.escape(text)}</pre>"
+
+
+@dataclass(frozen=True)
+class FourPieces:
+    """A read-only snapshot of the four moving pieces of one app.
+
+    ``models`` is the source of APP/models.py ('' if there is none);
+    ``migrations`` the migration modules in APP/migrations/, sorted;
+    ``ledger`` the app's rows of django_migrations; ``schema`` the columns of
+    the app's tables (those named APP_…) and ``rows`` their row counts.
+    """
+
+    app: str
+    models: str
+    migrations: tuple
+    ledger: pd.DataFrame
+    schema: pd.DataFrame
+    rows: dict
+
+    @classmethod
+    def capture(cls, sandbox, app):
+        """Read the four pieces of APP in SANDBOX. Reads files and the database; starts no Django.
+
+        This is a read-only operation - it does not write to the database.
+        """
+        folder = sandbox.path / app
+        models = folder / "models.py"
+        migrations = tuple(
+            sorted(p.stem for p in (folder / "migrations").glob("*.py") if p.stem != "__init__")
+        )
+        ledger = read_ledger(sandbox.db_path)
+        ledger = ledger[ledger["app"] == app].reset_index(drop=True)
+        tables = [t for t in read_tables(sandbox.db_path) if t.startswith(f"{app}_")]
+        return cls(
+            app=app,
+            models=models.read_text() if models.is_file() else "",
+            migrations=migrations,
+            ledger=ledger,
+            schema=read_schema(sandbox.db_path, tables) if tables else read_schema(sandbox.db_path, ())[:0],
+            rows={t: count_rows(sandbox.db_path, t) for t in tables},
+        )
+
+    @property
+    def applied(self):
+        """Return the names of the app's migrations that the ledger records."""
+        return set(self.ledger["name"])
+
+    def changes_since(self, before):
+        """Return a PiecesChange from the snapshot BEFORE to this one."""
+        return PiecesChange(before, self)
+
+    # -- display -------------------------------------------------------------
+
+    def _migration_lines(self):
+        if not self.migrations:
+            return ["(no migration files)"]
+        return [f"[{'X' if m in self.applied else ' '}] {m}.py" for m in self.migrations]
+
+    def _table_lines(self):
+        if not self.rows:
+            return ["(no tables)"]
+        lines = []
+        for table, count in self.rows.items():
+            columns = self.schema[self.schema["table"] == table]
+            lines.append(f"{table} ({_rows(count)})")
+            for column in columns.itertuples(index=False):
+                ref = f" -> {column.references}" if column.references else ""
+                lines.append(f"    {column.column} {column.type}{ref}")
+        return lines
+
+    def _ledger_lines(self):
+        if self.ledger.empty:
+            return ["(no rows)"]
+        return [f"{r.id} | {r.app} | {r.name}" for r in self.ledger.itertuples(index=False)]
+
+    def _sections(self):
+        return [
+            (f"{self.app}/models.py", self.models.rstrip("\n") or "(no models.py)"),
+            (f"{self.app}/migrations/", "\n".join(self._migration_lines())),
+            ("django_migrations (the ledger)", "\n".join(self._ledger_lines())),
+            ("database tables", "\n".join(self._table_lines())),
+        ]
+
+    def __repr__(self):
+        return "\n\n".join(f"── {title} ──\n{body}" for title, body in self._sections())
+
+    def _repr_pretty_(self, printer, cycle):
+        printer.text(repr(self))
+
+    def _repr_html_(self):
+        cells = "".join(f"<div><h4>{html.escape(t)}</h4>{_pre(b)}</div>" for t, b in self._sections())
+        return f"{_STYLE}<div class='djmig-pieces'>{cells}</div>"
+
+
+class PiecesChange:
+    """What changed in each of the four pieces between two FourPieces snapshots."""
+
+    def __init__(self, before, after):
+        self.before, self.after = before, after
+
+    def models(self):
+        """Return the unified diff of models.py, as lines."""
+        return list(
+            difflib.unified_diff(
+                self.before.models.splitlines(), self.after.models.splitlines(),
+                "before", "after", lineterm="", n=1,
+            )
+        )[2:]
+
+    def migrations(self):
+        """Return ("+"|"-", name) for each migration file added or removed."""
+        old, new = set(self.before.migrations), set(self.after.migrations)
+        return [("+", m) for m in sorted(new - old)] + [("-", m) for m in sorted(old - new)]
+
+    def ledger(self):
+        """Return ("+"|"-", id, name) for each ledger row added or removed."""
+        old = {r.name: r.id for r in self.before.ledger.itertuples(index=False)}
+        new = {r.name: r.id for r in self.after.ledger.itertuples(index=False)}
+        return [("+", new[n], n) for n in sorted(new.keys() - old.keys(), key=new.get)] + [
+            ("-", old[n], n) for n in sorted(old.keys() - new.keys(), key=old.get)
+        ]
+
+    def tables(self):
+        """Return ("+"|"-"|"~", text) for tables and columns added or removed and row counts changed."""
+        changes = []
+        old, new = self.before.rows, self.after.rows
+        for table in sorted(new.keys() - old.keys()):
+            changes.append(("+", f"table {table} ({_rows(new[table])})"))
+        for table in sorted(old.keys() - new.keys()):
+            changes.append(("-", f"table {table}, with its {_rows(old[table])}"))
+
+        def columns(snapshot, table):
+            frame = snapshot.schema[snapshot.schema["table"] == table]
+            return list(frame["column"])
+
+        for table in sorted(old.keys() & new.keys()):
+            was, now = columns(self.before, table), columns(self.after, table)
+            changes += [("+", f"column {table}.{c}") for c in now if c not in was]
+            changes += [("-", f"column {table}.{c}") for c in was if c not in now]
+            if old[table] != new[table]:
+                changes.append(("~", f"{table}: {_rows(old[table])} → {_rows(new[table])}"))
+        return changes
+
+    def _sections(self):
+        return [
+            (f"{self.after.app}/models.py", self.models()),
+            (f"{self.after.app}/migrations/", [f"{s} {m}.py" for s, m in self.migrations()]),
+            ("django_migrations", [f"{s} {i} | {self.after.app} | {n}" for s, i, n in self.ledger()]),
+            ("database", [f"{s} {text}" for s, text in self.tables()]),
+        ]
+
+    def __bool__(self):
+        return any(lines for _, lines in self._sections())
+
+    def __repr__(self):
+        return "\n".join(
+            f"{title}: unchanged" if not lines else f"{title}:\n  " + "\n  ".join(lines)
+            for title, lines in self._sections()
+        )
+
+    def _repr_pretty_(self, printer, cycle):
+        printer.text(repr(self))
+
+    def _repr_html_(self):
+        def line(text):
+            cls = {"+": "djmig-add", "-": "djmig-del"}.get(text[:1], "")
+            return f"<span class='{cls}'>{html.escape(text)}</span>" if cls else html.escape(text)
+
+        cells = "".join(
+            f"<div><h4>{html.escape(title)}</h4><pre>"
+            + ("\n".join(line(t) for t in lines) if lines else "unchanged")
+            + "</pre></div>"
+            for title, lines in self._sections()
+        )
+        return f"{_STYLE}<div class='djmig-pieces'>{cells}</div>"
