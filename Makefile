@@ -22,13 +22,11 @@ setup: $(VENV)/.installed graphviz
 
 # Graphviz's dot draws the DAGs; without it the kit shows them as text.
 graphviz:
-	@$(SHELL) .ci/system-package dot graphviz \
-	  "Graphviz's 'dot' is missing, so DAGs show as text. Install it: 'sudo apt-get install graphviz' (Debian/Ubuntu), 'brew install graphviz' (macOS), or use the conda route in README.md."
+	@$(SHELL) .ci/system-package dot graphviz "migration graphs are shown as text instead of pictures"
 
 # Debian's Chromium runs the real-browser test.
 chromium:
-	@$(SHELL) .ci/system-package chromium chromium \
-	  "Chromium is missing, so the real-browser test will be skipped: 'sudo apt-get install chromium' (Debian/Ubuntu)."
+	@$(SHELL) .ci/system-package chromium chromium "the real-browser test is skipped"
 
 ## make lab: set everything up and open the tutorial in JupyterLab.
 lab: setup
