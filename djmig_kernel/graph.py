@@ -71,23 +71,20 @@ class MigrationDAG:
             raise UnknownMigrationError.for_name(node[0], node[1], names)
         return node
 
-    def leaf_nodes(self, app=None):
-        """Return the migrations that no migration of the same app depends on (Django's definition)."""
+    def _ends(self, app, neighbours):
         return sorted(
             node
             for node in self.nodes
-            if (app is None or node[0] == app)
-            and all(child[0] != node[0] for child in self.children(node))
+            if (app is None or node[0] == app) and all(n[0] != node[0] for n in neighbours(node))
         )
+
+    def leaf_nodes(self, app=None):
+        """Return the migrations that no migration of the same app depends on (Django's definition)."""
+        return self._ends(app, self.children)
 
     def root_nodes(self, app=None):
         """Return the migrations that depend on no migration of the same app."""
-        return sorted(
-            node
-            for node in self.nodes
-            if (app is None or node[0] == app)
-            and all(parent[0] != node[0] for parent in self.parents(node))
-        )
+        return self._ends(app, self.parents)
 
     def current(self, app):
         """Return the applied leaf of APP's applied migrations: where the app is now, or None."""
