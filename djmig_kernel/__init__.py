@@ -6,6 +6,7 @@ from .graph import MigrationDAG
 from .pieces import FourPieces
 from .render import render_dag
 from .sandbox import Sandbox
+from .walkthrough import replay
 
 __all__ = [
     "Sandbox",
@@ -16,6 +17,7 @@ __all__ = [
     "FourPieces",
     "CommandResult",
     "load_ipython_extension",
+    "replay",
 ]
 __version__ = "0.1.0"
 
