@@ -49,6 +49,12 @@ class MigrationDAG:
 
         return dag_bundle(self)
 
+    def show(self, apps=None, highlight=()):
+        """Return the DAG for display, limited to APPS, with the HIGHLIGHT migrations outlined."""
+        from .render import DagDrawing
+
+        return DagDrawing(self, apps, highlight)
+
     # -- structure ---------------------------------------------------------
 
     @property

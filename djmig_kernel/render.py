@@ -4,7 +4,7 @@ import shutil
 
 import graphviz
 
-__all__ = ["render_dag", "dag_as_text", "dag_bundle", "DOT_MIMETYPE", "GRAPHVIZ_HINT"]
+__all__ = ["render_dag", "dag_as_text", "dag_bundle", "DagDrawing", "DOT_MIMETYPE", "GRAPHVIZ_HINT"]
 
 DOT_MIMETYPE = "text/vnd.graphviz"
 GRAPHVIZ_HINT = (
@@ -112,3 +112,16 @@ def dag_bundle(dag, highlight=(), apps=None):
         DOT_MIMETYPE: digraph.source,
         "text/plain": text,
     }
+
+
+class DagDrawing:
+    """A MigrationDAG to display with some apps only and some migrations highlighted."""
+
+    def __init__(self, dag, apps=None, highlight=()):
+        self.dag, self.apps, self.highlight = dag, apps, tuple(tuple(n) for n in highlight)
+
+    def __repr__(self):
+        return repr(self.dag)
+
+    def _repr_mimebundle_(self, include=None, exclude=None):
+        return dag_bundle(self.dag, self.highlight, self.apps)
