@@ -5,6 +5,7 @@ it may import only the standard library and Django.
 """
 
 import json
+import pathlib
 import sys
 
 MARK = "DJMIG-PROBE:"
@@ -49,7 +50,8 @@ def _target(loader, app, name):
         return {"error": "unmigrated", "app": app}
     if name == "zero":
         return (app, None)
-    names = sorted(n for a, n in loader.graph.nodes if a == app)
+    # Every migration file is a valid target, also those a squashed migration replaces.
+    names = sorted(n for a, n in loader.disk_migrations if a == app)
     try:
         migration = loader.get_migration_by_prefix(app, name)
     except AmbiguityError:
@@ -140,6 +142,10 @@ def plan(executor, app, name):
     """Return the steps, operations, SQL and data losses of ``migrate APP NAME``."""
     from django.core.management.commands.migrate import Command
 
+    conflicts = executor.loader.detect_conflicts()
+    if conflicts:
+        # migrate stops here too, before it looks at its arguments.
+        return {"error": "conflict", "app": app, "conflicts": conflicts}
     target = _target(executor.loader, app, name)
     if isinstance(target, dict):
         return target
@@ -162,11 +168,25 @@ def plan(executor, app, name):
     }
 
 
+def _read_only(connection):
+    """Make CONNECTION open its SQLite file read-only (an empty in-memory one if there is none yet).
+
+    Asking about migrations must not create db.sqlite3 or change it.
+    """
+    settings = connection.settings_dict
+    if connection.vendor != "sqlite" or connection.is_in_memory_db():
+        return
+    path = pathlib.Path(settings["NAME"])
+    settings["NAME"] = f"{path.resolve().as_uri()}?mode=ro" if path.exists() else ":memory:"
+    settings["OPTIONS"] = {**settings.get("OPTIONS", {}), "timeout": 2}
+
+
 def main(argv):
     """Answer the request ARGV (``graph`` or ``plan APP NAME``) with one JSON line."""
     from django.db import connection
     from django.db.migrations.executor import MigrationExecutor
 
+    _read_only(connection)
     executor = MigrationExecutor(connection)
     if argv[0] == "graph":
         answer = graph(executor.loader)
