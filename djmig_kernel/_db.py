@@ -3,6 +3,8 @@
 import contextlib
 import sqlite3
 
+from .exceptions import DatabaseLockedError
+
 
 @contextlib.contextmanager
 def read_only(path):
@@ -13,9 +15,16 @@ def read_only(path):
     if not path.exists():
         yield None
         return
-    connection = sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True)
+    connection = sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True, timeout=2)
     try:
         yield connection
+    except sqlite3.OperationalError as error:
+        if "locked" not in str(error):
+            raise
+        raise DatabaseLockedError(
+            f"cannot read {path.name}: another connection holds it locked ({error}); close the other "
+            f"program or connection (e.g. a sqlite3 shell) and read again"
+        ) from None
     finally:
         connection.close()
 

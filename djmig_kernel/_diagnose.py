@@ -74,6 +74,8 @@ def _where(frames, project):
         match = _FRAME.match(line)
         if match and match.group("file").startswith(root + "/"):
             relative = match.group("file")[len(root) + 1 :]
+            if relative == "manage.py":  # where every command starts: it says nothing
+                continue
             return f"{relative}, line {match.group('line')}"
     return ""
 

@@ -14,6 +14,7 @@ __all__ = [
     "NoProjectError",
     "CommandError",
     "CommandTimeout",
+    "DatabaseLockedError",
 ]
 
 _ADDRESS = re.compile(r" at 0x[0-9a-fA-F]+")
@@ -86,3 +87,7 @@ class CommandError(DjmigError, RuntimeError):
 
 class CommandTimeout(CommandError, TimeoutError):
     """A Django command that ran past its timeout and was stopped."""
+
+
+class DatabaseLockedError(DjmigError, OSError):
+    """A SQLite file that another connection holds locked."""

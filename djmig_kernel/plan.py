@@ -12,21 +12,29 @@ PLAN_COLUMNS = ["migration", "direction", "operation"]
 LOSS_COLUMNS = ["table", "column", "rows"]
 
 
-def raise_probe_error(error):
-    """Raise the DjmigError for an error answer of the probe."""
+def raise_probe_error(error, result=None):
+    """Raise the DjmigError for an error answer of the probe (RESULT: the command it explains)."""
     kind, app = error["error"], error["app"]
+    if kind == "conflict":
+        leaves = "; ".join(f"{', '.join(names)} in {label}" for label, names in sorted(error["conflicts"].items()))
+        raise exc.CommandError(
+            f"conflicting migrations: more than one leaf ({leaves}), so migrate would stop; "
+            f"merge them with `python manage.py makemigrations --merge` and try again",
+            result=result,
+        )
     if kind == "app":
         raise exc.UnknownAppError(
             f"no installed app with label {app!r}; choose one of: {', '.join(error['apps'])}, "
-            f"or create and register it with sb.startapp({app!r})"
+            f"or create and register it with sb.startapp({app!r})",
+            result=result,
         )
     if kind == "unmigrated":
         raise exc.UnknownAppError(
-            f"app {app!r} has no migrations yet; run sb.makemigrations({app!r}) first"
+            f"app {app!r} has no migrations yet; run sb.makemigrations({app!r}) first", result=result
         )
     if kind == "ambiguous":
-        raise exc.AmbiguousMigrationError.for_name(app, error["name"], error["matches"])
-    raise exc.UnknownMigrationError.for_name(app, error["name"], error["candidates"])
+        raise exc.AmbiguousMigrationError.for_name(app, error["name"], error["matches"], result=result)
+    raise exc.UnknownMigrationError.for_name(app, error["name"], error["candidates"], result=result)
 
 
 @dataclass(frozen=True)

@@ -2,6 +2,7 @@
 
 import difflib
 import json
+import shlex
 import shutil
 import sqlite3
 import textwrap
@@ -37,6 +38,12 @@ class SourceChange:
 
     def _repr_pretty_(self, printer, cycle):
         printer.text(repr(self))
+
+
+def _check_app(app):
+    """Refuse an app label that is no identifier before Django sees it (None means every app)."""
+    if app is not None:
+        check_identifier(app, "app")
 
 
 class Sandbox:
@@ -127,9 +134,9 @@ class Sandbox:
         try:
             _db.check_unlocked(self.db_path)
         except sqlite3.OperationalError as error:
-            raise exc.CommandError(
-                f"`python manage.py {' '.join(args)}` not run: db.sqlite3 is {error}; close the other "
-                f"program or connection that holds it open (e.g. a sqlite3 shell) and run again"
+            raise exc.DatabaseLockedError(
+                f"`{shlex.join(['python', 'manage.py', *args])}` not run: db.sqlite3 is busy ({error}); "
+                f"close the other program or connection that holds it open (e.g. a sqlite3 shell) and run again"
             ) from None
         with _db.restored_on_error(self.db_path):
             return self._manage(args, timeout)
@@ -138,12 +145,11 @@ class Sandbox:
         line = _diagnose.error_line(result.stderr, self.path)
         lookup = _diagnose.migration_lookup(line)
         if lookup:
-            kind, app, name = lookup
-            names = [n for a, n in self.graph().nodes if a == app]
-            if kind == "unknown":
-                raise exc.UnknownMigrationError.for_name(app, name, names, result=result)
-            matches = [n for n in names if n.startswith(name)]
-            raise exc.AmbiguousMigrationError.for_name(app, name, matches, result=result)
+            # Ask Django which names were meant: the candidates include squashed-away files.
+            _kind, app, name = lookup
+            answer = self._probe("plan", app, name)
+            if "error" in answer:
+                raise_probe_error(answer, result=result)
         cls, message = _diagnose.diagnose(result.command, result.stderr, self.path)
         raise cls(message, result=result)
 
@@ -187,11 +193,13 @@ class Sandbox:
 
     def makemigrations(self, app=None, name=None, timeout=60):
         """Run ``manage.py makemigrations [APP] [--name NAME]``. Starts Django."""
+        _check_app(app)
         args = ["makemigrations", *([app] if app else []), *(["--name", name] if name else [])]
         return self.manage(*args, timeout=timeout)
 
     def migrate(self, app=None, target=None, timeout=60):
         """Run ``manage.py migrate [APP [TARGET]]``. Starts Django; a failure changes nothing."""
+        _check_app(app)
         if target is not None and app is None:
             raise exc.UnknownAppError(f"target {target!r} needs an app; call sb.migrate(APP, {target!r})")
         args = ["migrate", *([app] if app else []), *([target] if target else [])]
@@ -199,6 +207,7 @@ class Sandbox:
 
     def showmigrations(self, app=None, timeout=60):
         """Run ``manage.py showmigrations [APP]``. Starts Django."""
+        _check_app(app)
         return self.manage("showmigrations", *([app] if app else []), timeout=timeout)
 
     def shell(self, code, timeout=60):
@@ -231,7 +240,11 @@ class Sandbox:
             f"sys.argv = [{_probe.__file__!r}, *{list(argv)!r}]; "
             f"runpy.run_path({_probe.__file__!r}, run_name='__main__')"
         )
-        result = self._manage(["shell", "--no-imports", "-c", code], timeout)
+        result = run(["manage.py", "shell", "--no-imports", "-c", code], self.path, timeout)
+        if result.returncode:
+            # The probe's own command line is the kit's business: name what was asked instead.
+            cls, message = _diagnose.diagnose(f"djmig probe {' '.join(argv)}", result.stderr, self.path)
+            raise cls(message, result=result)
         for line in result.stdout.splitlines():
             if line.startswith(_probe.MARK):
                 return json.loads(line[len(_probe.MARK):])
