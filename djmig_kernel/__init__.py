@@ -11,6 +11,7 @@ from .walkthrough import replay
 __all__ = [
     "Sandbox",
     "MigrationPicker",
+    "PiecesView",
     "render_dag",
     "DjmigError",
     "MigrationDAG",
@@ -24,10 +25,10 @@ __version__ = "0.1.0"
 
 def __getattr__(name):
     # ipywidgets is imported only when the picker is used.
-    if name == "MigrationPicker":
-        from .widgets import MigrationPicker
+    if name in ("MigrationPicker", "PiecesView"):
+        from . import widgets
 
-        return MigrationPicker
+        return getattr(widgets, name)
     raise AttributeError(f"module 'djmig_kernel' has no attribute {name!r}")
 
 

@@ -38,6 +38,17 @@ def _describe_losses(losses):
     return ", ".join(parts)
 
 
+_PAST = {"apply": "applied", "unapply": "unapplied"}
+
+
+def _steps(plan, done=False):
+    """Return what PLAN does, e.g. "unapply 2 migrations" (DONE: "unapplied 2 migrations")."""
+    counts = {}
+    for step in plan.steps:
+        counts[step["direction"]] = counts.get(step["direction"], 0) + 1
+    return " and ".join(f"{_PAST[d] if done else d} {_migrations(n)}" for d, n in counts.items())
+
+
 def _bundle_output(bundle):
     return {"output_type": "display_data", "data": bundle, "metadata": {}}
 
@@ -253,11 +264,7 @@ class MigrationPicker(widgets.VBox):
 
     def _plan_line(self):
         plan, losses = self._plan, self._losses
-        counts = {}
-        for step in plan.steps:
-            counts[step["direction"]] = counts.get(step["direction"], 0) + 1
-        what = " and ".join(f"{d} {_migrations(n)}" for d, n in counts.items())
-        line = f"migrate {self._app} {plan.target} would {what}"
+        line = f"migrate {self._app} {plan.target} would {_steps(plan)}"
         if plan.irreversible:
             line += f"; {', '.join(plan.irreversible)} cannot be unapplied, so migrate will stop with an error"
         if len(losses):
@@ -314,15 +321,17 @@ class MigrationPicker(widgets.VBox):
         self._apply.disabled = True
         self._target.disabled = True
         self._set_status(f"Running python manage.py migrate {self._app} {target} …")
+        # A fresh snapshot first, so that the view's changes are the migrate's alone.
+        self._pieces.refresh()
         try:
             self._sandbox.migrate(self._app, target)
         except DjmigError as error:
             # The sandbox put the database back as it was: keep the preview, say what failed.
             self._set_status(f"Error: {error}", "djmig-error")
             return
-        steps = len(self._plan.steps)
+        done = _steps(self._plan, done=True)
         self._load_graph()
         self._set_options(target)
         self._pieces.refresh()
         self._show_preview()
-        self._set_status(f"Done: ran migrate {self._app} {target} ({_migrations(steps)}); {self._app} is at {target}.")
+        self._set_status(f"Done: {done}; {self._app} is now at {target}.")
