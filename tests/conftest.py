@@ -1,0 +1,89 @@
+"""Fixtures: real Django projects in temporary folders, and an IPython shell with the kit loaded.
+
+Building a project runs Django several times (~0.4 s each), so each kind of
+project is built once per test session and every test gets its own copy.
+"""
+
+import shutil
+
+import pytest
+from IPython.core.interactiveshell import InteractiveShell
+
+from djmig_kernel import Sandbox
+from helpers import AUTHOR, AUTHOR_BIO, BOOK_ISBN, BOOK_PAGES, BOOKS, ROWS, migration_file
+
+
+def _build_library(root):
+    """Make the two-app library project: cross-app FK, a branch and its merge, a squash, rows."""
+    sb = Sandbox.create(root, "library")
+    sb.startapp("authors")
+    sb.startapp("books")
+    sb.write_models("authors", AUTHOR)
+    sb.write_models("books", BOOKS)
+    sb.makemigrations()
+    sb.write_models("authors", AUTHOR + AUTHOR_BIO)
+    sb.makemigrations("authors", name="author_bio")
+    sb.write_models("books", BOOKS + BOOK_PAGES)
+    sb.makemigrations("books", name="book_pages")
+    # The other branch arrives by hand, as a teammate's migration would.
+    (sb.path / "books/migrations/0002_book_isbn.py").write_text(migration_file(
+        [("books", "0001_initial")],
+        'migrations.AddField("book", "isbn", models.CharField(default="", max_length=13))',
+    ))
+    sb.write_models("books", BOOKS + BOOK_PAGES + BOOK_ISBN)
+    sb.manage("makemigrations", "books", "--merge", "--noinput", "--name", "merge")
+    sb.manage("squashmigrations", "authors", "0002", "--noinput")
+    sb.migrate()
+    sb.shell(ROWS)
+    return sb.path
+
+
+@pytest.fixture(scope="session")
+def _library_build(tmp_path_factory):
+    return _build_library(tmp_path_factory.mktemp("built"))
+
+
+@pytest.fixture(scope="session")
+def _fresh_build(tmp_path_factory):
+    return Sandbox.create(tmp_path_factory.mktemp("built"), "fresh").path
+
+
+def _copy(source, tmp_path):
+    return Sandbox.open(shutil.copytree(source, tmp_path / source.name, symlinks=True))
+
+
+@pytest.fixture
+def library(_library_build, tmp_path):
+    """A copy of the library project: authors + books, fully migrated, with LIBRARY_ROWS."""
+    return _copy(_library_build, tmp_path)
+
+
+@pytest.fixture
+def fresh(_fresh_build, tmp_path):
+    """A copy of a project straight from startproject: no apps, no db.sqlite3."""
+    return _copy(_fresh_build, tmp_path)
+
+
+@pytest.fixture
+def sandbox(tmp_path):
+    """A sandbox made by Sandbox.create in this test's own folder."""
+    return Sandbox.create(tmp_path)
+
+
+class TestingShell(InteractiveShell):
+    """An IPython shell whose cell errors are raised, not printed (as jupysql's tests do)."""
+
+    def run_cell(self, *args, **kwargs):
+        result = super().run_cell(*args, **kwargs)
+        result.raise_error()
+        return result
+
+
+@pytest.fixture
+def ip():
+    """A fresh IPython shell with ``%load_ext djmig_kernel`` run."""
+    shell = TestingShell()
+    shell.run_cell("%load_ext djmig_kernel")
+    yield shell
+    shell.reset()
+    TestingShell.clear_instance()

@@ -1,0 +1,89 @@
+"""Projects, oracles and snapshots that the tests share (fixtures are in conftest.py)."""
+
+import hashlib
+import json
+import sqlite3
+import textwrap
+from pathlib import Path
+
+AUTHOR = """
+class Author(models.Model):
+    name = models.CharField(max_length=100)
+"""
+AUTHOR_BIO = '    bio = models.TextField(default="")\n'
+
+BOOKS = """
+from authors.models import Author
+
+
+class Genre(models.Model):
+    name = models.CharField(max_length=50)
+
+
+class Book(models.Model):
+    title = models.CharField(max_length=200)
+    author = models.ForeignKey(Author, on_delete=models.CASCADE)
+    genres = models.ManyToManyField(Genre)
+"""
+BOOK_PAGES = "    pages = models.IntegerField(default=0)\n"
+BOOK_ISBN = '    isbn = models.CharField(max_length=13, default="")\n'
+
+ROWS = """
+from authors.models import Author
+from books.models import Book, Genre
+
+le_guin = Author.objects.create(name="Ursula K. Le Guin", bio="Earthsea")
+pratchett = Author.objects.create(name="Terry Pratchett")
+fantasy = Genre.objects.create(name="fantasy")
+satire = Genre.objects.create(name="satire")
+Book.objects.create(title="A Wizard of Earthsea", author=le_guin, pages=183).genres.add(fantasy)
+Book.objects.create(title="Mort", author=pratchett, pages=243).genres.add(fantasy, satire)
+Book.objects.create(title="Small Gods", author=pratchett, pages=284, isbn="0575052236").genres.add(satire)
+"""
+
+# Live rows of the library project, as ROWS makes them.
+LIBRARY_ROWS = {"authors_author": 2, "books_genre": 2, "books_book": 3, "books_book_genres": 4}
+
+# The migration graph of the library's own apps, as Django's loader builds it:
+#
+#   authors.0001_squashed_0002_author_bio   (replaces 0001_initial, 0002_author_bio)
+#                   |
+#           books.0001_initial
+#              /          \
+#   books.0002_book_isbn  books.0002_book_pages
+#              \          /
+#            books.0003_merge
+SQUASHED = ("authors", "0001_squashed_0002_author_bio")
+
+
+def migration_file(dependencies, *operations, preamble=""):
+    """Return the source of a hand-written migration: DEPENDENCIES, then OPERATIONS (source text)."""
+    body = "".join(f"        {op},\n" for op in operations)
+    return (
+        "from django.db import migrations, models\n"
+        f"{textwrap.dedent(preamble)}\n\n"
+        "class Migration(migrations.Migration):\n"
+        f"    dependencies = {[tuple(d) for d in dependencies]!r}\n"
+        f"    operations = [\n{body}    ]\n"
+    )
+
+
+def files_digest(folder):
+    """Return {relative path: sha256} of every file below FOLDER (db.sqlite3 included)."""
+    folder = Path(folder)
+    return {
+        str(path.relative_to(folder)): hashlib.sha256(path.read_bytes()).hexdigest()
+        for path in sorted(folder.rglob("*"))
+        if path.is_file()
+    }
+
+
+def count(sb, table):
+    """Return the rows of TABLE, counted with sqlite3 itself (not through the kit)."""
+    with sqlite3.connect(sb.db_path) as connection:
+        return connection.execute(f'SELECT COUNT(*) FROM "{table}"').fetchone()[0]
+
+
+def django_answer(sb, code):
+    """Run CODE in the sandbox's Django; return the JSON it prints on its last line."""
+    return json.loads(sb.shell(code).stdout.strip().splitlines()[-1])

@@ -1,0 +1,96 @@
+"""sb.plan(): the same operations, in the same order, as Django's `migrate APP TARGET --plan`."""
+
+import pytest
+
+from djmig_kernel.plan import PLAN_COLUMNS
+
+
+def django_plan(sb, app, target):
+    """Return [(migration, operation)] parsed from `manage.py migrate APP TARGET --plan`."""
+    lines = sb.manage("migrate", app, target, "--plan").stdout.splitlines()
+    assert lines[0] == "Planned operations:"
+    rows, migration = [], None
+    for line in lines[1:]:
+        if line.strip() == "No planned migration operations.":
+            continue
+        if line.startswith("    "):
+            rows.append((migration, line.strip()))
+        else:
+            migration = line.strip()
+    return rows
+
+
+def _rows(frame):
+    return list(zip(frame["migration"], frame["operation"]))
+
+
+CASES = [
+    ("books", "zero"),
+    ("books", "0001_initial"),
+    ("books", "0002_book_isbn"),  # unapplies only the merge, which has no operations: no rows
+    ("authors", "zero"),  # unapplies books too: it depends on authors
+    ("authors", "0001_initial"),  # a migration the squash replaced: Django unpicks the squash
+]
+
+
+@pytest.mark.parametrize("app, target", CASES)
+def test_plan_backwards_matches_migrate_plan(library, app, target):
+    plan = library.plan(app, target)
+    assert list(plan.columns) == PLAN_COLUMNS
+    assert _rows(plan) == django_plan(library, app, target)
+    assert set(plan["direction"]) <= {"unapply"}
+
+
+def test_plan_forwards_matches_migrate_plan(library):
+    library.migrate("authors", "zero")
+    plan = library.plan("books", "0003_merge")
+    assert _rows(plan) == django_plan(library, "books", "0003_merge")
+    assert set(plan["direction"]) == {"apply"}
+    # Applying books needs authors first: the squash, not the two files it replaces.
+    assert plan["migration"].iloc[0] == "authors.0001_squashed_0002_author_bio"
+
+
+def test_plan_of_the_cross_app_rollback_lists_both_apps_in_order(library):
+    plan = library.plan("authors", "zero")
+    assert _rows(plan) == [
+        ("books.0002_book_pages", "Undo Add field pages to book"),
+        ("books.0002_book_isbn", "Undo Add field isbn to book"),
+        ("books.0001_initial", "Undo Create model Genre"),
+        ("books.0001_initial", "Undo Create model Book"),
+        ("authors.0001_squashed_0002_author_bio", "Undo Create model Author"),
+    ]
+
+
+@pytest.mark.parametrize("target", ["0001", "0001_", "0001_initial"])
+def test_plan_target_by_prefix_or_full_name(library, target):
+    assert _rows(library.plan("books", target)) == [
+        ("books.0002_book_isbn", "Undo Add field isbn to book"),
+        ("books.0002_book_pages", "Undo Add field pages to book"),
+    ]
+
+
+def test_plan_to_where_the_app_is_is_empty(library):
+    plan = library.plan("books", "0003")
+    assert plan.empty
+    assert list(plan.columns) == PLAN_COLUMNS
+    assert django_plan(library, "books", "0003") == []
+
+
+def test_plan_marks_an_irreversible_operation_as_django_does(library):
+    (library.path / "books/migrations/0004_fill.py").write_text(
+        "from django.db import migrations\n\n\ndef fill(apps, schema_editor):\n    pass\n\n\n"
+        "class Migration(migrations.Migration):\n"
+        "    dependencies = [('books', '0003_merge')]\n"
+        "    operations = [migrations.RunPython(fill)]\n"
+    )
+    library.migrate("books")
+    plan = library.migration_plan("books", "0003")
+    assert _rows(plan.operations()) == django_plan(library, "books", "0003")
+    assert _rows(plan.operations()) == [("books.0004_fill", "Raw Python operation -> IRREVERSIBLE")]
+    assert plan.irreversible == ["books.0004_fill"]
+
+
+def test_plan_changes_nothing(library):
+    before = library.ledger()
+    library.plan("authors", "zero")
+    assert library.ledger().equals(before)
