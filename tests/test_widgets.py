@@ -1,0 +1,263 @@
+"""MigrationPicker and PiecesView, driven headless against a real sandbox: set values, click, read the database."""
+
+import re
+import shutil
+import threading
+
+import pytest
+
+from djmig_kernel import MigrationPicker, PiecesView, Sandbox, replay
+from djmig_kernel.walkthrough import BOOK_MODELS
+
+YEAR_MODELS = BOOK_MODELS + "    year = models.IntegerField(null=True)\n"
+
+REVIEW_MODELS = """
+from django.db import models
+
+from app.models import Book
+
+
+class Review(models.Model):
+    book = models.ForeignKey(Book, on_delete=models.CASCADE)
+    stars = models.IntegerField()
+"""
+
+IRREVERSIBLE = '''
+from django.db import migrations
+
+
+def touch(apps, schema_editor):
+    pass
+
+
+class Migration(migrations.Migration):
+    dependencies = [("app", "0003_book_year")]
+    operations = [migrations.RunPython(touch)]
+'''
+
+
+@pytest.fixture(scope="module")
+def template(tmp_path_factory):
+    """Build once: the walkthrough through notebook 04, then app.0003_book_year and reviews.0001.
+
+        app:     0001_initial -> 0002_added_Book_model -> 0003_book_year
+                                                              |
+        reviews:                                         0001_initial
+
+    Everything is applied; app_author, app_book and reviews_review hold one row each.
+    """
+    root = tmp_path_factory.mktemp("template")
+    sb = replay(root, "04")
+    sb.write_models("app", YEAR_MODELS)
+    sb.makemigrations("app", name="book_year")
+    sb.startapp("reviews")
+    sb.write_models("reviews", REVIEW_MODELS)
+    sb.makemigrations("reviews")
+    sb.migrate()
+    sb.shell("from reviews.models import Review; Review.objects.create(book_id=1, stars=5)")
+    return sb.path
+
+
+class CountingSandbox(Sandbox):
+    """A real Sandbox that records each migrate it is asked to run.
+
+    While ``gate`` (a threading.Event) is set to an unset event, migrate waits for it
+    before it runs: a test can then act while a migrate is under way.
+    """
+
+    def __init__(self, path):
+        super().__init__(path)
+        self.migrates = []
+        self.gate = None
+        self.entered = threading.Event()
+
+    def migrate(self, app=None, target=None, timeout=60):
+        self.migrates.append((app, target))
+        self.entered.set()
+        if self.gate is not None:
+            assert self.gate.wait(60), "the test never opened the gate"
+        return super().migrate(app, target, timeout=timeout)
+
+
+@pytest.fixture
+def sb(template, tmp_path):
+    """A fresh copy of the template sandbox for each test."""
+    return CountingSandbox(shutil.copytree(template, tmp_path / "djsandbox"))
+
+
+def app_ledger(sb, app="app"):
+    return list(sb.ledger().query("app == @app")["name"])
+
+
+def dot_source(picker):
+    (output,) = picker._dag.outputs
+    return output["data"]["text/vnd.graphviz"]
+
+
+ALL_APP = ["0001_initial", "0002_added_Book_model", "0003_book_year"]
+
+
+def test_opens_on_the_current_migration_with_applied_ones_marked(sb):
+    sb.migrate("app", "0002_added_Book_model")  # drags reviews.0001_initial back too
+    picker = MigrationPicker(sb, "app")
+    assert picker.target.value == "0002_added_Book_model"
+    assert picker.target.options == (
+        ("zero", "zero"),
+        ("[X] 0001_initial", "0001_initial"),
+        ("[X] 0002_added_Book_model", "0002_added_Book_model"),
+        ("[ ] 0003_book_year", "0003_book_year"),
+    )
+    assert picker.plan is None and picker.apply.disabled
+    assert picker.status == "app is at 0002_added_Book_model: nothing to do. Choose another target to preview it."
+    assert repr(picker) == "<MigrationPicker of app 'app' in <Sandbox djsandbox>>"
+
+
+def test_preview_shows_plan_sql_losses_and_highlighted_dag_and_changes_nothing(sb):
+    before = sb.db_path.read_bytes()
+    picker = MigrationPicker(sb, "app")
+    picker.target.value = "0002_added_Book_model"
+
+    assert picker.plan.nodes == [("reviews", "0001_initial"), ("app", "0003_book_year")]
+    assert picker.losses.values.tolist() == [["reviews_review", None, 1], ["app_book", "year", 1]]
+    preview = picker._preview.value
+    assert preview.index("unapply reviews.0001_initial") < preview.index("unapply app.0003_book_year")
+    assert 'DROP TABLE &quot;reviews_review&quot;' in preview
+    assert "ALTER TABLE &quot;app_book&quot; DROP COLUMN &quot;year&quot;" in preview
+    assert "table reviews_review (1 row)" in preview and "column app_book.year (1 row)" in preview
+    assert picker.status == (
+        "migrate app 0002_added_Book_model would unapply 2 migrations and drop table reviews_review (1 row), "
+        "column app_book.year (1 row). Apply asks for a second click."
+    )
+    dot = dot_source(picker)
+    assert "cluster_reviews" in dot  # the app dragged along is drawn
+    highlighted = re.findall(r'^\s*"([^"]+)" \[[^\]]*penwidth=3', dot, re.M)
+    assert highlighted == ["app.0003_book_year", "reviews.0001_initial"]
+    assert sb.db_path.read_bytes() == before and sb.migrates == []
+
+
+def test_a_plan_that_loses_data_runs_on_the_second_click(sb):
+    picker = MigrationPicker(sb, "app")
+    picker.target.value = "0001_initial"
+    picker.apply.click()
+
+    assert picker.armed and sb.migrates == []
+    assert picker.status == (
+        "Armed: migrate app 0001_initial drops table reviews_review (1 row), table app_book (1 row). "
+        "Click apply again to go ahead, or choose another target."
+    )
+    assert picker.apply.description == "Apply: drop the data" and picker.apply.button_style == "danger"
+    assert app_ledger(sb) == ALL_APP
+
+    picker.apply.click()
+    assert sb.migrates == [("app", "0001_initial")]
+    assert app_ledger(sb) == ["0001_initial"] and app_ledger(sb, "reviews") == []
+    assert "app_book" not in sb.tables() and "reviews_review" not in sb.tables()
+    assert not picker.armed and picker.apply.description == "Apply"
+    assert picker.status == "Done: unapplied 3 migrations; app is now at 0001_initial."
+    # Ledger, tables and DAG refreshed.
+    assert picker.target.options[2] == ("[ ] 0002_added_Book_model", "0002_added_Book_model")
+    assert "0001_initial\n◀ current" in dot_source(picker)
+    assert "0003_book_year" not in picker.pieces.snapshot.applied
+    assert [change for change in picker.pieces.changes.ledger()] == [
+        ("-", 20, "0002_added_Book_model"), ("-", 21, "0003_book_year")
+    ]
+    assert "- table app_book, with its 1 row" in picker.pieces.value
+
+
+def test_choosing_another_target_disarms(sb):
+    picker = MigrationPicker(sb, "app")
+    picker.target.value = "zero"
+    picker.apply.click()
+    assert picker.armed
+    picker.target.value = "0002_added_Book_model"
+    assert not picker.armed and picker.apply.description == "Apply"
+    picker.apply.click()  # arms for the new plan: it loses data too
+    assert picker.armed and sb.migrates == []
+    assert "drops table reviews_review (1 row), column app_book.year (1 row)" in picker.status
+    assert app_ledger(sb) == ALL_APP
+
+
+def test_a_loss_free_plan_runs_at_once(sb):
+    sb.migrate("app", "zero")
+    picker = MigrationPicker(sb, "app")
+    assert picker.target.value == "zero"
+    picker.target.value = "0003_book_year"
+    assert picker.losses.empty
+    assert picker.status == "migrate app 0003_book_year would apply 3 migrations; no data is lost. Apply runs it."
+
+    picker.apply.click()
+    assert sb.migrates == [("app", "zero"), ("app", "0003_book_year")]
+    assert app_ledger(sb) == ALL_APP
+    assert sb.table("app_book").empty  # the schema came back, the rows did not
+    assert picker.status == "Done: applied 3 migrations; app is now at 0003_book_year."
+    assert [label for label, _ in picker.target.options][1:] == [f"[X] {name}" for name in ALL_APP]
+
+
+def test_an_irreversible_migration_shows_one_error_line_and_changes_nothing(sb):
+    (sb.path / "app" / "migrations" / "0004_touch.py").write_text(IRREVERSIBLE)
+    sb.migrate("app")
+    before = sb.db_path.read_bytes()
+    picker = MigrationPicker(sb, "app")
+    picker.target.value = "0003_book_year"
+    assert "app.0004_touch cannot be unapplied, so migrate will stop with an error" in picker.status
+
+    picker.apply.click()
+    assert picker.status.startswith("Error: `python manage.py migrate app 0003_book_year` failed: ")
+    assert "IrreversibleError" in picker.status and "\n" not in picker.status
+    assert "djmig-error" in picker._status.value
+    assert sb.db_path.read_bytes() == before
+    assert app_ledger(sb) == [*ALL_APP, "0004_touch"]
+    assert not picker.running and not picker.apply.disabled
+
+
+def test_clicks_while_a_migration_runs_are_ignored_not_queued(sb):
+    picker = MigrationPicker(sb, "app")
+    picker.target.value = "0002_added_Book_model"
+    picker.apply.click()  # arm
+    sb.gate = threading.Event()
+    first = threading.Thread(target=picker.apply.click)
+    first.start()
+    assert sb.entered.wait(30), "the first click never started its migrate"
+    assert picker.running and picker.apply.disabled and picker.target.disabled
+    # More clicks while the migrate runs: each must return at once, not wait for it.
+    more = threading.Thread(target=lambda: [picker.apply.click() for _ in range(3)])
+    more.start()
+    more.join(10)
+    assert not more.is_alive(), "a click waited for the running migrate"
+    sb.gate.set()
+    first.join(60)
+
+    assert sb.migrates == [("app", "0002_added_Book_model")]
+    assert app_ledger(sb) == ALL_APP[:2]
+    assert picker.status == "Done: unapplied 2 migrations; app is now at 0002_added_Book_model."
+    assert not picker.running and picker.apply.disabled  # nothing left to do at the current migration
+
+
+def test_refresh_picks_up_a_new_migration_file(sb):
+    picker = MigrationPicker(sb, "app")
+    sb.write_models("app", YEAR_MODELS + "    pages = models.IntegerField(null=True)\n")
+    sb.makemigrations("app", name="book_pages")
+    picker.refresh()
+    assert picker.target.options[-1] == ("[ ] 0004_book_pages", "0004_book_pages")
+    assert picker.target.value == "0003_book_year"
+    assert picker.pieces.changes.migrations() == [("+", "0004_book_pages")]
+
+
+def test_preview_of_a_broken_migration_folder_says_so_in_one_line(sb):
+    picker = MigrationPicker(sb, "app")
+    (sb.path / "app" / "migrations" / "0004_broken.py").write_text("this is not python\n")
+    picker.target.value = "0001_initial"
+    assert picker.status.startswith("Cannot preview: ")
+    assert "\n" not in picker.status and picker.plan is None and picker.apply.disabled
+
+
+def test_pieces_view_shows_the_four_pieces_and_what_changed(sb):
+    view = PiecesView(sb, "app")
+    assert repr(view) == "<PiecesView of app 'app'>"
+    assert view.changes is None
+    for title in ("app/models.py", "app/migrations/", "django_migrations (the ledger)", "database tables"):
+        assert title in view.value
+    sb.shell("from app.models import Author; Author.objects.create(name='Ursula K. Le Guin')")
+    changes = view.refresh()
+    assert changes.tables() == [("~", "app_author: 1 row → 2 rows")]
+    assert "app_author: 1 row → 2 rows" in view.value
