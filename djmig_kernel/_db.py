@@ -51,12 +51,32 @@ def restored_on_error(path):
     try:
         yield
     except BaseException:
+        _settle(path)
         after = path.read_bytes() if path.exists() else None
         if after != before:
-            for suffix in ("-journal", "-wal", "-shm"):
-                path.with_name(path.name + suffix).unlink(missing_ok=True)
+            for journal in _journals(path):
+                journal.unlink(missing_ok=True)
             if before is None:
                 path.unlink(missing_ok=True)
             else:
                 path.write_bytes(before)
         raise
+
+
+def _journals(path):
+    return [path.with_name(path.name + suffix) for suffix in ("-journal", "-wal", "-shm")]
+
+
+def _settle(path):
+    """Roll back the journal a killed command left beside PATH, as SQLite does on the next open.
+
+    A journal that another live connection is using is left alone.
+    """
+    journal = path.with_name(path.name + "-journal")
+    if not (path.exists() and journal.exists()):
+        return
+    try:
+        check_unlocked(path)  # taking the lock makes SQLite roll back a hot journal
+    except sqlite3.OperationalError:
+        return
+    journal.unlink(missing_ok=True)  # not hot (SQLite would have removed it): nothing in it to keep
