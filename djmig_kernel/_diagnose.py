@@ -8,7 +8,8 @@ from . import exceptions as exc
 _ERROR_LINE = re.compile(r"^(?P<name>[A-Za-z_][\w.]*(Error|Exception|Exit)): (?P<text>.*)$")
 _FRAME = re.compile(r'^\s*File "(?P<file>[^"]+)", line (?P<line>\d+)')
 
-# (pattern in Django's error line, error class, fix); the fix may use the pattern's groups.
+# (pattern in Django's error line, error class, fix); the fix may use the pattern's named groups
+# (a trailing _ in a group name lets two alternatives fill the same field).
 _FIXES = [
     (
         r"required positional argument: 'on_delete'",
@@ -21,14 +22,14 @@ _FIXES = [
         "fix that line and run the command again",
     ),
     (
-        r"No installed app with label '(?P<app>[^']*)'|App '(?P<app2>[^']*)' could not be found",
+        r"No installed app with label '(?P<app>[^']*)'|App '(?P<app_>[^']*)' could not be found",
         exc.UnknownAppError,
-        "check the spelling, or create and register the app with sb.startapp(LABEL)",
+        "check the spelling, or create and register the app with sb.startapp({app!r})",
     ),
     (
         r"App '(?P<app>[^']*)' does not have migrations",
         exc.UnknownAppError,
-        "run makemigrations for that app first",
+        "run sb.makemigrations({app!r}) first",
     ),
     (
         r"database is locked",
@@ -84,9 +85,11 @@ def diagnose(command, stderr, project):
     """Return (error class, one-line message) for a failed COMMAND ('python manage.py ...')."""
     line = error_line(stderr, project)
     for pattern, cls, fix in _FIXES:
-        if re.search(pattern, line):
+        match = re.search(pattern, line)
+        if match:
+            fields = {name.rstrip("_"): value for name, value in match.groupdict().items() if value is not None}
             message = f"`{command}` failed: {line}"
-            return cls, f"{message}; {fix}" if fix else message
+            return cls, f"{message}; {fix.format(**fields)}" if fix else message
     return exc.CommandError, f"`{command}` failed: {line}; see .result.stderr for Django's full output"
 
 

@@ -46,6 +46,12 @@ class UnknownMigrationError(DjmigError, LookupError):
 
     @classmethod
     def for_name(cls, app, name, candidates, **kwargs):
+        if not candidates:
+            return cls(
+                f"no migration matches {name!r} in app {app!r}; it has no migrations yet: "
+                f"run sb.makemigrations({app!r}) first",
+                **kwargs,
+            )
         choices = ", ".join(["zero", *candidates])
         return cls(
             f"no migration matches {name!r} in app {app!r}; choose one of: {choices}",
