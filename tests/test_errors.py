@@ -1,0 +1,395 @@
+"""Bad input: each case is one DjmigError line that names the value and the fix, and changes nothing.
+
+Every case is a test id ``bad-NN-…``; "nothing lost" is proved by hashing every file
+below the test's folder (the sandbox's sources, migrations and db.sqlite3) before and after.
+"""
+
+import os
+import shutil
+import subprocess
+import sys
+import time
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Callable
+
+import pytest
+
+from djmig_kernel import DjmigError, Sandbox
+from djmig_kernel import exceptions as exc
+from djmig_kernel.render import DOT_MIMETYPE, GRAPHVIZ_HINT
+from helpers import BOOKS, files_digest, migration_file
+
+APPS = "admin, auth, authors, books, contenttypes, messages, sessions, staticfiles"
+BOOKS_NAMES = "zero, 0001_initial, 0002_book_isbn, 0002_book_pages, 0003_merge"
+LABEL_FIX = (
+    "is not a valid app name; use a Python identifier such as 'app' or 'library' "
+    "(letters, digits and _, not starting with a digit, not a keyword)"
+)
+
+
+@dataclass
+class Case:
+    """ACT(sb, root) must raise ERROR with exactly MESSAGE, which names VALUE."""
+
+    act: Callable
+    error: type
+    message: str
+    value: str
+    prepare: Callable = None  # (sb) -> a resource to close after the case, or None
+
+
+def _bad_models(sb):
+    sb.write_models("books", BOOKS.replace("class Book(models.Model):", "class Book(models.Model)"))
+
+
+def _no_on_delete(sb):
+    sb.write_models("books", BOOKS + "\n\nclass Review(models.Model):\n    book = models.ForeignKey(Book)\n")
+
+
+def _write_migration(sb, name, *args, **kwargs):
+    (sb.path / f"books/migrations/{name}.py").write_text(migration_file(*args, **kwargs))
+
+
+FILL = "def fill(apps, schema_editor):\n    pass\n"
+
+
+def _irreversible(sb):
+    _write_migration(sb, "0004_fill", [("books", "0003_merge")], "migrations.RunPython(fill)", preamble=FILL)
+    sb.migrate("books")
+
+
+def _irreversible_then_reversible(sb):
+    _irreversible(sb)
+    _write_migration(sb, "0005_book_year", [("books", "0004_fill")],
+                     'migrations.AddField("book", "year", models.IntegerField(default=0))')
+    sb.migrate("books")
+
+
+def _slow_migration(sb):
+    _write_migration(sb, "0004_slow", [("books", "0003_merge")],
+                     'migrations.AddField("book", "year", models.IntegerField(default=0))',
+                     "migrations.RunPython(wait)", preamble="import time\n\n\ndef wait(apps, schema_editor):\n"
+                     "    time.sleep(60)\n")
+
+
+def _two_leaves(sb):
+    for name in ("0004_a", "0004_b"):
+        _write_migration(sb, name, [("books", "0003_merge")], "migrations.RunPython(migrations.RunPython.noop)")
+
+
+class _Locker:
+    """Another program holding db.sqlite3 in an exclusive transaction, like an open sqlite3 shell.
+
+    It must be another process: SQLite's POSIX locks are per process, and reading
+    the file for the digest in this process would drop a lock this process held.
+    """
+
+    CODE = ("import sqlite3, sys, time; c = sqlite3.connect(sys.argv[1], isolation_level=None); "
+            "c.execute('BEGIN EXCLUSIVE'); print('locked', flush=True); time.sleep(120)")
+
+    def __init__(self, path):
+        self.process = subprocess.Popen([sys.executable, "-c", self.CODE, str(path)], stdout=subprocess.PIPE,
+                                        text=True)
+        assert self.process.stdout.readline() == "locked\n"
+
+    def close(self):
+        self.process.kill()
+        self.process.wait()
+
+
+def _lock(sb):
+    return _Locker(sb.db_path)
+
+
+def _unmigrated_app(sb):
+    sb.startapp("shelf")
+
+
+def _foreign_folder(sb, root):
+    (root / "djsandbox").mkdir()
+    (root / "djsandbox/notes.txt").write_text("mine, not the kit's\n")
+
+
+def _linked_sandbox(sb, root):
+    (root / "djsandbox").symlink_to(sb.path, target_is_directory=True)
+
+
+def _kit_folder(sb, root):
+    Sandbox.create(root)
+
+
+CASES = {
+    # -- unknown app ----------------------------------------------------------
+    "unknown-app-plan": Case(
+        lambda sb, root: sb.plan("nope", "zero"), exc.UnknownAppError,
+        f"no installed app with label 'nope'; choose one of: {APPS}, or create and register it with "
+        "sb.startapp('nope')", "'nope'"),
+    "unknown-app-data-loss": Case(
+        lambda sb, root: sb.data_loss("nope", "zero"), exc.UnknownAppError,
+        f"no installed app with label 'nope'; choose one of: {APPS}, or create and register it with "
+        "sb.startapp('nope')", "'nope'"),
+    "unknown-app-migrate": Case(
+        lambda sb, root: sb.migrate("nope", "zero"), exc.UnknownAppError,
+        "`python manage.py migrate nope zero` failed: CommandError: No installed app with label 'nope'.; "
+        "check the spelling, or create and register the app with sb.startapp('nope')", "'nope'"),
+    "unknown-app-makemigrations": Case(
+        lambda sb, root: sb.makemigrations("nope"), exc.UnknownAppError,
+        "`python manage.py makemigrations nope` failed: No installed app with label 'nope'.; check the spelling, or create and register the app with sb.startapp('nope')", "'nope'"),
+    "unknown-app-showmigrations": Case(
+        lambda sb, root: sb.showmigrations("nope"), exc.UnknownAppError,
+        "`python manage.py showmigrations nope` failed: No installed app with label 'nope'.; "
+        "check the spelling, or create and register the app with sb.startapp('nope')", "'nope'"),
+    "unknown-app-write-models": Case(
+        lambda sb, root: sb.write_models("nope", "class A(models.Model):\n    pass\n"), exc.UnknownAppError,
+        "no app 'nope' in sandbox 'library'; create it with sb.startapp('nope')", "'nope'"),
+    "app-without-migrations-plan": Case(
+        lambda sb, root: sb.plan("shelf", "0001_initial"), exc.UnknownMigrationError,
+        "no migration matches '0001_initial' in app 'shelf'; it has no migrations yet: run "
+        "sb.makemigrations('shelf') first", "'0001_initial'", _unmigrated_app),
+    "app-without-migrations-migrate": Case(
+        lambda sb, root: sb.migrate("shelf", "0001_initial"), exc.UnknownMigrationError,
+        "no migration matches '0001_initial' in app 'shelf'; it has no migrations yet: run "
+        "sb.makemigrations('shelf') first", "'0001_initial'", _unmigrated_app),
+    "target-without-app": Case(
+        lambda sb, root: sb.migrate(target="0001"), exc.UnknownAppError,
+        "target '0001' needs an app; call sb.migrate(APP, '0001')", "'0001'"),
+    # -- unknown or ambiguous migration ---------------------------------------
+    "unknown-migration-migrate": Case(
+        lambda sb, root: sb.migrate("books", "0009"), exc.UnknownMigrationError,
+        f"no migration matches '0009' in app 'books'; choose one of: {BOOKS_NAMES}", "'0009'"),
+    "unknown-migration-plan": Case(
+        lambda sb, root: sb.plan("books", "0009"), exc.UnknownMigrationError,
+        f"no migration matches '0009' in app 'books'; choose one of: {BOOKS_NAMES}", "'0009'"),
+    "unknown-migration-data-loss": Case(
+        lambda sb, root: sb.data_loss("books", "0009"), exc.UnknownMigrationError,
+        f"no migration matches '0009' in app 'books'; choose one of: {BOOKS_NAMES}", "'0009'"),
+    "unknown-migration-forwards-plan": Case(
+        lambda sb, root: sb.graph().forwards_plan(("books", "0009")), exc.UnknownMigrationError,
+        f"no migration matches '0009' in app 'books'; choose one of: {BOOKS_NAMES}", "'0009'"),
+    "ambiguous-prefix-migrate": Case(
+        lambda sb, root: sb.migrate("books", "0002"), exc.AmbiguousMigrationError,
+        "more than one migration of app 'books' starts with '0002' (0002_book_isbn, 0002_book_pages); "
+        "give more of the name", "'0002'"),
+    "ambiguous-prefix-plan": Case(
+        lambda sb, root: sb.plan("books", "0002"), exc.AmbiguousMigrationError,
+        "more than one migration of app 'books' starts with '0002' (0002_book_isbn, 0002_book_pages); "
+        "give more of the name", "'0002'"),
+    "ambiguous-prefix-squash-data-loss": Case(
+        lambda sb, root: sb.data_loss("authors", "0001"), exc.AmbiguousMigrationError,
+        "more than one migration of app 'authors' starts with '0001' (0001_initial, "
+        "0001_squashed_0002_author_bio); give more of the name", "'0001'"),
+    # -- models.py that Django cannot import ---------------------------------
+    "syntax-error-makemigrations": Case(
+        lambda sb, root: sb.makemigrations(), exc.CommandError,
+        "`python manage.py makemigrations` failed: SyntaxError: expected ':' (books/models.py, line 11); "
+        "fix that line and run the command again", "books/models.py, line 11", _bad_models),
+    "syntax-error-migrate": Case(
+        lambda sb, root: sb.migrate(), exc.CommandError,
+        "`python manage.py migrate` failed: SyntaxError: expected ':' (books/models.py, line 11); "
+        "fix that line and run the command again", "books/models.py, line 11", _bad_models),
+    "syntax-error-graph": Case(
+        lambda sb, root: sb.graph(), exc.CommandError,
+        "`djmig probe graph` failed: SyntaxError: expected ':' (books/models.py, line 11); "
+        "fix that line and run the command again", "books/models.py, line 11", _bad_models),
+    "no-on-delete-makemigrations": Case(
+        lambda sb, root: sb.makemigrations(), exc.CommandError,
+        "`python manage.py makemigrations` failed: TypeError: ForeignKey.__init__() missing 1 required "
+        "positional argument: 'on_delete' (books/models.py, line 18); give every ForeignKey an on_delete, "
+        "e.g. models.ForeignKey(Author, on_delete=models.CASCADE)", "books/models.py, line 18", _no_on_delete),
+    "no-on-delete-migrate": Case(
+        lambda sb, root: sb.migrate(), exc.CommandError,
+        "`python manage.py migrate` failed: TypeError: ForeignKey.__init__() missing 1 required "
+        "positional argument: 'on_delete' (books/models.py, line 18); give every ForeignKey an on_delete, "
+        "e.g. models.ForeignKey(Author, on_delete=models.CASCADE)", "books/models.py, line 18", _no_on_delete),
+    # -- migrations Django refuses to run ------------------------------------
+    "irreversible-run-python": Case(
+        lambda sb, root: sb.migrate("books", "0003"), exc.CommandError,
+        "`python manage.py migrate books 0003` failed: django.db.migrations.exceptions.IrreversibleError: "
+        "Operation <RunPython <function fill>> in books.0004_fill is not reversible; nothing was unapplied; "
+        "give that RunPython/RunSQL a reverse (e.g. migrations.RunPython.noop) or choose a target after it",
+        "books.0004_fill", _irreversible),
+    "irreversible-after-a-reversible-step": Case(
+        lambda sb, root: sb.migrate("books", "0003"), exc.CommandError,
+        "`python manage.py migrate books 0003` failed: django.db.migrations.exceptions.IrreversibleError: "
+        "Operation <RunPython <function fill>> in books.0004_fill is not reversible; nothing was unapplied; "
+        "give that RunPython/RunSQL a reverse (e.g. migrations.RunPython.noop) or choose a target after it",
+        "books.0004_fill", _irreversible_then_reversible),
+    "conflicting-leaves-migrate": Case(
+        lambda sb, root: sb.migrate(), exc.CommandError,
+        "`python manage.py migrate` failed: CommandError: Conflicting migrations detected; multiple leaf nodes "
+        "in the migration graph: (0004_a, 0004_b in books). To fix them run 'python manage.py makemigrations "
+        "--merge'", "0004_a, 0004_b", _two_leaves),
+    "conflicting-leaves-migrate-target": Case(
+        lambda sb, root: sb.migrate("books", "0004_a"), exc.CommandError,
+        "`python manage.py migrate books 0004_a` failed: CommandError: Conflicting migrations detected; multiple "
+        "leaf nodes in the migration graph: (0004_a, 0004_b in books). To fix them run 'python manage.py "
+        "makemigrations --merge'", "0004_a, 0004_b", _two_leaves),
+    "conflicting-leaves-plan": Case(
+        lambda sb, root: sb.plan("books", "0004_a"), exc.CommandError,
+        "conflicting migrations: more than one leaf (0004_a, 0004_b in books), so migrate would stop; "
+        "merge them with `python manage.py makemigrations --merge` and try again", "0004_a, 0004_b", _two_leaves),
+    # -- the database or the command is stuck ---------------------------------
+    "locked-database-migrate": Case(
+        lambda sb, root: sb.migrate("books", "0001"), exc.DatabaseLockedError,
+        "`python manage.py migrate books 0001` not run: db.sqlite3 is busy (database is locked); close the "
+        "other program or connection that holds it open (e.g. a sqlite3 shell) and run again",
+        "db.sqlite3", _lock),
+    "locked-database-ledger": Case(
+        lambda sb, root: sb.ledger(), exc.DatabaseLockedError,
+        "cannot read db.sqlite3: another connection holds it locked (database is locked); close the other "
+        "program or connection (e.g. a sqlite3 shell) and read again", "db.sqlite3", _lock),
+    "locked-database-graph": Case(
+        lambda sb, root: sb.graph(), exc.CommandError,
+        "`djmig probe graph` failed: django.db.utils.OperationalError: database is locked; close the other "
+        "program or connection that holds db.sqlite3 open (e.g. a sqlite3 shell) and run again",
+        "db.sqlite3", _lock),
+    "hanging-migration-timeout": Case(
+        lambda sb, root: sb.migrate("books", timeout=3), exc.CommandTimeout,
+        "`python manage.py migrate books` ran past its 3 s timeout and was stopped; pass a larger timeout= "
+        "if it needs longer, or look for what it waits on", "3 s", _slow_migration),
+    # -- reading what is not there --------------------------------------------
+    "unknown-table": Case(
+        lambda sb, root: sb.table("book"), exc.UnknownTableError,
+        "no table 'book' in db.sqlite3; choose one of: authors_author, books_book, books_book_genres, "
+        "books_genre", "'book'"),
+    "unknown-table-schema": Case(
+        lambda sb, root: sb.schema("books_book", "genre"), exc.UnknownTableError,
+        "no table 'genre' in db.sqlite3; choose one of: authors_author, books_book, books_book_genres, "
+        "books_genre", "'genre'"),
+    # -- making and opening sandboxes ----------------------------------------
+    "create-replace-over-a-foreign-folder": Case(
+        lambda sb, root: Sandbox.create(root, replace=True), exc.NotOwnedError,
+        "folder 'djsandbox' was not made by djmig (no .djmig-sandbox file), so it is left untouched; "
+        "choose another name or root", "'djsandbox'", _foreign_folder),
+    "create-replace-over-a-symlink": Case(
+        lambda sb, root: Sandbox.create(root, replace=True), exc.NotOwnedError,
+        "folder 'djsandbox' was not made by djmig (no .djmig-sandbox file), so it is left untouched; "
+        "choose another name or root", "'djsandbox'", _linked_sandbox),
+    "create-over-an-existing-sandbox": Case(
+        lambda sb, root: Sandbox.create(root), exc.SandboxExistsError,
+        "folder 'djsandbox' already exists; pass replace=True to rebuild it or choose another name",
+        "'djsandbox'", _kit_folder),
+    "open-a-folder-without-manage-py": Case(
+        lambda sb, root: Sandbox.open(sb.path / "books"), exc.NoProjectError,
+        "no manage.py in 'books'; open the folder that holds manage.py, or make one with Sandbox.create(root)",
+        "'books'"),
+    "open-a-missing-folder": Case(
+        lambda sb, root: Sandbox.open(root / "nowhere"), exc.NoProjectError,
+        "no manage.py in 'nowhere'; open the folder that holds manage.py, or make one with Sandbox.create(root)",
+        "'nowhere'"),
+}
+
+# Labels that are not identifiers (path separators, keywords, digits first, empty) and
+# labels that would shadow a module Python already has.
+NOT_IDENTIFIERS = ["a/b", "../outside", "class", "lambda", "1st", "", "shelf; touch pwned"]
+MODULES = ["os", "json", "django"]
+for label in NOT_IDENTIFIERS:
+    for verb, act in [
+        ("startapp", lambda sb, root, label=label: sb.startapp(label)),
+        ("write-models", lambda sb, root, label=label: sb.write_models(label, "x = 1")),
+        ("migrate", lambda sb, root, label=label: sb.migrate(label, "zero")),
+        ("plan", lambda sb, root, label=label: sb.plan(label, "zero")),
+        ("create-project", lambda sb, root, label=label: Sandbox.create(root, label)),
+    ]:
+        CASES[f"invalid-label-{verb}-{label or 'empty'}"] = Case(
+            act, exc.InvalidNameError,
+            f"{label!r} {LABEL_FIX}".replace("app name", "project name") if verb == "create-project"
+            else f"{label!r} {LABEL_FIX}", repr(label))
+for label in MODULES:
+    CASES[f"module-name-startapp-{label}"] = Case(
+        lambda sb, root, label=label: sb.startapp(label), exc.InvalidNameError,
+        f"app name {label!r} clashes with the existing Python module {label!r}; choose another name, "
+        f"such as '{label}_app'", repr(label))
+    CASES[f"module-name-create-project-{label}"] = Case(
+        lambda sb, root, label=label: Sandbox.create(root, label), exc.InvalidNameError,
+        f"project name {label!r} clashes with the existing Python module {label!r}; choose another name, "
+        f"such as '{label}_app'", repr(label))
+
+IDS = [f"bad-{n:02d}-{name}" for n, name in enumerate(CASES, 1)]
+
+
+def assert_clear(error, case):
+    """The message is one line, exactly as expected, and names the bad value."""
+    message = str(error)
+    assert isinstance(error, DjmigError)
+    assert "\n" not in message
+    assert message == case.message
+    assert case.value in message
+
+
+@pytest.mark.parametrize("case", CASES.values(), ids=IDS)
+def test_bad_input_gives_one_clear_line_and_changes_nothing(library, tmp_path, case):
+    resource = case.prepare(library) if case.prepare and case.prepare.__code__.co_argcount == 1 else None
+    if case.prepare and case.prepare.__code__.co_argcount == 2:
+        case.prepare(library, tmp_path)
+    try:
+        before = files_digest(tmp_path)
+        with pytest.raises(case.error) as caught:
+            case.act(library, tmp_path)
+        after = files_digest(tmp_path)
+    finally:
+        if resource is not None:
+            resource.close()
+    assert_clear(caught.value, case)
+    assert after == before
+
+
+def _processes_in(folder):
+    """Return the ids of running processes whose working directory is FOLDER."""
+    found = []
+    for entry in Path("/proc").iterdir():
+        try:
+            if entry.name.isdigit() and Path(os.readlink(entry / "cwd")) == folder:
+                found.append(int(entry.name))
+        except OSError:
+            continue
+    return found
+
+
+def test_bad_NN_hanging_command_is_killed_with_everything_it_started(library, tmp_path):
+    """bad-NN (counted with the table above): `shell` that sleeps, and a child process it starts."""
+    before = files_digest(tmp_path)
+    code = "import subprocess, time; subprocess.Popen(['sleep', '60']); time.sleep(60)"
+    started = time.monotonic()
+    with pytest.raises(exc.CommandTimeout) as caught:
+        library.shell(code, timeout=2)
+    assert time.monotonic() - started < 10
+    message = str(caught.value)
+    assert message.startswith("`python manage.py shell -c 'import subprocess, time; ")
+    assert message.endswith("` ran past its 2 s timeout and was stopped; pass a larger timeout= if it needs "
+                            "longer, or look for what it waits on")
+    assert "\n" not in message
+    deadline = time.monotonic() + 5
+    while _processes_in(library.path) and time.monotonic() < deadline:
+        time.sleep(0.1)
+    assert _processes_in(library.path) == []
+    assert files_digest(tmp_path) == before
+
+
+def test_bad_NN_dot_missing_falls_back_to_text_with_the_install_hint(library, tmp_path, monkeypatch):
+    """No `dot` on PATH: the DAG still displays, as text, with one line that says how to install it."""
+    dag = library.graph()
+    path = [p for p in os.environ["PATH"].split(os.pathsep) if not os.path.exists(os.path.join(p, "dot"))]
+    monkeypatch.setenv("PATH", os.pathsep.join(path))
+    assert shutil.which("dot") is None
+    before = files_digest(tmp_path)
+    bundle = dag._repr_mimebundle_()
+    assert set(bundle) == {"text/plain"}
+    text = bundle["text/plain"]
+    assert text.splitlines()[0] == repr(dag)
+    assert text.splitlines()[-1] == GRAPHVIZ_HINT
+    assert " [X] 0003_merge  (after books.0002_book_isbn, books.0002_book_pages; current)" in text
+    assert DOT_MIMETYPE not in bundle
+    assert files_digest(tmp_path) == before
+
+
+def test_rolled_back_plan_left_the_reversible_step_applied(library):
+    """The db file is put back when migrate fails half way: books.0005 is still applied, columns intact."""
+    _irreversible_then_reversible(library)
+    ledger = library.ledger()
+    with pytest.raises(exc.CommandError):
+        library.migrate("books", "0003")
+    assert library.ledger().equals(ledger)
+    assert "year" in set(library.schema("books_book")["column"])
+    assert not any(library.db_path.parent.glob("db.sqlite3-*"))
