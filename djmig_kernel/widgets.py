@@ -106,7 +106,7 @@ class MigrationPicker(widgets.VBox):
         self._losses = None
         self._status_text = ""
         self._target = widgets.Dropdown(description="migrate to", layout=widgets.Layout(width="28em"))
-        self._apply = widgets.Button(description="Apply", icon="play")
+        self._apply = widgets.Button(description="Apply", icon="play", layout=widgets.Layout(width="auto"))
         self._status = widgets.HTML()
         self._preview = widgets.HTML()
         self._preview.add_class("djmig-preview")

@@ -1,0 +1,176 @@
+"""Notebook 06 in a real JupyterLab and Chromium: run all, pick a target, apply, read the page."""
+
+import json
+import os
+import secrets
+import shutil
+import signal
+import socket
+import subprocess
+import sys
+import time
+import urllib.error
+import urllib.request
+from pathlib import Path
+
+import pytest
+
+pytestmark = pytest.mark.browser
+
+ROOT = Path(__file__).resolve().parent.parent
+NOTEBOOK = "06-explore.ipynb"
+CHROMIUM = Path("/usr/bin/chromium")
+CHROMIUM_ARGS = [
+    "--headless", "--no-sandbox", "--disable-gpu", "--no-first-run",
+    "--disable-background-networking", "--disable-component-update", "--disable-sync",
+]
+ARTIFACTS = ROOT / "test-artifacts"
+TIMEOUT_MS = 120_000
+
+
+def _free_port():
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def _wait_until_up(url, process, seconds=90):
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        if process.poll() is not None:
+            raise RuntimeError(f"jupyter lab exited with code {process.returncode} before it answered")
+        try:
+            with urllib.request.urlopen(url, timeout=5) as response:
+                if response.status == 200:
+                    return
+        except (urllib.error.URLError, ConnectionError):
+            pass
+        time.sleep(0.2)  # nothing to wait on but the port: poll it
+    raise RuntimeError(f"jupyter lab did not answer within {seconds} s")
+
+
+@pytest.fixture(scope="session")
+def chromium():
+    """Return the path of Debian's Chromium; skip without it, but fail in CI."""
+    if not CHROMIUM.is_file():
+        message = f"no Chromium at {CHROMIUM}: install it with 'sudo apt-get install chromium' (or 'make chromium')"
+        if os.environ.get("CI"):
+            pytest.fail(f"CI is set, so the browser test must run, but there is {message}")
+        pytest.skip(message)
+    return str(CHROMIUM)
+
+
+@pytest.fixture(scope="session")
+def lab(tmp_path_factory):
+    """Start a fresh JupyterLab on 127.0.0.1 with a random token on a copy of notebook 06; stop it after."""
+    home = tmp_path_factory.mktemp("lab")
+    notebooks = home / "notebooks"
+    notebooks.mkdir()
+    shutil.copy(ROOT / "notebooks" / NOTEBOOK, notebooks / NOTEBOOK)
+    # Every cell in the DOM (no windowing), so the page can be read after Run All.
+    settings = home / "settings" / "@jupyterlab" / "notebook-extension"
+    settings.mkdir(parents=True)
+    (settings / "tracker.jupyterlab-settings").write_text(json.dumps({"windowingMode": "none"}))
+    # No "get notified about Jupyter news?" toast over the page (and no request for the news).
+    notification = home / "settings" / "@jupyterlab" / "apputils-extension"
+    notification.mkdir(parents=True)
+    (notification / "notification.jupyterlab-settings").write_text(json.dumps({"fetchNews": "false"}))
+    port, token = _free_port(), secrets.token_hex(16)
+    env = dict(os.environ, JUPYTER_RUNTIME_DIR=str(home / "runtime"), JUPYTER_CONFIG_DIR=str(home / "config"))
+    args = [
+        sys.executable, "-m", "jupyterlab", "--no-browser", "--ip=127.0.0.1", f"--port={port}",
+        f"--IdentityProvider.token={token}", f"--ServerApp.root_dir={notebooks}",
+        f"--LabApp.user_settings_dir={home / 'settings'}", f"--LabApp.workspaces_dir={home / 'workspaces'}",
+        "--LabApp.expose_app_in_browser=True",
+    ]
+    if os.geteuid() == 0:
+        args.append("--allow-root")
+    log = (home / "jupyter.log").open("w")
+    server = subprocess.Popen(args, cwd=notebooks, env=env, stdout=log, stderr=subprocess.STDOUT,
+                              start_new_session=True)
+    base = f"http://127.0.0.1:{port}"
+    try:
+        _wait_until_up(f"{base}/api/status?token={token}", server)
+        yield {"base": base, "token": token, "notebooks": notebooks}
+    finally:
+        server.send_signal(signal.SIGTERM)  # the server shuts its kernels down on SIGTERM
+        try:
+            server.wait(30)
+        except subprocess.TimeoutExpired:
+            os.killpg(server.pid, signal.SIGKILL)
+            server.wait()
+        log.close()
+
+
+@pytest.fixture
+def page(chromium, lab):
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=chromium, args=CHROMIUM_ARGS)
+        try:
+            page = browser.new_page(viewport={"width": 1400, "height": 1000})
+            page.set_default_timeout(TIMEOUT_MS)
+            yield page
+        finally:
+            browser.close()
+
+
+def _ledger_text(picker):
+    """Return the ledger part of the picker's four-pieces view, as the page shows it."""
+    snapshot = picker.locator(".djmig-pieces-view .djmig-pieces").first
+    return snapshot.locator("div").filter(has_text="django_migrations (the ledger)").inner_text()
+
+
+def test_notebook_06_runs_and_the_picker_migrates_from_the_page(page, lab):
+    page.goto(f"{lab['base']}/lab/tree/{NOTEBOOK}?token={lab['token']}")
+    page.wait_for_selector(".jp-NotebookPanel .jp-Notebook .jp-Cell")
+    page.wait_for_function("window.jupyterapp && window.jupyterapp.shell.currentWidget "
+                           "&& window.jupyterapp.shell.currentWidget.sessionContext.session")
+    page.wait_for_function("window.jupyterapp.shell.currentWidget.sessionContext.session.kernel.status === 'idle'")
+    page.evaluate("window.jupyterapp.commands.execute('notebook:run-all-cells')")
+
+    # The self-check cell prints its line only when every cell before it ran.
+    page.wait_for_selector("text=All good: the schema came back, the data did not.")
+    assert page.locator(".jp-OutputArea-output[data-mime-type='application/vnd.jupyter.stderr']").count() == 0
+
+    picker = page.locator(".djmig-picker")
+    picker.wait_for()
+    status = picker.locator(".djmig-status")
+    page.wait_for_function(
+        "el => el.innerText.includes('Done: applied 2 migrations; app is now at 0003_book_year.')",
+        arg=status.element_handle(),
+    )
+    assert "| app | 0003_book_year" in _ledger_text(picker)
+    assert picker.locator(".djmig-dag img[src^='data:image/svg+xml'], .djmig-dag svg").count() == 1
+
+    # Back to 0001_initial: it drops app_book, so apply needs two clicks.
+    select = picker.locator(".widget-dropdown select")
+    options = select.locator("option").all_inner_texts()
+    select.select_option(index=[o.replace("\xa0", " ") for o in options].index("[X] 0001_initial"))
+    page.wait_for_function(
+        "el => el.innerText.startsWith('migrate app 0001_initial would unapply 2 migrations')",
+        arg=status.element_handle(),
+    )
+    preview = picker.locator(".djmig-preview")
+    assert "DROP TABLE" in preview.inner_text()
+    button = picker.locator(".widget-button")
+    button.click()
+    page.wait_for_function("el => el.innerText.startsWith('Armed: ')", arg=status.element_handle())
+    assert "| app | 0003_book_year" in _ledger_text(picker), "the first click must not migrate"
+    ARTIFACTS.mkdir(exist_ok=True)
+    picker.screenshot(path=str(ARTIFACTS / "06-explore-armed.png"))
+    button.click()
+    page.wait_for_function(
+        "el => el.innerText.includes('Done: unapplied 2 migrations; app is now at 0001_initial.')",
+        arg=status.element_handle(),
+    )
+
+    ledger = _ledger_text(picker)
+    assert "| app | 0001_initial" in ledger and "| app | 0003_book_year" not in ledger
+    assert "- table app_book" in picker.locator(".djmig-pieces-view").inner_text()
+    dag = picker.locator(".djmig-dag img[src^='data:image/svg+xml'], .djmig-dag svg")
+    dag.first.wait_for()
+    assert dag.count() == 1
+    picker.screenshot(path=str(ARTIFACTS / "06-explore-picker.png"))
+    page.screenshot(path=str(ARTIFACTS / "06-explore.png"), full_page=True)
