@@ -119,112 +119,115 @@ def _kit_folder(sb, root):
     Sandbox.create(root)
 
 
+def failed(command, line, fix):
+    """Return the message for a Django command that failed with LINE."""
+    return f"`{command}` failed: {line}; {fix}"
+
+
+NO_APP = "create and register the app with sb.startapp('nope')"
+UNKNOWN_APP = f"no installed app with label 'nope'; choose one of: {APPS}, or {NO_APP.replace('the app', 'it')}"
+DJANGO_NO_APP = ("No installed app with label 'nope'.", f"check the spelling, or {NO_APP}")
+UNKNOWN_0009 = f"no migration matches '0009' in app 'books'; choose one of: {BOOKS_NAMES}"
+NO_MIGRATIONS = ("no migration matches '0001_initial' in app 'shelf'; it has no migrations yet: run "
+                 "sb.makemigrations('shelf') first")
+AMBIGUOUS = "more than one migration of app {} starts with {} ({}); give more of the name"
+SYNTAX = ("SyntaxError: expected ':' (books/models.py, line 11)", "fix that line and run the command again")
+ON_DELETE = (
+    "TypeError: ForeignKey.__init__() missing 1 required positional argument: 'on_delete' (books/models.py, "
+    "line 18)", "give every ForeignKey an on_delete, e.g. models.ForeignKey(Author, on_delete=models.CASCADE)")
+IRREVERSIBLE = (
+    "django.db.migrations.exceptions.IrreversibleError: Operation <RunPython <function fill>> in "
+    "books.0004_fill is not reversible", "nothing was unapplied; give that RunPython/RunSQL a reverse "
+    "(e.g. migrations.RunPython.noop) or choose a target after it")
+CONFLICT = ("CommandError: Conflicting migrations detected; multiple leaf nodes in the migration graph: (0004_a, "
+            "0004_b in books). To fix them run 'python manage.py makemigrations --merge'")
+LOCKED = "close the other program or connection"
+NOT_OWNED = ("folder 'djsandbox' was not made by djmig (no .djmig-sandbox file), so it is left untouched; "
+             "choose another name or root")
+NO_MANAGE_PY = "no manage.py in {!r}; open the folder that holds manage.py, or make one with Sandbox.create(root)"
+TABLES = "choose one of: authors_author, books_book, books_book_genres, books_genre"
+
+
+def _django(command, line_and_fix):
+    return failed(command, *line_and_fix)
+
+
 CASES = {
     # -- unknown app ----------------------------------------------------------
-    "unknown-app-plan": Case(
-        lambda sb, root: sb.plan("nope", "zero"), exc.UnknownAppError,
-        f"no installed app with label 'nope'; choose one of: {APPS}, or create and register it with "
-        "sb.startapp('nope')", "'nope'"),
+    "unknown-app-plan": Case(lambda sb, root: sb.plan("nope", "zero"), exc.UnknownAppError, UNKNOWN_APP, "'nope'"),
     "unknown-app-data-loss": Case(
-        lambda sb, root: sb.data_loss("nope", "zero"), exc.UnknownAppError,
-        f"no installed app with label 'nope'; choose one of: {APPS}, or create and register it with "
-        "sb.startapp('nope')", "'nope'"),
+        lambda sb, root: sb.data_loss("nope", "zero"), exc.UnknownAppError, UNKNOWN_APP, "'nope'"),
     "unknown-app-migrate": Case(
         lambda sb, root: sb.migrate("nope", "zero"), exc.UnknownAppError,
-        "`python manage.py migrate nope zero` failed: CommandError: No installed app with label 'nope'.; "
-        "check the spelling, or create and register the app with sb.startapp('nope')", "'nope'"),
+        failed("python manage.py migrate nope zero", f"CommandError: {DJANGO_NO_APP[0]}", DJANGO_NO_APP[1]),
+        "'nope'"),
     "unknown-app-makemigrations": Case(
         lambda sb, root: sb.makemigrations("nope"), exc.UnknownAppError,
-        "`python manage.py makemigrations nope` failed: No installed app with label 'nope'.; check the spelling, or create and register the app with sb.startapp('nope')", "'nope'"),
+        _django("python manage.py makemigrations nope", DJANGO_NO_APP), "'nope'"),
     "unknown-app-showmigrations": Case(
         lambda sb, root: sb.showmigrations("nope"), exc.UnknownAppError,
-        "`python manage.py showmigrations nope` failed: No installed app with label 'nope'.; "
-        "check the spelling, or create and register the app with sb.startapp('nope')", "'nope'"),
+        _django("python manage.py showmigrations nope", DJANGO_NO_APP), "'nope'"),
     "unknown-app-write-models": Case(
         lambda sb, root: sb.write_models("nope", "class A(models.Model):\n    pass\n"), exc.UnknownAppError,
         "no app 'nope' in sandbox 'library'; create it with sb.startapp('nope')", "'nope'"),
     "app-without-migrations-plan": Case(
-        lambda sb, root: sb.plan("shelf", "0001_initial"), exc.UnknownMigrationError,
-        "no migration matches '0001_initial' in app 'shelf'; it has no migrations yet: run "
-        "sb.makemigrations('shelf') first", "'0001_initial'", _unmigrated_app),
+        lambda sb, root: sb.plan("shelf", "0001_initial"), exc.UnknownMigrationError, NO_MIGRATIONS,
+        "'0001_initial'", _unmigrated_app),
     "app-without-migrations-migrate": Case(
-        lambda sb, root: sb.migrate("shelf", "0001_initial"), exc.UnknownMigrationError,
-        "no migration matches '0001_initial' in app 'shelf'; it has no migrations yet: run "
-        "sb.makemigrations('shelf') first", "'0001_initial'", _unmigrated_app),
+        lambda sb, root: sb.migrate("shelf", "0001_initial"), exc.UnknownMigrationError, NO_MIGRATIONS,
+        "'0001_initial'", _unmigrated_app),
     "target-without-app": Case(
         lambda sb, root: sb.migrate(target="0001"), exc.UnknownAppError,
         "target '0001' needs an app; call sb.migrate(APP, '0001')", "'0001'"),
     # -- unknown or ambiguous migration ---------------------------------------
     "unknown-migration-migrate": Case(
-        lambda sb, root: sb.migrate("books", "0009"), exc.UnknownMigrationError,
-        f"no migration matches '0009' in app 'books'; choose one of: {BOOKS_NAMES}", "'0009'"),
+        lambda sb, root: sb.migrate("books", "0009"), exc.UnknownMigrationError, UNKNOWN_0009, "'0009'"),
     "unknown-migration-plan": Case(
-        lambda sb, root: sb.plan("books", "0009"), exc.UnknownMigrationError,
-        f"no migration matches '0009' in app 'books'; choose one of: {BOOKS_NAMES}", "'0009'"),
+        lambda sb, root: sb.plan("books", "0009"), exc.UnknownMigrationError, UNKNOWN_0009, "'0009'"),
     "unknown-migration-data-loss": Case(
-        lambda sb, root: sb.data_loss("books", "0009"), exc.UnknownMigrationError,
-        f"no migration matches '0009' in app 'books'; choose one of: {BOOKS_NAMES}", "'0009'"),
+        lambda sb, root: sb.data_loss("books", "0009"), exc.UnknownMigrationError, UNKNOWN_0009, "'0009'"),
     "unknown-migration-forwards-plan": Case(
-        lambda sb, root: sb.graph().forwards_plan(("books", "0009")), exc.UnknownMigrationError,
-        f"no migration matches '0009' in app 'books'; choose one of: {BOOKS_NAMES}", "'0009'"),
+        lambda sb, root: sb.graph().forwards_plan(("books", "0009")), exc.UnknownMigrationError, UNKNOWN_0009,
+        "'0009'"),
     "ambiguous-prefix-migrate": Case(
         lambda sb, root: sb.migrate("books", "0002"), exc.AmbiguousMigrationError,
-        "more than one migration of app 'books' starts with '0002' (0002_book_isbn, 0002_book_pages); "
-        "give more of the name", "'0002'"),
+        AMBIGUOUS.format("'books'", "'0002'", "0002_book_isbn, 0002_book_pages"), "'0002'"),
     "ambiguous-prefix-plan": Case(
         lambda sb, root: sb.plan("books", "0002"), exc.AmbiguousMigrationError,
-        "more than one migration of app 'books' starts with '0002' (0002_book_isbn, 0002_book_pages); "
-        "give more of the name", "'0002'"),
+        AMBIGUOUS.format("'books'", "'0002'", "0002_book_isbn, 0002_book_pages"), "'0002'"),
     "ambiguous-prefix-squash-data-loss": Case(
         lambda sb, root: sb.data_loss("authors", "0001"), exc.AmbiguousMigrationError,
-        "more than one migration of app 'authors' starts with '0001' (0001_initial, "
-        "0001_squashed_0002_author_bio); give more of the name", "'0001'"),
+        AMBIGUOUS.format("'authors'", "'0001'", "0001_initial, 0001_squashed_0002_author_bio"), "'0001'"),
     # -- models.py that Django cannot import ---------------------------------
     "syntax-error-makemigrations": Case(
         lambda sb, root: sb.makemigrations(), exc.CommandError,
-        "`python manage.py makemigrations` failed: SyntaxError: expected ':' (books/models.py, line 11); "
-        "fix that line and run the command again", "books/models.py, line 11", _bad_models),
+        _django("python manage.py makemigrations", SYNTAX), "books/models.py, line 11", _bad_models),
     "syntax-error-migrate": Case(
         lambda sb, root: sb.migrate(), exc.CommandError,
-        "`python manage.py migrate` failed: SyntaxError: expected ':' (books/models.py, line 11); "
-        "fix that line and run the command again", "books/models.py, line 11", _bad_models),
+        _django("python manage.py migrate", SYNTAX), "books/models.py, line 11", _bad_models),
     "syntax-error-graph": Case(
         lambda sb, root: sb.graph(), exc.CommandError,
-        "`djmig probe graph` failed: SyntaxError: expected ':' (books/models.py, line 11); "
-        "fix that line and run the command again", "books/models.py, line 11", _bad_models),
+        _django("djmig probe graph", SYNTAX), "books/models.py, line 11", _bad_models),
     "no-on-delete-makemigrations": Case(
         lambda sb, root: sb.makemigrations(), exc.CommandError,
-        "`python manage.py makemigrations` failed: TypeError: ForeignKey.__init__() missing 1 required "
-        "positional argument: 'on_delete' (books/models.py, line 18); give every ForeignKey an on_delete, "
-        "e.g. models.ForeignKey(Author, on_delete=models.CASCADE)", "books/models.py, line 18", _no_on_delete),
+        _django("python manage.py makemigrations", ON_DELETE), "books/models.py, line 18", _no_on_delete),
     "no-on-delete-migrate": Case(
         lambda sb, root: sb.migrate(), exc.CommandError,
-        "`python manage.py migrate` failed: TypeError: ForeignKey.__init__() missing 1 required "
-        "positional argument: 'on_delete' (books/models.py, line 18); give every ForeignKey an on_delete, "
-        "e.g. models.ForeignKey(Author, on_delete=models.CASCADE)", "books/models.py, line 18", _no_on_delete),
+        _django("python manage.py migrate", ON_DELETE), "books/models.py, line 18", _no_on_delete),
     # -- migrations Django refuses to run ------------------------------------
     "irreversible-run-python": Case(
         lambda sb, root: sb.migrate("books", "0003"), exc.CommandError,
-        "`python manage.py migrate books 0003` failed: django.db.migrations.exceptions.IrreversibleError: "
-        "Operation <RunPython <function fill>> in books.0004_fill is not reversible; nothing was unapplied; "
-        "give that RunPython/RunSQL a reverse (e.g. migrations.RunPython.noop) or choose a target after it",
-        "books.0004_fill", _irreversible),
+        _django("python manage.py migrate books 0003", IRREVERSIBLE), "books.0004_fill", _irreversible),
     "irreversible-after-a-reversible-step": Case(
         lambda sb, root: sb.migrate("books", "0003"), exc.CommandError,
-        "`python manage.py migrate books 0003` failed: django.db.migrations.exceptions.IrreversibleError: "
-        "Operation <RunPython <function fill>> in books.0004_fill is not reversible; nothing was unapplied; "
-        "give that RunPython/RunSQL a reverse (e.g. migrations.RunPython.noop) or choose a target after it",
-        "books.0004_fill", _irreversible_then_reversible),
+        _django("python manage.py migrate books 0003", IRREVERSIBLE), "books.0004_fill",
+        _irreversible_then_reversible),
     "conflicting-leaves-migrate": Case(
         lambda sb, root: sb.migrate(), exc.CommandError,
-        "`python manage.py migrate` failed: CommandError: Conflicting migrations detected; multiple leaf nodes "
-        "in the migration graph: (0004_a, 0004_b in books). To fix them run 'python manage.py makemigrations "
-        "--merge'", "0004_a, 0004_b", _two_leaves),
+        f"`python manage.py migrate` failed: {CONFLICT}", "0004_a, 0004_b", _two_leaves),
     "conflicting-leaves-migrate-target": Case(
         lambda sb, root: sb.migrate("books", "0004_a"), exc.CommandError,
-        "`python manage.py migrate books 0004_a` failed: CommandError: Conflicting migrations detected; multiple "
-        "leaf nodes in the migration graph: (0004_a, 0004_b in books). To fix them run 'python manage.py "
-        "makemigrations --merge'", "0004_a, 0004_b", _two_leaves),
+        f"`python manage.py migrate books 0004_a` failed: {CONFLICT}", "0004_a, 0004_b", _two_leaves),
     "conflicting-leaves-plan": Case(
         lambda sb, root: sb.plan("books", "0004_a"), exc.CommandError,
         "conflicting migrations: more than one leaf (0004_a, 0004_b in books), so migrate would stop; "
@@ -232,51 +235,43 @@ CASES = {
     # -- the database or the command is stuck ---------------------------------
     "locked-database-migrate": Case(
         lambda sb, root: sb.migrate("books", "0001"), exc.DatabaseLockedError,
-        "`python manage.py migrate books 0001` not run: db.sqlite3 is busy (database is locked); close the "
-        "other program or connection that holds it open (e.g. a sqlite3 shell) and run again",
-        "db.sqlite3", _lock),
+        "`python manage.py migrate books 0001` not run: db.sqlite3 is busy (database is locked); "
+        f"{LOCKED} that holds it open (e.g. a sqlite3 shell) and run again", "db.sqlite3", _lock),
     "locked-database-ledger": Case(
         lambda sb, root: sb.ledger(), exc.DatabaseLockedError,
-        "cannot read db.sqlite3: another connection holds it locked (database is locked); close the other "
-        "program or connection (e.g. a sqlite3 shell) and read again", "db.sqlite3", _lock),
+        "cannot read db.sqlite3: another connection holds it locked (database is locked); "
+        f"{LOCKED} (e.g. a sqlite3 shell) and read again", "db.sqlite3", _lock),
     "locked-database-graph": Case(
         lambda sb, root: sb.graph(), exc.CommandError,
-        "`djmig probe graph` failed: django.db.utils.OperationalError: database is locked; close the other "
-        "program or connection that holds db.sqlite3 open (e.g. a sqlite3 shell) and run again",
-        "db.sqlite3", _lock),
+        "`djmig probe graph` failed: django.db.utils.OperationalError: database is locked; "
+        f"{LOCKED} that holds db.sqlite3 open (e.g. a sqlite3 shell) and run again", "db.sqlite3", _lock),
     "hanging-migration-timeout": Case(
         lambda sb, root: sb.migrate("books", timeout=3), exc.CommandTimeout,
         "`python manage.py migrate books` ran past its 3 s timeout and was stopped; pass a larger timeout= "
         "if it needs longer, or look for what it waits on", "3 s", _slow_migration),
     # -- reading what is not there --------------------------------------------
     "unknown-table": Case(
-        lambda sb, root: sb.table("book"), exc.UnknownTableError,
-        "no table 'book' in db.sqlite3; choose one of: authors_author, books_book, books_book_genres, "
-        "books_genre", "'book'"),
+        lambda sb, root: sb.table("book"), exc.UnknownTableError, f"no table 'book' in db.sqlite3; {TABLES}",
+        "'book'"),
     "unknown-table-schema": Case(
         lambda sb, root: sb.schema("books_book", "genre"), exc.UnknownTableError,
-        "no table 'genre' in db.sqlite3; choose one of: authors_author, books_book, books_book_genres, "
-        "books_genre", "'genre'"),
+        f"no table 'genre' in db.sqlite3; {TABLES}", "'genre'"),
     # -- making and opening sandboxes ----------------------------------------
     "create-replace-over-a-foreign-folder": Case(
-        lambda sb, root: Sandbox.create(root, replace=True), exc.NotOwnedError,
-        "folder 'djsandbox' was not made by djmig (no .djmig-sandbox file), so it is left untouched; "
-        "choose another name or root", "'djsandbox'", _foreign_folder),
+        lambda sb, root: Sandbox.create(root, replace=True), exc.NotOwnedError, NOT_OWNED, "'djsandbox'",
+        _foreign_folder),
     "create-replace-over-a-symlink": Case(
-        lambda sb, root: Sandbox.create(root, replace=True), exc.NotOwnedError,
-        "folder 'djsandbox' was not made by djmig (no .djmig-sandbox file), so it is left untouched; "
-        "choose another name or root", "'djsandbox'", _linked_sandbox),
+        lambda sb, root: Sandbox.create(root, replace=True), exc.NotOwnedError, NOT_OWNED, "'djsandbox'",
+        _linked_sandbox),
     "create-over-an-existing-sandbox": Case(
         lambda sb, root: Sandbox.create(root), exc.SandboxExistsError,
         "folder 'djsandbox' already exists; pass replace=True to rebuild it or choose another name",
         "'djsandbox'", _kit_folder),
     "open-a-folder-without-manage-py": Case(
-        lambda sb, root: Sandbox.open(sb.path / "books"), exc.NoProjectError,
-        "no manage.py in 'books'; open the folder that holds manage.py, or make one with Sandbox.create(root)",
+        lambda sb, root: Sandbox.open(sb.path / "books"), exc.NoProjectError, NO_MANAGE_PY.format("books"),
         "'books'"),
     "open-a-missing-folder": Case(
-        lambda sb, root: Sandbox.open(root / "nowhere"), exc.NoProjectError,
-        "no manage.py in 'nowhere'; open the folder that holds manage.py, or make one with Sandbox.create(root)",
+        lambda sb, root: Sandbox.open(root / "nowhere"), exc.NoProjectError, NO_MANAGE_PY.format("nowhere"),
         "'nowhere'"),
 }
 
