@@ -6,7 +6,7 @@ PY := $(VENV)/bin/python
 FIRST_NOTEBOOK := $(firstword $(sort $(wildcard notebooks/[0-9][0-9]-*.ipynb)))
 PYTEST_ARGS ?=
 
-.PHONY: lab test setup notebooks graphviz chromium clean
+.PHONY: lab test setup notebooks images graphviz chromium clean
 
 # Install (or reinstall, when pyproject.toml changes) the kit and its Python packages.
 $(VENV)/.installed: pyproject.toml
@@ -37,13 +37,22 @@ test: setup chromium
 	$(PY) -m pytest -n 2 --dist loadfile $(PYTEST_ARGS)
 
 ## make notebooks: re-execute every notebook and store its outputs (the only way outputs are made).
-notebooks: setup
+notebooks: setup images
 	rm -rf notebooks/sandboxes
 	cd notebooks && for nb in [0-9][0-9]-*.ipynb; do \
 	  ../$(VENV)/bin/jupyter nbconvert --to notebook --execute --inplace \
 	    --ExecutePreprocessor.kernel_name=python3 --ExecutePreprocessor.timeout=300 "$$nb" || exit 1; \
 	done
 	rm -rf notebooks/sandboxes
+
+## make images: redraw the README's picture: the walkthrough's DAG after notebook 05's roll-back.
+images: setup
+	mkdir -p notebooks/images
+	cd notebooks && ../$(PY) -c "from djmig_kernel import render_dag; \
+	  from djmig_kernel.walkthrough import replay; \
+	  dag = replay('sandboxes/images', '05').graph(); \
+	  render_dag(dag).render('images/walkthrough-dag', format='svg', cleanup=True)"
+	rm -rf notebooks/sandboxes/images
 
 clean:
 	rm -rf notebooks/sandboxes .pytest_cache test-artifacts
