@@ -18,6 +18,10 @@ _UNAPPLIED = {"style": "dashed", "fillcolor": "white", "color": "#737373", "font
 _HIGHLIGHT = {"color": "#d94801", "penwidth": "3"}
 
 
+_LEGEND = ("filled: applied   dashed: not applied   double border: a leaf of its app   "
+           "dashed arrow: depends on another app")
+
+
 def _id(node):
     return f"{node[0]}.{node[1]}"
 
@@ -46,13 +50,16 @@ def render_dag(dag, highlight=(), apps=None):
     shown = [n for n in dag.nodes if apps is None or n[0] in apps]
     shown_set = set(shown)
     leaves = set(dag.leaf_nodes())
-    dot = graphviz.Digraph("migrations", graph_attr={"rankdir": "TB", "fontname": "Helvetica"},
+    graph_attr = {"rankdir": "TB", "fontname": "Helvetica", "fontsize": "10",
+                  "labelloc": "b", "labeljust": "l",
+                  "label": _LEGEND + ("   orange: highlighted" if highlight else "")}
+    dot = graphviz.Digraph("migrations", graph_attr=graph_attr,
                            node_attr={"shape": "box", "fontname": "Helvetica", "fontsize": "11"},
                            edge_attr={"color": "#525252"})
     for app in sorted({n[0] for n in shown}):
         current = dag.current(app)
         with dot.subgraph(name=f"cluster_{app}") as cluster:
-            cluster.attr(label=app, style="rounded", color="#9e9e9e")
+            cluster.attr(label=app, labelloc="t", labeljust="c", fontsize="12", style="rounded", color="#9e9e9e")
             for node in (n for n in shown if n[0] == app):
                 attrs = dict(_APPLIED if node in dag.applied else _UNAPPLIED)
                 if node in leaves:
