@@ -125,9 +125,9 @@ def _ledger_text(picker):
 def test_notebook_06_runs_and_the_picker_migrates_from_the_page(page, lab):
     page.goto(f"{lab['base']}/lab/tree/{NOTEBOOK}?token={lab['token']}")
     page.wait_for_selector(".jp-NotebookPanel .jp-Notebook .jp-Cell")
-    page.wait_for_function("window.jupyterapp && window.jupyterapp.shell.currentWidget "
-                           "&& window.jupyterapp.shell.currentWidget.sessionContext.session")
-    page.wait_for_function("window.jupyterapp.shell.currentWidget.sessionContext.session.kernel.status === 'idle'")
+    page.wait_for_function(
+        "() => window.jupyterapp?.shell?.currentWidget?.sessionContext?.session?.kernel?.status === 'idle'"
+    )
     page.evaluate("window.jupyterapp.commands.execute('notebook:run-all-cells')")
 
     # The self-check cell prints its line only when every cell before it ran.

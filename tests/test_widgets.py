@@ -261,3 +261,20 @@ def test_pieces_view_shows_the_four_pieces_and_what_changed(sb):
     changes = view.refresh()
     assert changes.tables() == [("~", "app_author: 1 row → 2 rows")]
     assert "app_author: 1 row → 2 rows" in view.value
+
+
+def test_a_squashed_app_taken_to_zero_drags_its_dependants_and_their_join_table(library):
+    """authors.0001_squashed_0002 <- books.0001 <- (0002_book_isbn, 0002_book_pages) <- books.0003_merge"""
+    picker = MigrationPicker(library, "authors")
+    assert picker.target.options == (
+        ("zero", "zero"), ("[X] 0001_squashed_0002_author_bio", "0001_squashed_0002_author_bio")
+    )
+    picker.target.value = "zero"
+    assert picker.plan.nodes[-1] == ("authors", "0001_squashed_0002_author_bio")
+    assert {app for app, _ in picker.plan.nodes} == {"authors", "books"}
+    assert "books_book_genres" in set(picker.losses["table"])
+    picker.apply.click()
+    picker.apply.click()
+    assert set(library.ledger()["app"]) & {"authors", "books"} == set()
+    assert not any(t.startswith(("authors_", "books_")) for t in library.tables())
+    assert picker.status == "Done: unapplied 5 migrations; authors is now at zero."
