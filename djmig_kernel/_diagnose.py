@@ -61,7 +61,9 @@ def error_line(stderr, project):
             start = i
             break
     if start is None:
-        return lines[-1].strip()
+        # "Unknown command: 'x'" is followed by "Type 'manage.py help' for usage.": keep both.
+        tail = lines[-2:] if len(lines) > 1 and lines[-1].startswith("Type '") else lines[-1:]
+        return " ".join(line.strip() for line in tail)
     # Django's CommandError may go on over more lines (the merge hint): keep them.
     text = " ".join(line.strip() for line in lines[start:])
     where = _where(lines[:start], project)
