@@ -1,0 +1,105 @@
+"""%manage, %%models and %sandbox in a real IPython shell; errors as one-line UsageErrors."""
+
+import re
+
+import pytest
+from IPython.core.error import UsageError
+
+from djmig_kernel import CommandResult, Sandbox
+
+
+def test_manage_runs_in_the_only_sandbox(ip, library):
+    ip.user_ns["sb"] = library
+    result = ip.run_line_magic("manage", "showmigrations books")
+    assert isinstance(result, CommandResult)
+    assert result.args == ("manage.py", "showmigrations", "books")
+    assert result.stdout.startswith("books\n [X] 0001_initial\n")
+
+
+def test_manage_in_a_cell_reads_like_the_shell_command(ip, library):
+    ip.user_ns["sb"] = library
+    ip.run_cell("%manage migrate books 0001_initial")
+    assert list(library.ledger().query("app == 'books'")["name"]) == ["0001_initial"]
+
+
+def test_manage_splits_quoted_arguments(ip, library):
+    ip.user_ns["sb"] = library
+    result = ip.run_line_magic("manage", "shell -c 'print(6 * 7)'")
+    assert result.stdout.splitlines()[-1] == "42"
+
+
+def test_models_cell_writes_models_py(ip, library):
+    ip.user_ns["sb"] = library
+    ip.run_cell("%%models authors\nclass Author(models.Model):\n    name = models.CharField(max_length=50)\n")
+    assert library.models("authors") == (
+        "from django.db import models\n\n\nclass Author(models.Model):\n    name = models.CharField(max_length=50)\n"
+    )
+
+
+def test_sandbox_chooses_between_two(ip, library, tmp_path):
+    other = Sandbox.create(tmp_path / "other")
+    ip.user_ns.update(sb=library, other=other)
+    with pytest.raises(UsageError) as caught:
+        ip.run_line_magic("manage", "showmigrations")
+    assert str(caught.value) == "2 sandboxes (other, sb); choose one with %sandbox NAME"
+    ip.run_line_magic("sandbox", "other")
+    assert ip.run_line_magic("manage", "check").stdout == "System check identified no issues (0 silenced).\n"
+
+
+@pytest.mark.parametrize(
+    "line, message",
+    [
+        ("manage", "%manage needs a command, e.g. %manage migrate"),
+        ("manage migrate books 'unclosed", "cannot split \"migrate books 'unclosed\" into arguments: "
+                                           "No closing quotation; check the quotes"),
+        ("manage migrate books 0009", "no migration matches '0009' in app 'books'; choose one of: zero, "
+                                      "0001_initial, 0002_book_isbn, 0002_book_pages, 0003_merge"),
+        ("manage migrate nope", "`python manage.py migrate nope` failed: CommandError: No installed app with "
+                                "label 'nope'.; check the spelling, or create and register the app with "
+                                "sb.startapp('nope')"),
+        ("sandbox nothing", "'nothing' is not a variable holding a Sandbox; give the name of one"),
+    ],
+    ids=["no-command", "bad-quotes", "unknown-migration", "unknown-app", "not-a-sandbox"],
+)
+def test_line_magic_errors_are_one_line(ip, library, line, message):
+    ip.user_ns["sb"] = library
+    with pytest.raises(UsageError) as caught:
+        ip.run_cell(f"%{line}")
+    assert str(caught.value) == message
+    assert "\n" not in str(caught.value)
+
+
+@pytest.mark.parametrize(
+    "cell, message",
+    [
+        ("%%models\nx = 1\n", "%%models needs an app label, e.g. %%models app"),
+        ("%%models nope\nx = 1\n", "no app 'nope' in sandbox 'library'; create it with sb.startapp('nope')"),
+        ("%%models a/b\nx = 1\n", "'a/b' is not a valid app name; use a Python identifier such as 'app' or "
+                                  "'library' (letters, digits and _, not starting with a digit, not a keyword)"),
+    ],
+    ids=["no-label", "unknown-app", "invalid-label"],
+)
+def test_cell_magic_errors_are_one_line(ip, library, cell, message):
+    ip.user_ns["sb"] = library
+    with pytest.raises(UsageError) as caught:
+        ip.run_cell(cell)
+    assert str(caught.value) == message
+
+
+def test_no_sandbox_in_the_namespace(ip):
+    with pytest.raises(UsageError) as caught:
+        ip.run_line_magic("manage", "migrate")
+    assert str(caught.value) == "no Sandbox in this notebook; make one with sb = Sandbox.create(ROOT)"
+
+
+def test_a_djmig_error_in_a_cell_shows_as_one_line(ip, library, capsys):
+    """Outside the magics the kit's errors show as IPython's exception-only display: no traceback."""
+    ip.user_ns["sb"] = library
+    with pytest.raises(Exception) as caught:
+        ip.run_cell("sb.plan('books', '0002')")
+    shown = re.sub(r"\x1b\[[0-9;]*m", "", capsys.readouterr().out).strip().splitlines()
+    assert shown == [
+        "An exception has occurred, use %tb to see the full traceback.",
+        "",
+        f"AmbiguousMigrationError: {caught.value}",
+    ]
