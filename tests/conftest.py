@@ -4,6 +4,8 @@ Building a project runs Django several times (~0.4 s each), so each kind of
 project is built once per test session and every test gets its own copy.
 """
 
+import fcntl
+import os
 import shutil
 
 import pytest
@@ -14,7 +16,7 @@ from helpers import AUTHOR, AUTHOR_BIO, BOOK_ISBN, BOOK_PAGES, BOOKS, ROWS, migr
 
 
 def _build_library(root):
-    """Make the two-app library project: cross-app FK, a branch and its merge, a squash, rows."""
+    """Make ROOT/library: two apps with a cross-app FK, a branch and its merge, a squash, rows."""
     sb = Sandbox.create(root, "library")
     sb.startapp("authors")
     sb.startapp("books")
@@ -38,14 +40,30 @@ def _build_library(root):
     return sb.path
 
 
+def _built(tmp_path_factory, name, build):
+    """Return the folder BUILD(root) made, built once for all pytest-xdist workers of this run."""
+    shared = tmp_path_factory.getbasetemp()
+    if os.environ.get("PYTEST_XDIST_WORKER"):
+        shared = shared.parent  # the workers' temp folders share this parent
+    root = shared / f"built-{name}"
+    with open(shared / f"built-{name}.lock", "w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        if not (root / "done").exists():
+            shutil.rmtree(root, ignore_errors=True)
+            root.mkdir()
+            build(root)
+            (root / "done").touch()
+    return root / name
+
+
 @pytest.fixture(scope="session")
 def _library_build(tmp_path_factory):
-    return _build_library(tmp_path_factory.mktemp("built"))
+    return _built(tmp_path_factory, "library", _build_library)
 
 
 @pytest.fixture(scope="session")
 def _fresh_build(tmp_path_factory):
-    return Sandbox.create(tmp_path_factory.mktemp("built"), "fresh").path
+    return _built(tmp_path_factory, "fresh", lambda root: Sandbox.create(root, "fresh"))
 
 
 def _copy(source, tmp_path):

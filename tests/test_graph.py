@@ -200,7 +200,8 @@ def test_current_follows_applied():
     "node, message",
     [
         (("a", "0009"), "no migration matches '0009' in app 'a'; choose one of: zero, 0001, 0002, 0003, 0004"),
-        (("z", "0001"), "no migration matches '0001' in app 'z'; choose one of: zero"),
+        (("z", "0001"), "no migration matches '0001' in app 'z'; it has no migrations yet: run "
+                        "sb.makemigrations('z') first"),
     ],
 )
 @pytest.mark.parametrize("method", ["forwards_plan", "backwards_plan"])
