@@ -1,7 +1,8 @@
-"""Bad input: each case is one DjmigError line that names the value and the fix, and changes nothing.
+r"""Bad input: each case is one DjmigError line that names the value and the fix, and changes nothing.
 
-Every case is a test id ``bad-NN-…``; "nothing lost" is proved by hashing every file
-below the test's folder (the sandbox's sources, migrations and db.sqlite3) before and after.
+Every case is a test id ``bad-NN-…`` (count them: ``pytest tests/test_errors.py --collect-only -q | grep -c
+'\[bad-'``); "nothing lost" is proved by hashing every file below the test's folder (the sandbox's sources,
+migrations and db.sqlite3) before and after.
 """
 
 import os
@@ -342,8 +343,14 @@ def _processes_in(folder):
     return found
 
 
-def test_bad_NN_hanging_command_is_killed_with_everything_it_started(library, tmp_path):
-    """bad-NN (counted with the table above): `shell` that sleeps, and a child process it starts."""
+def _numbered(n, name):
+    """Number a bad-input test that needs its own body after the table's cases: bad-NN-NAME."""
+    return pytest.mark.parametrize("number", [n], ids=[f"bad-{n:02d}-{name}"])
+
+
+@_numbered(len(CASES) + 1, "hanging-shell-and-the-process-it-started")
+def test_hanging_command_is_killed_with_everything_it_started(library, tmp_path, number):
+    """`shell` code that sleeps, after starting a child process that sleeps too: both are killed."""
     before = files_digest(tmp_path)
     code = "import subprocess, time; subprocess.Popen(['sleep', '60']); time.sleep(60)"
     started = time.monotonic()
@@ -362,7 +369,8 @@ def test_bad_NN_hanging_command_is_killed_with_everything_it_started(library, tm
     assert files_digest(tmp_path) == before
 
 
-def test_bad_NN_dot_missing_falls_back_to_text_with_the_install_hint(library, tmp_path, monkeypatch):
+@_numbered(len(CASES) + 2, "dot-missing")
+def test_dot_missing_falls_back_to_text_with_the_install_hint(library, tmp_path, monkeypatch, number):
     """No `dot` on PATH: the DAG still displays, as text, with one line that says how to install it."""
     dag = library.graph()
     path = [p for p in os.environ["PATH"].split(os.pathsep) if not os.path.exists(os.path.join(p, "dot"))]
