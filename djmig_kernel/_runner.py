@@ -50,11 +50,12 @@ def _environment():
     return env
 
 
-def run(args, cwd, timeout):
+def run(args, cwd, timeout, label=None):
     """Run ``python ARGS...`` in CWD and return its CommandResult.
 
     The command runs in a process group of its own so that a timeout kills it
-    and anything it started; it then raises CommandTimeout.
+    and anything it started; it then raises CommandTimeout, which names the
+    command by LABEL if given (for commands the learner did not type).
     """
     process = subprocess.Popen(
         [sys.executable, *args],
@@ -73,7 +74,7 @@ def run(args, cwd, timeout):
         stdout, stderr = process.communicate()
         result = CommandResult(tuple(args), process.returncode, stdout, stderr)
         raise CommandTimeout(
-            f"`{result.command}` ran past its {timeout:g} s timeout and was stopped; "
+            f"`{label or result.command}` ran past its {timeout:g} s timeout and was stopped; "
             f"pass a larger timeout= if it needs longer, or look for what it waits on",
             result=result,
         ) from None

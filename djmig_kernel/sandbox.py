@@ -240,10 +240,11 @@ class Sandbox:
             f"sys.argv = [{_probe.__file__!r}, *{list(argv)!r}]; "
             f"runpy.run_path({_probe.__file__!r}, run_name='__main__')"
         )
-        result = run(["manage.py", "shell", "--no-imports", "-c", code], self.path, timeout)
+        # The probe's own command line is the kit's business: messages name what was asked instead.
+        label = f"djmig probe {' '.join(argv)}"
+        result = run(["manage.py", "shell", "--no-imports", "-c", code], self.path, timeout, label)
         if result.returncode:
-            # The probe's own command line is the kit's business: name what was asked instead.
-            cls, message = _diagnose.diagnose(f"djmig probe {' '.join(argv)}", result.stderr, self.path)
+            cls, message = _diagnose.diagnose(label, result.stderr, self.path)
             raise cls(message, result=result)
         for line in result.stdout.splitlines():
             if line.startswith(_probe.MARK):
