@@ -250,6 +250,10 @@ CASES = {
         lambda sb, root: sb.migrate("books", timeout=3), exc.CommandTimeout,
         "`python manage.py migrate books` ran past its 3 s timeout and was stopped; pass a larger timeout= "
         "if it needs longer, or look for what it waits on", "3 s", _slow_migration),
+    "probe-timeout": Case(
+        lambda sb, root: sb.plan("books", "zero", timeout=0.01), exc.CommandTimeout,
+        "`djmig probe plan books zero` ran past its 0.01 s timeout and was stopped; pass a larger timeout= "
+        "if it needs longer, or look for what it waits on", "0.01 s"),
     # -- reading what is not there --------------------------------------------
     "unknown-table": Case(
         lambda sb, root: sb.table("book"), exc.UnknownTableError, f"no table 'book' in db.sqlite3; {TABLES}",

@@ -58,9 +58,10 @@ def test_the_kit_starts_processes_in_one_place_only():
         lambda sb: sb.data_loss("books", "`touch pwned`"),
         lambda sb: sb.makemigrations("books", name="x; touch pwned"),
         lambda sb: sb.manage("showmigrations", "books && touch pwned"),
+        lambda sb: sb.table('books_book"; DROP TABLE books_book; --'),
     ],
     ids=["startapp", "migrate-app", "migrate-target", "plan-target", "data-loss-target", "migration-name",
-         "manage-args"],
+         "manage-args", "table-name-sql"],
 )
 def test_shell_syntax_in_names_is_refused_or_harmless(library, tmp_path, monkeypatch, act):
     monkeypatch.chdir(tmp_path)
