@@ -94,3 +94,13 @@ def test_plan_changes_nothing(library):
     before = library.ledger()
     library.plan("authors", "zero")
     assert library.ledger().equals(before)
+
+
+@pytest.mark.parametrize("migration", ["0002_book_isbn", "0002_book_pages"])
+def test_plan_sql_is_what_sqlmigrate_prints(library, migration):
+    """Each step's SQL, as `sqlmigrate books NAME --backwards` prints it inside BEGIN; … COMMIT;."""
+    steps = library.migration_plan("books", "0001").sql()
+    assert list(steps) == ["books.0003_merge", "books.0002_book_isbn", "books.0002_book_pages"]
+    printed = library.manage("sqlmigrate", "books", migration, "--backwards").stdout.splitlines()
+    assert printed[0] == "BEGIN;" and printed[-1] == "COMMIT;"
+    assert steps[f"books.{migration}"] == printed[1:-1]
