@@ -130,9 +130,10 @@ def test_notebook_06_runs_and_the_picker_migrates_from_the_page(page, lab):
     )
     page.evaluate("window.jupyterapp.commands.execute('notebook:run-all-cells')")
 
-    # The self-check cell prints its line only when every cell before it ran.
-    page.wait_for_selector("text=All good: the schema came back, the data did not.")
-    assert page.locator(".jp-OutputArea-output[data-mime-type='application/vnd.jupyter.stderr']").count() == 0
+    # The self-check cell shows its line only when every cell before it ran; an error stops Run All.
+    error = ".jp-OutputArea-output[data-mime-type='application/vnd.jupyter.stderr']"
+    page.wait_for_selector(f".jp-OutputArea-output:has-text('All good: the schema came back'), {error}")
+    assert page.locator(error).count() == 0, page.locator(error).first.inner_text()
 
     picker = page.locator(".djmig-picker")
     picker.wait_for()
