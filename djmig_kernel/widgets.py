@@ -14,7 +14,7 @@ __all__ = ["MigrationPicker", "PiecesView"]
 
 _CSS = (
     "<style>.djmig-error{color:#cf222e}.djmig-armed{color:#d94801;font-weight:bold}"
-    ".djmig-preview pre{margin:2px 0 6px 1.5em;font-size:12px}"
+    ".djmig-preview pre{margin:2px 0 6px 1.5em;font-size:12px;white-space:pre;overflow-x:auto}"
     ".djmig-preview ol{margin:4px 0;padding-left:1.5em}</style>"
 )
 
@@ -108,9 +108,9 @@ class MigrationPicker(widgets.VBox):
         self._target = widgets.Dropdown(description="migrate to", layout=widgets.Layout(width="28em"))
         self._apply = widgets.Button(description="Apply", icon="play", layout=widgets.Layout(width="auto"))
         self._status = widgets.HTML()
-        self._preview = widgets.HTML()
+        self._preview = widgets.HTML(layout=widgets.Layout(flex="1 1 30em", min_width="24em"))
         self._preview.add_class("djmig-preview")
-        self._dag = widgets.Output(layout=widgets.Layout(overflow="auto"))
+        self._dag = widgets.Output(layout=widgets.Layout(flex="0 1 auto", overflow="auto"))
         self._dag.add_class("djmig-dag")
         self._pieces = PiecesView(sandbox, app)
         self._status.add_class("djmig-status")
@@ -119,7 +119,7 @@ class MigrationPicker(widgets.VBox):
                 widgets.HTML(_CSS),
                 widgets.HBox([self._target, self._apply]),
                 self._status,
-                widgets.HBox([self._preview, self._dag]),
+                widgets.HBox([self._preview, self._dag], layout=widgets.Layout(flex_flow="row wrap")),
                 self._pieces,
             ],
             **kwargs,
