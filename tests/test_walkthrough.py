@@ -67,12 +67,12 @@ def test_replay_outside_the_working_folder_names_only_the_folder(through_04, cap
 
 
 def test_replay_again_starts_over(tmp_path):
-    sb = replay(tmp_path, through="02")
-    (sb.path / "app" / "notes.txt").write_text("mine")
+    sb = replay(tmp_path, through="01")
+    (sb.path / "notes.txt").write_text("mine")
     again = replay(tmp_path, through="01")
     assert again == sb
-    assert not (sb.path / "app").exists()
-    assert app_ledger(again) == []
+    assert not (sb.path / "notes.txt").exists()
+    assert len(again.ledger()) == 18
 
 
 def test_replay_never_deletes_a_folder_the_kit_did_not_make(tmp_path):
