@@ -5,7 +5,7 @@ import threading
 
 import ipywidgets as widgets
 
-from .exceptions import DjmigError
+from .exceptions import DjmigError, UnknownAppError
 from .pieces import FourPieces
 from .render import dag_bundle
 from .schema import count_rows
@@ -27,15 +27,18 @@ def _migrations(count):
     return f"{count} migration{'' if count == 1 else 's'}"
 
 
+def _loss_phrases(losses):
+    """Return a phrase for each row of LOSSES (table, column, rows): "table app_book (1 row)"."""
+    return [
+        f"table {row.table} ({_rows(row.rows)})" if row.column is None
+        else f"column {row.table}.{row.column} ({_rows(row.rows)})"
+        for row in losses.itertuples(index=False)
+    ]
+
+
 def _describe_losses(losses):
-    """Return what LOSSES (table, column, rows) drop, as one phrase."""
-    parts = []
-    for row in losses.itertuples(index=False):
-        if row.column is None:
-            parts.append(f"table {row.table} ({_rows(row.rows)})")
-        else:
-            parts.append(f"column {row.table}.{row.column} ({_rows(row.rows)})")
-    return ", ".join(parts)
+    """Return what LOSSES drop, as one phrase."""
+    return ", ".join(_loss_phrases(losses))
 
 
 _PAST = {"apply": "applied", "unapply": "unapplied"}
@@ -191,7 +194,8 @@ class MigrationPicker(widgets.VBox):
 
     def _on_target_change(self, change):
         if self._quiet or self.running:
-            # Rebuilding the options, or a migrate runs: the refresh after it previews the target.
+            # Rebuilding the options, or a migrate runs (the dropdown is disabled then; it
+            # ends by choosing the migration the app is now at).
             return
         self._disarm()
         self._show_preview()
@@ -214,7 +218,13 @@ class MigrationPicker(widgets.VBox):
     # -- steps -------------------------------------------------------------------
 
     def _load_graph(self):
-        self._dag_data = self._sandbox.graph()
+        dag = self._sandbox.graph()
+        if self._app not in dag.apps:
+            raise UnknownAppError(
+                f"app {self._app!r} has no migrations in {self._sandbox!r}; choose one of: "
+                f"{', '.join(dag.apps)}, or run sb.makemigrations({self._app!r}) first"
+            )
+        self._dag_data = dag
 
     def _set_options(self, value):
         dag, app = self._dag_data, self._app
@@ -281,13 +291,12 @@ class MigrationPicker(widgets.VBox):
             for step in plan.steps
         )
         if len(losses):
-            lost = "".join(
-                f"<li>{html.escape(row)}</li>" for row in _describe_losses(losses).split(", ")
-            )
+            lost = "".join(f"<li>{html.escape(phrase)}</li>" for phrase in _loss_phrases(losses))
             lost = f"<b>Data that would be lost</b><ul>{lost}</ul>"
         else:
             lost = "<b>No data is lost.</b>"
-        return f"<b>python manage.py migrate {html.escape(self._app)} {html.escape(plan.target)}</b><ol>{steps}</ol>{lost}"
+        command = html.escape(f"python manage.py migrate {self._app} {plan.target}")
+        return f"<b>{command}</b><ol>{steps}</ol>{lost}"
 
     def _show_dag(self, highlight):
         dag, app = self._dag_data, self._app

@@ -7,6 +7,7 @@ import threading
 import pytest
 
 from djmig_kernel import MigrationPicker, PiecesView, Sandbox, replay
+from djmig_kernel.exceptions import UnknownAppError
 from djmig_kernel.walkthrough import BOOK_MODELS
 
 YEAR_MODELS = BOOK_MODELS + "    year = models.IntegerField(null=True)\n"
@@ -249,6 +250,15 @@ def test_preview_of_a_broken_migration_folder_says_so_in_one_line(sb):
     picker.target.value = "0001_initial"
     assert picker.status.startswith("Cannot preview: ")
     assert "\n" not in picker.status and picker.plan is None and picker.apply.disabled
+
+
+def test_an_app_without_migrations_is_refused_in_one_line(sb):
+    with pytest.raises(UnknownAppError) as error:
+        MigrationPicker(sb, "reviewz")
+    assert str(error.value) == (
+        "app 'reviewz' has no migrations in <Sandbox djsandbox>; choose one of: admin, app, auth, "
+        "contenttypes, reviews, sessions, or run sb.makemigrations('reviewz') first"
+    )
 
 
 def test_pieces_view_shows_the_four_pieces_and_what_changed(sb):
