@@ -77,6 +77,19 @@ def _fresh_build(tmp_path_factory):
     return _built(tmp_path_factory, "fresh", lambda root: Sandbox.create(root, "fresh"))
 
 
+def _build_shelf(root):
+    sb = Sandbox.create(root, "shelf")
+    sb.startapp("shelf")
+    sb.write_models("shelf", "class Shelf(models.Model):\n    pass\n")
+    sb.makemigrations("shelf")
+    sb.db_path.unlink()  # makemigrations made an empty one
+
+
+@pytest.fixture(scope="session")
+def _shelf_build(tmp_path_factory):
+    return _built(tmp_path_factory, "shelf", _build_shelf)
+
+
 def _copy(source, tmp_path):
     return Sandbox.open(shutil.copytree(source, tmp_path / source.name, symlinks=True))
 
@@ -91,6 +104,12 @@ def library(_library_build, tmp_path):
 def fresh(_fresh_build, tmp_path):
     """A copy of a project straight from startproject: no apps, no db.sqlite3."""
     return _copy(_fresh_build, tmp_path)
+
+
+@pytest.fixture
+def shelf(_shelf_build, tmp_path):
+    """A copy of a project with one app, shelf, and its 0001_initial migration, but no db.sqlite3."""
+    return _copy(_shelf_build, tmp_path)
 
 
 @pytest.fixture

@@ -124,16 +124,6 @@ def test_opening_a_project_and_reading_it_changes_nothing(library):
     assert files_digest(library.path) == before
 
 
-@pytest.fixture
-def shelf(fresh):
-    """A project with one migration and no db.sqlite3 (makemigrations made one: it is removed)."""
-    fresh.startapp("shelf")
-    fresh.write_models("shelf", "class Shelf(models.Model):\n    pass\n")
-    fresh.makemigrations("shelf")
-    fresh.db_path.unlink()
-    return fresh
-
-
 @pytest.mark.parametrize("name", ["ledger", "tables", "graph", "plan", "data_loss"])
 def test_reading_a_project_without_a_database_creates_none(shelf, name):
     before = files_digest(shelf.path)
