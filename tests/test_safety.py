@@ -73,8 +73,9 @@ def test_shell_syntax_in_names_is_refused_or_harmless(library, tmp_path, monkeyp
     assert files_digest(tmp_path) == before
 
 
-def test_a_walkthrough_writes_only_inside_its_sandbox(tmp_path):
-    """Snapshot the parent folder: after a whole walkthrough only the sandbox folder has changed."""
+def test_a_walkthrough_writes_only_inside_its_sandbox(tmp_path, monkeypatch):
+    """Snapshot the parent folder (also the working directory): only the sandbox folder changes."""
+    monkeypatch.chdir(tmp_path)
     root = tmp_path / "root"
     root.mkdir()
     (root / "neighbour.txt").write_text("not the kit's\n")
