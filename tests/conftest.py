@@ -13,7 +13,7 @@ from IPython.core.interactiveshell import InteractiveShell
 
 from djmig_kernel import Sandbox
 from djmig_kernel.render import GRAPHVIZ_HINT
-from helpers import AUTHOR, AUTHOR_BIO, BOOK_ISBN, BOOK_PAGES, BOOKS, ROWS, migration_file
+from helpers import build_library
 
 
 def pytest_collection_modifyitems(items):
@@ -24,31 +24,6 @@ def pytest_collection_modifyitems(items):
     for item in items:
         if item.get_closest_marker("graphviz"):
             item.add_marker(skip)
-
-
-def _build_library(root):
-    """Make ROOT/library: two apps with a cross-app FK, a branch and its merge, a squash, rows."""
-    sb = Sandbox.create(root, "library")
-    sb.startapp("authors")
-    sb.startapp("books")
-    sb.write_models("authors", AUTHOR)
-    sb.write_models("books", BOOKS)
-    sb.makemigrations()
-    sb.write_models("authors", AUTHOR + AUTHOR_BIO)
-    sb.makemigrations("authors", name="author_bio")
-    sb.write_models("books", BOOKS + BOOK_PAGES)
-    sb.makemigrations("books", name="book_pages")
-    # The other branch arrives by hand, as a teammate's migration would.
-    (sb.path / "books/migrations/0002_book_isbn.py").write_text(migration_file(
-        [("books", "0001_initial")],
-        'migrations.AddField("book", "isbn", models.CharField(default="", max_length=13))',
-    ))
-    sb.write_models("books", BOOKS + BOOK_PAGES + BOOK_ISBN)
-    sb.manage("makemigrations", "books", "--merge", "--noinput", "--name", "merge")
-    sb.manage("squashmigrations", "authors", "0002", "--noinput")
-    sb.migrate()
-    sb.shell(ROWS)
-    return sb.path
 
 
 def _built(tmp_path_factory, name, build):
@@ -69,7 +44,7 @@ def _built(tmp_path_factory, name, build):
 
 @pytest.fixture(scope="session")
 def _library_build(tmp_path_factory):
-    return _built(tmp_path_factory, "library", _build_library)
+    return _built(tmp_path_factory, "library", build_library)
 
 
 @pytest.fixture(scope="session")

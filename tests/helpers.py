@@ -6,6 +6,8 @@ import sqlite3
 import textwrap
 from pathlib import Path
 
+from djmig_kernel import Sandbox
+
 AUTHOR = """
 class Author(models.Model):
     name = models.CharField(max_length=100)
@@ -87,3 +89,28 @@ def count(sb, table):
 def django_answer(sb, code):
     """Run CODE in the sandbox's Django; return the JSON it prints on its last line."""
     return json.loads(sb.shell(code).stdout.strip().splitlines()[-1])
+
+
+def build_library(root, name="library"):
+    """Make ROOT/NAME: two apps with a cross-app FK, a branch and its merge, a squash, rows; return it."""
+    sb = Sandbox.create(root, name)
+    sb.startapp("authors")
+    sb.startapp("books")
+    sb.write_models("authors", AUTHOR)
+    sb.write_models("books", BOOKS)
+    sb.makemigrations()
+    sb.write_models("authors", AUTHOR + AUTHOR_BIO)
+    sb.makemigrations("authors", name="author_bio")
+    sb.write_models("books", BOOKS + BOOK_PAGES)
+    sb.makemigrations("books", name="book_pages")
+    # The other branch arrives by hand, as a teammate's migration would.
+    (sb.path / "books/migrations/0002_book_isbn.py").write_text(migration_file(
+        [("books", "0001_initial")],
+        'migrations.AddField("book", "isbn", models.CharField(default="", max_length=13))',
+    ))
+    sb.write_models("books", BOOKS + BOOK_PAGES + BOOK_ISBN)
+    sb.manage("makemigrations", "books", "--merge", "--noinput", "--name", "merge")
+    sb.manage("squashmigrations", "authors", "0002", "--noinput")
+    sb.migrate()
+    sb.shell(ROWS)
+    return sb

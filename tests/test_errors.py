@@ -200,21 +200,18 @@ CASES = {
         lambda sb, root: sb.data_loss("authors", "0001"), exc.AmbiguousMigrationError,
         AMBIGUOUS.format("'authors'", "'0001'", "0001_initial, 0001_squashed_0002_author_bio"), "'0001'"),
     # -- models.py that Django cannot import ---------------------------------
-    "syntax-error-makemigrations": Case(
-        lambda sb, root: sb.makemigrations(), exc.CommandError,
-        _django("python manage.py makemigrations", SYNTAX), "books/models.py, line 11", _bad_models),
-    "syntax-error-migrate": Case(
-        lambda sb, root: sb.migrate(), exc.CommandError,
-        _django("python manage.py migrate", SYNTAX), "books/models.py, line 11", _bad_models),
-    "syntax-error-graph": Case(
-        lambda sb, root: sb.graph(), exc.CommandError,
-        _django("djmig probe graph", SYNTAX), "books/models.py, line 11", _bad_models),
-    "no-on-delete-makemigrations": Case(
-        lambda sb, root: sb.makemigrations(), exc.CommandError,
-        _django("python manage.py makemigrations", ON_DELETE), "books/models.py, line 18", _no_on_delete),
-    "no-on-delete-migrate": Case(
-        lambda sb, root: sb.migrate(), exc.CommandError,
-        _django("python manage.py migrate", ON_DELETE), "books/models.py, line 18", _no_on_delete),
+    **{
+        f"{problem}-{verb}": Case(act, exc.CommandError, _django(command, line_and_fix), where, prepare)
+        for problem, prepare, line_and_fix, where in [
+            ("syntax-error", _bad_models, SYNTAX, "books/models.py, line 11"),
+            ("no-on-delete", _no_on_delete, ON_DELETE, "books/models.py, line 18"),
+        ]
+        for verb, act, command in [
+            ("makemigrations", lambda sb, root: sb.makemigrations(), "python manage.py makemigrations"),
+            ("migrate", lambda sb, root: sb.migrate(), "python manage.py migrate"),
+            ("graph", lambda sb, root: sb.graph(), "djmig probe graph"),
+        ]
+    },
     # -- migrations Django refuses to run ------------------------------------
     "irreversible-run-python": Case(
         lambda sb, root: sb.migrate("books", "0003"), exc.CommandError,

@@ -9,7 +9,7 @@ import pytest
 import djmig_kernel
 from djmig_kernel import DjmigError, Sandbox, render_dag
 from djmig_kernel._db import read_only
-from helpers import AUTHOR, BOOK_PAGES, BOOKS, files_digest
+from helpers import build_library, files_digest
 
 PACKAGE = Path(djmig_kernel.__file__).parent
 SUBPROCESS_CALLS = {"run", "call", "check_call", "check_output", "Popen", "getoutput", "getstatusoutput"}
@@ -82,15 +82,7 @@ def test_a_walkthrough_writes_only_inside_its_sandbox(tmp_path, monkeypatch):
     (tmp_path / "beside.txt").write_text("not the kit's either\n")
     outside = files_digest(tmp_path)
 
-    sb = Sandbox.create(root)
-    sb.startapp("authors")
-    sb.startapp("books")
-    sb.write_models("authors", AUTHOR)
-    sb.write_models("books", BOOKS)
-    sb.makemigrations()
-    sb.write_models("books", BOOKS + BOOK_PAGES)
-    sb.makemigrations("books", name="book_pages")
-    sb.migrate()
+    sb = build_library(root, "djsandbox")
     sb.ledger(), sb.tables(), sb.table("books_book"), sb.schema()
     render_dag(sb.graph())
     sb.plan("books", "zero"), sb.data_loss("books", "zero")
