@@ -86,13 +86,15 @@ def _where(frames, project):
 def diagnose(command, stderr, project):
     """Return (error class, one-line message) for a failed COMMAND ('python manage.py ...')."""
     line = error_line(stderr, project)
+    quoted = line.removesuffix(".")  # a fix follows after "; "
     for pattern, cls, fix in _FIXES:
         match = re.search(pattern, line)
         if match:
             fields = {name.rstrip("_"): value for name, value in match.groupdict().items() if value is not None}
-            message = f"`{command}` failed: {line}"
-            return cls, f"{message}; {fix.format(**fields)}" if fix else message
-    return exc.CommandError, f"`{command}` failed: {line}; see .result.stderr for Django's full output"
+            if not fix:
+                return cls, f"`{command}` failed: {line}"
+            return cls, f"`{command}` failed: {quoted}; {fix.format(**fields)}"
+    return exc.CommandError, f"`{command}` failed: {quoted}; see .result.stderr for Django's full output"
 
 
 def migration_lookup(line):

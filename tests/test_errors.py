@@ -122,7 +122,7 @@ def _kit_folder(sb, root):
 
 def failed(command, line, fix):
     """Return the message for a Django command that failed with LINE."""
-    return f"`{command}` failed: {line}; {fix}"
+    return f"`{command}` failed: {line.removesuffix('.')}; {fix}"
 
 
 NO_APP = "create and register the app with sb.startapp('nope')"

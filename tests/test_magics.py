@@ -55,7 +55,7 @@ def test_sandbox_chooses_between_two(ip, library, tmp_path):
         ("manage migrate books 0009", "no migration matches '0009' in app 'books'; choose one of: zero, "
                                       "0001_initial, 0002_book_isbn, 0002_book_pages, 0003_merge"),
         ("manage migrate nope", "`python manage.py migrate nope` failed: CommandError: No installed app with "
-                                "label 'nope'.; check the spelling, or create and register the app with "
+                                "label 'nope'; check the spelling, or create and register the app with "
                                 "sb.startapp('nope')"),
         ("sandbox nothing", "'nothing' is not a variable holding a Sandbox; give the name of one"),
     ],
