@@ -120,3 +120,12 @@ def test_a_dag_displays_as_svg_with_its_dot_text(dag):
     assert bundle[DOT_MIMETYPE] == render_dag(dag).source
     assert bundle["text/plain"] == "<MigrationDAG: 5 migrations in 2 apps, 2 applied>"
     assert "<svg" in bundle["image/svg+xml"]
+
+
+@pytest.mark.graphviz
+def test_show_draws_some_apps_with_migrations_highlighted(dag):
+    drawing = dag.show(apps=["a"], highlight=[A2])
+    assert repr(drawing) == repr(dag)
+    bundle = drawing._repr_mimebundle_()
+    assert bundle[DOT_MIMETYPE] == render_dag(dag, highlight=[A2], apps=["a"]).source
+    assert '"b.0001"' not in bundle[DOT_MIMETYPE]
