@@ -45,9 +45,10 @@ notebooks: setup images
 	done
 	rm -rf notebooks/sandboxes
 
-## make images: redraw the README's picture: the walkthrough's DAG after notebook 05's roll-back.
+## make images: redraw the pictures: notebook 00's four pieces, and the README's DAG of the walkthrough.
 images: setup
 	mkdir -p notebooks/images
+	dot -Tsvg notebooks/images/four-pieces.dot -o notebooks/images/four-pieces.svg
 	cd notebooks && ../$(PY) -c "from djmig_kernel import render_dag; \
 	  from djmig_kernel.walkthrough import replay; \
 	  dag = replay('sandboxes/images', '05').graph(); \

@@ -14,7 +14,8 @@ __all__ = ["FourPieces", "PiecesChange"]
 _STYLE = (
     "<style>.djmig-pieces{display:grid;grid-template-columns:repeat(2,minmax(0,1fr));gap:8px}"
     ".djmig-pieces>div{border:1px solid #d0d0d0;border-radius:4px;padding:4px 8px;overflow:auto}"
-    ".djmig-pieces h4{margin:2px 0 6px}.djmig-pieces pre{margin:0;font-size:12px}"
+    ".djmig-pieces h4{margin:2px 0 6px}.djmig-pieces pre{margin:0;font-size:12px;"
+    "font-family:var(--jp-code-font-family,monospace)}"
     ".djmig-add{color:#1a7f37}.djmig-del{color:#cf222e}</style>"
 )
 
