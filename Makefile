@@ -5,6 +5,7 @@ VENV := .venv
 PY := $(VENV)/bin/python
 FIRST_NOTEBOOK := $(firstword $(sort $(wildcard notebooks/[0-9][0-9]-*.ipynb)))
 PYTEST_ARGS ?=
+LAB_ARGS ?=
 
 .PHONY: lab test setup notebooks images graphviz chromium clean
 
@@ -29,8 +30,11 @@ chromium:
 	@$(SHELL) .ci/system-package chromium chromium "the real-browser test is skipped"
 
 ## make lab: set everything up and open the tutorial in JupyterLab.
+# JupyterLab refuses to run as root unless told to (containers, Binder-like machines).
+ALLOW_ROOT := $(if $(filter 0,$(shell id -u)),--allow-root)
+
 lab: setup
-	cd notebooks && ../$(VENV)/bin/jupyter lab $(notdir $(FIRST_NOTEBOOK))
+	cd notebooks && ../$(VENV)/bin/jupyter lab $(ALLOW_ROOT) $(LAB_ARGS) $(notdir $(FIRST_NOTEBOOK))
 
 ## make test: set everything up and run every test (unit, notebooks with nbval, browser).
 test: setup chromium

@@ -2,8 +2,12 @@
 
 import hashlib
 import json
+import socket
 import sqlite3
 import textwrap
+import time
+import urllib.error
+import urllib.request
 from pathlib import Path
 
 from djmig_kernel import Sandbox
@@ -114,3 +118,26 @@ def build_library(root, name="library"):
     sb.migrate()
     sb.shell(ROWS)
     return sb
+
+
+def free_port():
+    """Return a TCP port on 127.0.0.1 that nothing listens on now."""
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def wait_until_up(url, process, seconds=90):
+    """Wait until URL answers 200, failing early if PROCESS (the server) exits."""
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        if process.poll() is not None:
+            raise RuntimeError(f"jupyter lab exited with code {process.returncode} before it answered")
+        try:
+            with urllib.request.urlopen(url, timeout=5) as response:
+                if response.status == 200:
+                    return
+        except (urllib.error.URLError, ConnectionError):
+            pass
+        time.sleep(0.2)  # nothing to wait on but the port: poll it
+    raise RuntimeError(f"jupyter lab did not answer within {seconds} s")

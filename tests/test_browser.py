@@ -5,15 +5,13 @@ import os
 import secrets
 import shutil
 import signal
-import socket
 import subprocess
 import sys
-import time
-import urllib.error
-import urllib.request
 from pathlib import Path
 
 import pytest
+
+from helpers import free_port, wait_until_up
 
 pytestmark = pytest.mark.browser
 
@@ -26,27 +24,6 @@ CHROMIUM_ARGS = [
 ]
 ARTIFACTS = ROOT / "test-artifacts"
 TIMEOUT_MS = 120_000
-
-
-def _free_port():
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
-def _wait_until_up(url, process, seconds=90):
-    deadline = time.monotonic() + seconds
-    while time.monotonic() < deadline:
-        if process.poll() is not None:
-            raise RuntimeError(f"jupyter lab exited with code {process.returncode} before it answered")
-        try:
-            with urllib.request.urlopen(url, timeout=5) as response:
-                if response.status == 200:
-                    return
-        except (urllib.error.URLError, ConnectionError):
-            pass
-        time.sleep(0.2)  # nothing to wait on but the port: poll it
-    raise RuntimeError(f"jupyter lab did not answer within {seconds} s")
 
 
 @pytest.fixture(scope="session")
@@ -75,7 +52,7 @@ def lab(tmp_path_factory):
     notification = home / "settings" / "@jupyterlab" / "apputils-extension"
     notification.mkdir(parents=True)
     (notification / "notification.jupyterlab-settings").write_text(json.dumps({"fetchNews": "false"}))
-    port, token = _free_port(), secrets.token_hex(16)
+    port, token = free_port(), secrets.token_hex(16)
     env = dict(os.environ, JUPYTER_RUNTIME_DIR=str(home / "runtime"), JUPYTER_CONFIG_DIR=str(home / "config"))
     args = [
         sys.executable, "-m", "jupyterlab", "--no-browser", "--ip=127.0.0.1", f"--port={port}",
@@ -90,7 +67,7 @@ def lab(tmp_path_factory):
                               start_new_session=True)
     base = f"http://127.0.0.1:{port}"
     try:
-        _wait_until_up(f"{base}/api/status?token={token}", server)
+        wait_until_up(f"{base}/api/status?token={token}", server)
         yield {"base": base, "token": token, "notebooks": notebooks}
     finally:
         server.send_signal(signal.SIGTERM)  # the server shuts its kernels down on SIGTERM
