@@ -1,12 +1,16 @@
-"""Every notebook recovers when re-run after stopping halfway, and Run All twice in one kernel repeats itself.
+"""Notebooks run again, and side by side: every run shows exactly the stored outputs.
 
-Each notebook runs in a copy of the notebooks folder, so its sandbox cannot clash with
-nbval's run of the same notebook on the other worker.
+Every notebook recovers when re-run after stopping halfway, and Run All twice in one
+kernel repeats itself; two notebooks executing at once do not interfere. Each test runs
+in a copy of the notebooks folder, so its sandboxes cannot clash with nbval's run of the
+same notebook on the other worker.
 """
 
 import configparser
 import re
 import shutil
+import subprocess
+import sys
 from pathlib import Path
 
 import nbformat
@@ -63,6 +67,11 @@ def _code_cells(notebook):
     return [i for i, cell in enumerate(notebook.cells) if cell.cell_type == "code"]
 
 
+def _copy_notebooks(folder):
+    for notebook in (ROOT / "notebooks").glob("*.ipynb"):
+        shutil.copy(notebook, folder / notebook.name)  # links between notebooks keep working
+
+
 @pytest.mark.notebook
 @pytest.mark.parametrize("path", NOTEBOOKS, ids=[p.stem for p in NOTEBOOKS])
 def test_notebook_recovers_from_a_half_run_and_repeats_itself(path, tmp_path):
@@ -70,8 +79,7 @@ def test_notebook_recovers_from_a_half_run_and_repeats_itself(path, tmp_path):
 
     Both full runs must show exactly the stored outputs (what nbval compares).
     """
-    for other in (ROOT / "notebooks").glob("*.ipynb"):
-        shutil.copy(other, tmp_path / other.name)  # links between notebooks keep working
+    _copy_notebooks(tmp_path)
     stored = nbformat.read(path, as_version=4)
     notebook = nbformat.read(path, as_version=4)
     client = NotebookClient(
@@ -86,3 +94,25 @@ def test_notebook_recovers_from_a_half_run_and_repeats_itself(path, tmp_path):
     for i, index in enumerate(cells):
         assert after_a_half_run[i] == expected[i], f"cell {index} differs after a half run, then Run All"
         assert run_again[i] == expected[i], f"cell {index} differs when Run All runs a second time"
+
+
+@pytest.mark.notebook
+def test_two_notebooks_executing_at_once_do_not_interfere(tmp_path):
+    """Start two notebooks in two kernels at the same moment, in one folder; both show the stored outputs."""
+    _copy_notebooks(tmp_path)
+    names = [NOTEBOOKS[4].name, NOTEBOOKS[5].name]
+    runs = [
+        subprocess.Popen(
+            [sys.executable, "-m", "jupyter", "nbconvert", "--to", "notebook", "--execute", "--inplace",
+             "--ExecutePreprocessor.kernel_name=python3", "--ExecutePreprocessor.timeout=300", name],
+            cwd=tmp_path, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True,
+        )
+        for name in names
+    ]
+    for name, run in zip(names, runs):
+        assert run.wait(timeout=600) == 0, f"{name} failed: {run.stderr.read()[-2000:]}"
+    for name in names:
+        stored = nbformat.read(ROOT / "notebooks" / name, as_version=4)
+        ran = nbformat.read(tmp_path / name, as_version=4)
+        for index in _code_cells(stored):
+            assert _outputs(ran.cells[index]) == _outputs(stored.cells[index]), f"{name} cell {index} differs"
