@@ -5,6 +5,7 @@ from dataclasses import dataclass
 import pandas as pd
 
 from . import exceptions as exc
+from .schema import count_rows
 
 __all__ = ["MigrationPlan", "PLAN_COLUMNS", "LOSS_COLUMNS"]
 
@@ -70,11 +71,11 @@ class MigrationPlan:
         ]
         return pd.DataFrame(rows, columns=PLAN_COLUMNS)
 
-    def data_loss(self, count_rows):
-        """Return a DataFrame (table, column, rows) of what the plan drops; COUNT_ROWS(table) counts.
+    def data_loss(self, db_path):
+        """Return a DataFrame (table, column, rows) of what the plan drops, rows counted live in DB_PATH.
 
         A column whose whole table is dropped in the same plan is left out: the
-        table's row says it all.
+        table's row says it all. This is a read-only operation - it does not write to the database.
         """
         whole = {table for table, column, _ in self.losses if column is None}
         rows, seen = [], set()
@@ -82,7 +83,7 @@ class MigrationPlan:
             if (table, column) in seen or (column is not None and table in whole):
                 continue
             seen.add((table, column))
-            rows.append([table, column, count_rows(table)])
+            rows.append([table, column, count_rows(db_path, table)])
         frame = pd.DataFrame(rows, columns=LOSS_COLUMNS)
         return frame.astype({"rows": "int64"})
 

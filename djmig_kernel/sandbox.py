@@ -15,7 +15,7 @@ from ._settings import register_app
 from .graph import MigrationDAG
 from .ledger import read_ledger
 from .plan import MigrationPlan, raise_probe_error
-from .schema import count_rows, read_schema, read_table, read_tables
+from .schema import read_schema, read_table, read_tables
 
 __all__ = ["Sandbox", "CommandResult", "SourceChange", "MARKER"]
 
@@ -269,5 +269,4 @@ class Sandbox:
 
     def data_loss(self, app, target, timeout=60):
         """Return table, column (None for a table), rows: what ``migrate APP TARGET`` would drop."""
-        plan = self.migration_plan(app, target, timeout)
-        return plan.data_loss(lambda table: count_rows(self.db_path, table))
+        return self.migration_plan(app, target, timeout).data_loss(self.db_path)

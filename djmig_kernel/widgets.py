@@ -8,7 +8,6 @@ import ipywidgets as widgets
 from .exceptions import DjmigError, UnknownAppError
 from .pieces import FourPieces
 from .render import dag_bundle
-from .schema import count_rows
 
 __all__ = ["MigrationPicker", "PiecesView"]
 
@@ -266,7 +265,7 @@ class MigrationPicker(widgets.VBox):
             self._apply.disabled = True
             return
         self._plan = plan
-        self._losses = plan.data_loss(lambda table: count_rows(self._sandbox.db_path, table))
+        self._losses = plan.data_loss(self._sandbox.db_path)
         self._preview.value = self._preview_html()
         self._show_dag(plan.nodes)
         self._apply.disabled = False
@@ -309,7 +308,7 @@ class MigrationPicker(widgets.VBox):
 
     def _arm(self):
         # Count again: rows may have been added since the preview.
-        self._losses = self._plan.data_loss(lambda table: count_rows(self._sandbox.db_path, table))
+        self._losses = self._plan.data_loss(self._sandbox.db_path)
         self._armed = True
         self._apply.description = "Apply: drop the data"
         self._apply.button_style = "danger"
