@@ -119,17 +119,18 @@ def test_shell_runs_dedented_code_in_the_project(library):
 
 def test_a_failed_migrate_changes_nothing_even_when_django_half_did_it(library):
     """Django commits each migration alone; the kit puts the whole db file back."""
-    (library.path / "books/migrations/0004_fail.py").write_text(
+    # 0004 succeeds and Django commits it; 0005 then fails.
+    (library.path / "books/migrations/0004_year.py").write_text(
         "from django.db import migrations, models\n\n\n"
         "class Migration(migrations.Migration):\n"
         "    dependencies = [('books', '0003_merge')]\n"
-        "    operations = [migrations.RunSQL('SELECT no_such_function()')]\n"
+        "    operations = [migrations.AddField('book', 'year', models.IntegerField(default=0))]\n"
     )
-    (library.path / "books/migrations/0005_year.py").write_text(
+    (library.path / "books/migrations/0005_fail.py").write_text(
         "from django.db import migrations, models\n\n\n"
         "class Migration(migrations.Migration):\n"
-        "    dependencies = [('books', '0004_fail')]\n"
-        "    operations = [migrations.AddField('book', 'year', models.IntegerField(default=0))]\n"
+        "    dependencies = [('books', '0004_year')]\n"
+        "    operations = [migrations.RunSQL('SELECT no_such_function()')]\n"
     )
     before = library.db_path.read_bytes()
     with pytest.raises(DjmigError, match="no such function: no_such_function"):
