@@ -43,6 +43,16 @@ _FIXES = [
         "or choose a target after it",
     ),
     (
+        r"Cannot find a migration matching '[^']*' from app '(?P<app>[^']*)'",
+        exc.UnknownMigrationError,
+        "list the app's migrations with sb.showmigrations({app!r})",
+    ),
+    (
+        r"More than one migration matches '[^']*' in app '(?P<app>[^']*)'",
+        exc.AmbiguousMigrationError,
+        "give more of the name; sb.showmigrations({app!r}) lists them",
+    ),
+    (
         r"Conflicting migrations detected",
         exc.CommandError,
         "",  # Django's own line already says to run makemigrations --merge
@@ -98,11 +108,8 @@ def diagnose(command, stderr, project):
 
 
 def migration_lookup(line):
-    """Return ('unknown'|'ambiguous', app, name) if LINE is Django's migration lookup error."""
-    match = re.search(r"Cannot find a migration matching '(.*)' from app '(.*)'", line)
-    if match:
-        return "unknown", match.group(2), match.group(1)
-    match = re.search(r"More than one migration matches '(.*)' in app '(.*)'", line)
-    if match:
-        return "ambiguous", match.group(2), match.group(1)
-    return None
+    """Return (app, name) if LINE is Django's error for a migration name it cannot resolve."""
+    match = re.search(r"Cannot find a migration matching '(.*)' from app '(.*)'", line) or re.search(
+        r"More than one migration matches '(.*)' in app '(.*)'", line
+    )
+    return (match.group(2), match.group(1)) if match else None

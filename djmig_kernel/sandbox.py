@@ -142,12 +142,12 @@ class Sandbox:
             return self._manage(args, timeout)
 
     def _raise(self, result):
-        line = _diagnose.error_line(result.stderr, self.path)
-        lookup = _diagnose.migration_lookup(line)
+        lookup = result.args[1:2] == ("migrate",) and _diagnose.migration_lookup(
+            _diagnose.error_line(result.stderr, self.path)
+        )
         if lookup:
-            # Ask Django which names were meant: the candidates include squashed-away files.
-            _kind, app, name = lookup
-            answer = self._probe("plan", app, name)
+            # A migrate target: ask Django for the names it takes (zero, squashed-away files too).
+            answer = self._probe("plan", *lookup)
             if "error" in answer:
                 raise_probe_error(answer, result=result)
         cls, message = _diagnose.diagnose(result.command, result.stderr, self.path)

@@ -136,3 +136,16 @@ def test_a_failed_migrate_changes_nothing_even_when_django_half_did_it(library):
     with pytest.raises(DjmigError, match="no such function: no_such_function"):
         library.migrate("books")
     assert library.db_path.read_bytes() == before
+
+
+@pytest.mark.parametrize("name, error, fix", [
+    ("0009", "Cannot find a migration matching '0009' from app 'books'. Is it in INSTALLED_APPS?",
+     "list the app's migrations with sb.showmigrations('books')"),
+    ("0002", "More than one migration matches '0002' in app 'books'. Please be more specific",
+     "give more of the name; sb.showmigrations('books') lists them"),
+])
+def test_a_bad_name_for_another_command_than_migrate_gets_no_migrate_advice(library, name, error, fix):
+    """sqlmigrate takes no 'zero': its lookup errors keep Django's line and point at showmigrations."""
+    with pytest.raises(DjmigError) as caught:
+        library.manage("sqlmigrate", "books", name)
+    assert str(caught.value) == f"`python manage.py sqlmigrate books {name}` failed: CommandError: {error}; {fix}"
