@@ -57,6 +57,7 @@ def lab(tmp_path_factory):
     args = [
         sys.executable, "-m", "jupyterlab", "--no-browser", "--ip=127.0.0.1", f"--port={port}",
         f"--IdentityProvider.token={token}", f"--ServerApp.root_dir={notebooks}",
+        "--ServerApp.port_retries=0",  # a port taken meanwhile fails at once instead of moving
         f"--LabApp.user_settings_dir={home / 'settings'}", f"--LabApp.workspaces_dir={home / 'workspaces'}",
         "--LabApp.expose_app_in_browser=True",
     ]

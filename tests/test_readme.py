@@ -41,7 +41,8 @@ def test_every_notebook_and_picture_the_readme_names_exists():
 def test_make_lab_serves_the_first_notebook():
     """Run the README's first command (setup is already done) and fetch the tutorial from the server."""
     port, token = free_port(), secrets.token_hex(16)
-    args = f"--no-browser --ip=127.0.0.1 --port={port} --IdentityProvider.token={token}"
+    # port_retries=0: a port taken meanwhile fails at once instead of moving elsewhere.
+    args = f"--no-browser --ip=127.0.0.1 --port={port} --ServerApp.port_retries=0 --IdentityProvider.token={token}"
     lab = subprocess.Popen(
         ["make", "--no-print-directory", "lab", f"LAB_ARGS={args}"], cwd=ROOT,
         stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True,
