@@ -64,8 +64,8 @@ class FourPieces:
             models=models.read_text() if models.is_file() else "",
             migrations=migrations,
             ledger=ledger,
-            schema=read_schema(sandbox.db_path, tables) if tables else read_schema(sandbox.db_path, ())[:0],
-            rows={t: count_rows(sandbox.db_path, t) for t in tables},
+            schema=read_schema(sandbox.db_path, tables),
+            rows=count_rows(sandbox.db_path, tables),
         )
 
     @property

@@ -78,12 +78,12 @@ class MigrationPlan:
         table's row says it all. This is a read-only operation - it does not write to the database.
         """
         whole = {table for table, column, _ in self.losses if column is None}
-        rows, seen = [], set()
+        dropped = []
         for table, column, _migration in self.losses:
-            if (table, column) in seen or (column is not None and table in whole):
-                continue
-            seen.add((table, column))
-            rows.append([table, column, count_rows(db_path, table)])
+            if (table, column) not in dropped and (column is None or table not in whole):
+                dropped.append((table, column))
+        counts = count_rows(db_path, {table for table, _ in dropped})
+        rows = [[table, column, counts[table]] for table, column in dropped]
         frame = pd.DataFrame(rows, columns=LOSS_COLUMNS)
         return frame.astype({"rows": "int64"})
 

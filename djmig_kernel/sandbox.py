@@ -230,7 +230,7 @@ class Sandbox:
 
     def schema(self, *tables):
         """Return table, column, type, notnull, pk, references for TABLES (default: all). Read-only."""
-        return read_schema(self.db_path, tables)
+        return read_schema(self.db_path, tables or None)
 
     # -- asking Django (probe) ---------------------------------------------
 

@@ -51,29 +51,34 @@ def read_table(db_path, name):
         return pd.read_sql_query(f"SELECT * FROM {_quote(name)}", connection)
 
 
-def count_rows(db_path, name):
-    """Return how many rows table NAME has, or 0 if there is no such table.
+def count_rows(db_path, tables):
+    """Return {table: how many rows it has} for TABLES, 0 for a table that is not there.
 
     This is a read-only operation - it does not write to the database.
     """
     with read_only(db_path) as connection:
-        if name not in _names(connection):
-            return 0
-        return connection.execute(f"SELECT COUNT(*) FROM {_quote(name)}").fetchone()[0]
+        present = set(_names(connection))
+        return {
+            name: connection.execute(f"SELECT COUNT(*) FROM {_quote(name)}").fetchone()[0]
+            if name in present else 0
+            for name in tables
+        }
 
 
-def read_schema(db_path, tables=()):
+def read_schema(db_path, tables=None):
     """Return a DataFrame with a row per column: table, column, type, notnull, pk, references.
 
-    TABLES limits it to those tables (each must exist); ``references`` is
+    TABLES (None: every table) limits it to those tables, each of which must exist; ``references`` is
     "table.column" for a foreign key, else None.
     This is a read-only operation - it does not write to the database.
     """
     rows = []
     with read_only(db_path) as connection:
+        if tables is None:
+            tables = _names(connection)
         for name in tables:
             _check_table(connection, name)
-        for name in tables or _names(connection):
+        for name in tables:
             foreign = {
                 row[3]: f"{row[2]}.{row[4]}"
                 for row in connection.execute(f"PRAGMA foreign_key_list({_quote(name)})")
