@@ -92,11 +92,17 @@ class MigrationDAG:
         """Return the migrations that depend on no migration of the same app."""
         return self._ends(app, self.parents)
 
+    def applied_leaves(self, app):
+        """Return APP's applied migrations that no applied migration of APP depends on."""
+        return [
+            n for n in self.nodes
+            if n[0] == app and n in self.applied
+            and not any(c in self.applied for c in self.children(n) if c[0] == app)
+        ]
+
     def current(self, app):
-        """Return the applied leaf of APP's applied migrations: where the app is now, or None."""
-        applied = [n for n in self.nodes if n[0] == app and n in self.applied]
-        tops = [n for n in applied if not any(c in self.applied for c in self.children(n) if c[0] == app)]
-        return max(tops) if tops else None
+        """Return the last of APP's applied leaves: where the app is now, or None."""
+        return max(self.applied_leaves(app), default=None)
 
     def merges(self):
         """Return the migrations that join two or more migrations of their own app."""

@@ -6,7 +6,7 @@ import threading
 import ipywidgets as widgets
 
 from .exceptions import DjmigError, UnknownAppError
-from .pieces import FourPieces
+from .pieces import FourPieces, _rows
 from .render import dag_bundle
 
 __all__ = ["MigrationPicker", "PiecesView"]
@@ -16,10 +16,6 @@ _CSS = (
     ".djmig-preview pre{margin:2px 0 6px 1.5em;font-size:12px;white-space:pre;overflow-x:auto}"
     ".djmig-preview ol{margin:4px 0;padding-left:1.5em}</style>"
 )
-
-
-def _rows(count):
-    return f"{count} row{'' if count == 1 else 's'}"
 
 
 def _migrations(count):
@@ -240,12 +236,8 @@ class MigrationPicker(widgets.VBox):
 
     def _needs_nothing(self, target):
         """Return True if ``migrate APP TARGET`` has nothing to do, as Django's executor decides."""
-        dag, app = self._dag_data, self._app
-        applied = [n for n in dag.nodes if n[0] == app and n in dag.applied]
-        if target == "zero":
-            return not applied
-        node = (app, target)
-        return node in dag.applied and not any(c in dag.applied for c in dag.children(node) if c[0] == app)
+        leaves = self._dag_data.applied_leaves(self._app)
+        return not leaves if target == "zero" else (self._app, target) in leaves
 
     def _show_preview(self):
         target = self._target.value
