@@ -22,7 +22,7 @@ class CommandResult:
     @property
     def command(self):
         """Return the command line as the learner would type it."""
-        return shlex.join(["python", *self.args])
+        return command_line(self.args)
 
     @property
     def output(self):
@@ -35,6 +35,11 @@ class CommandResult:
 
     def _repr_pretty_(self, printer, cycle):
         printer.text(repr(self))
+
+
+def command_line(args):
+    """Return ``python ARGS...`` as the learner would type it."""
+    return shlex.join(["python", *args])
 
 
 def _environment():

@@ -2,7 +2,6 @@
 
 import difflib
 import json
-import shlex
 import shutil
 import sqlite3
 import textwrap
@@ -10,14 +9,14 @@ from pathlib import Path
 
 from . import _db, _diagnose, _probe, exceptions as exc
 from ._names import check_identifier, check_new_module
-from ._runner import CommandResult, run
+from ._runner import command_line, run
 from ._settings import register_app
 from .graph import MigrationDAG
 from .ledger import read_ledger
 from .plan import MigrationPlan, raise_probe_error
 from .schema import read_schema, read_table, read_tables
 
-__all__ = ["Sandbox", "CommandResult", "SourceChange", "MARKER"]
+__all__ = ["Sandbox", "SourceChange", "MARKER"]
 
 MARKER = ".djmig-sandbox"
 _MODELS_HEADER = "from django.db import models\n"
@@ -135,7 +134,7 @@ class Sandbox:
             _db.check_unlocked(self.db_path)
         except sqlite3.OperationalError as error:
             raise exc.DatabaseLockedError(
-                f"`{shlex.join(['python', 'manage.py', *args])}` not run: db.sqlite3 is busy ({error}); "
+                f"`{command_line(['manage.py', *args])}` not run: db.sqlite3 is busy ({error}); "
                 f"close the other program or connection that holds it open (e.g. a sqlite3 shell) and run again"
             ) from None
         with _db.restored_on_error(self.db_path):
