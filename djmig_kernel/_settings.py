@@ -27,7 +27,7 @@ def installed(body, label):
 
 
 def register_app(project, label):
-    """Add LABEL to INSTALLED_APPS in PROJECT's settings.py; return True if it changed."""
+    """Add LABEL to INSTALLED_APPS in PROJECT's settings.py, unless it is there already."""
     path = settings_path(project)
     text = path.read_text()
     match = _INSTALLED_APPS.search(text)
@@ -37,9 +37,8 @@ def register_app(project, label):
         )
     body = match.group("body")
     if installed(body, label):
-        return False
+        return
     quote = "'" if body.count("'") > body.count('"') else '"'
     end = match.end("body")
     text = text[:end] + f"    {quote}{label}{quote},\n" + text[end:]
     path.write_text(text)
-    return True

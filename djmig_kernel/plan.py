@@ -53,11 +53,6 @@ class MigrationPlan:
         return [tuple(step["migration"].split(".", 1)) for step in self.steps]
 
     @property
-    def direction(self):
-        """Return "apply", "unapply", or None for an empty plan."""
-        return self.steps[0]["direction"] if self.steps else None
-
-    @property
     def irreversible(self):
         """Return the migrations that cannot be unapplied, as "app.name"."""
         return [s["migration"] for s in self.steps if s["irreversible"]]
