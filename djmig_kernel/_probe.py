@@ -150,22 +150,17 @@ def plan(executor, app, name):
     if isinstance(target, dict):
         return target
     steps = executor.migration_plan([target])
-    return {
-        "target": target[1] or "zero",
-        "steps": [
-            {
-                "migration": str(migration),
-                "direction": "unapply" if backwards else "apply",
-                "operations": [Command.describe_operation(op, backwards)[0] for op in migration.operations],
-                "irreversible": any(
-                    Command.describe_operation(op, backwards)[1] for op in migration.operations
-                ),
-                "sql": _sql(executor.loader, migration, backwards),
-            }
-            for migration, backwards in steps
-        ],
-        "losses": _losses(executor, steps),
-    }
+    answer = {"target": target[1] or "zero", "steps": [], "losses": _losses(executor, steps)}
+    for migration, backwards in steps:
+        described = [Command.describe_operation(op, backwards) for op in migration.operations]
+        answer["steps"].append({
+            "migration": str(migration),
+            "direction": "unapply" if backwards else "apply",
+            "operations": [text for text, _ in described],
+            "irreversible": any(is_error for _, is_error in described),
+            "sql": _sql(executor.loader, migration, backwards),
+        })
+    return answer
 
 
 def _read_only(connection):

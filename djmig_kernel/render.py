@@ -26,12 +26,12 @@ def _id(node):
     return f"{node[0]}.{node[1]}"
 
 
-def _label(dag, node, current):
+def _label(dag, node, current, merges):
     lines = [node[1]]
     replaced = dag.replaces.get(node)
     if replaced:
         lines.append(f"squashes {len(replaced)}: {replaced[0][1]} … {replaced[-1][1]}")
-    if node in dag.merges():
+    if node in merges:
         lines.append("merge")
     if node == current:
         lines.append("◀ current")
@@ -56,6 +56,7 @@ def render_dag(dag, highlight=(), apps=None):
     dot = graphviz.Digraph("migrations", graph_attr=graph_attr,
                            node_attr={"shape": "box", "fontname": "Helvetica", "fontsize": "11"},
                            edge_attr={"color": "#525252"})
+    merges = set(dag.merges())
     for app in sorted({n[0] for n in shown}):
         current = dag.current(app)
         with dot.subgraph(name=f"cluster_{app}") as cluster:
@@ -66,7 +67,7 @@ def render_dag(dag, highlight=(), apps=None):
                     attrs["peripheries"] = "2"
                 if node in highlight:
                     attrs.update(_HIGHLIGHT)
-                cluster.node(_id(node), _label(dag, node, current), **attrs)
+                cluster.node(_id(node), _label(dag, node, current, merges), **attrs)
     outside = set()
     for parent, child in dag.edges:
         if child not in shown_set:
