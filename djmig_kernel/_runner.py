@@ -1,5 +1,6 @@
 """Run one command in a subprocess with a timeout and keep its transcript."""
 
+import html
 import os
 import shlex
 import signal
@@ -8,6 +9,13 @@ import sys
 from dataclasses import dataclass
 
 from .exceptions import CommandTimeout
+
+# A dark block, so that what a command printed never looks like a Python value.
+_TERMINAL = (
+    "background:#1e1e1e;color:#e6e6e6;padding:6px 10px;border-radius:4px;margin:0;"
+    "font-family:var(--jp-code-font-family,monospace);font-size:12px;white-space:pre-wrap"
+)
+_PROMPT, _STDERR = "color:#7ee787", "color:#ffa657"
 
 
 @dataclass(frozen=True)
@@ -35,6 +43,14 @@ class CommandResult:
 
     def _repr_pretty_(self, printer, cycle):
         printer.text(repr(self))
+
+    def _repr_html_(self):
+        lines = [f"<span style='{_PROMPT}'>$ {html.escape(self.command)}</span>"]
+        if self.stdout.strip():
+            lines.append(html.escape(self.stdout.rstrip("\n")))
+        if self.stderr.strip():
+            lines.append(f"<span style='{_STDERR}'>{html.escape(self.stderr.rstrip(chr(10)))}</span>")
+        return f"<pre class='djmig-terminal' style='{_TERMINAL}'>" + "\n".join(lines) + "</pre>"
 
 
 def command_line(args):

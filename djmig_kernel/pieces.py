@@ -15,9 +15,18 @@ _STYLE = (
     "<style>.djmig-pieces{display:grid;grid-template-columns:repeat(2,minmax(0,1fr));gap:8px}"
     ".djmig-pieces>div{border:1px solid #d0d0d0;border-radius:4px;padding:4px 8px;overflow:auto}"
     ".djmig-pieces h4{margin:2px 0 6px}.djmig-pieces pre{margin:0;font-size:12px;"
-    "font-family:var(--jp-code-font-family,monospace)}"
-    ".djmig-add{color:#1a7f37}.djmig-del{color:#cf222e}</style>"
+    "font-family:var(--jp-code-font-family,monospace)}</style>"
 )
+# Inline colours, so that a diff keeps them where a notebook is not trusted and <style> is dropped.
+_DIFF_COLOURS = (("+++", "#6e7781"), ("---", "#6e7781"), ("@@", "#6e7781"), ("+", "#1a7f37"), ("-", "#cf222e"))
+
+
+def diff_line_html(text):
+    """Return one line of a diff as HTML: additions green, removals red, headers grey."""
+    for prefix, colour in _DIFF_COLOURS:
+        if text.startswith(prefix):
+            return f"<span style='color:{colour}'>{html.escape(text)}</span>"
+    return html.escape(text)
 
 
 def _rows(count):
@@ -190,13 +199,9 @@ class PiecesChange:
         printer.text(repr(self))
 
     def _repr_html_(self):
-        def line(text):
-            cls = {"+": "djmig-add", "-": "djmig-del"}.get(text[:1], "")
-            return f"<span class='{cls}'>{html.escape(text)}</span>" if cls else html.escape(text)
-
         cells = "".join(
             f"<div><h4>{html.escape(title)}</h4><pre>"
-            + ("\n".join(line(t) for t in lines) if lines else "unchanged")
+            + ("\n".join(diff_line_html(t) for t in lines) if lines else "unchanged")
             + "</pre></div>"
             for title, lines in self._sections()
         )

@@ -1,6 +1,7 @@
 """Sandbox: a Django project folder, and the one place where the kit starts Django."""
 
 import difflib
+import html
 import json
 import shutil
 import sqlite3
@@ -13,6 +14,7 @@ from ._runner import command_line, run
 from ._settings import register_app
 from .graph import MigrationDAG
 from .ledger import read_ledger
+from .pieces import diff_line_html
 from .plan import MigrationPlan, raise_probe_error
 from .schema import read_schema, read_table, read_tables
 
@@ -28,15 +30,23 @@ class SourceChange:
     def __init__(self, name, old, new):
         self.name, self.old, self.new = name, old, new
 
-    def __repr__(self):
-        diff = difflib.unified_diff(
+    def lines(self):
+        """Return the unified diff from the old text to the new, as lines."""
+        return list(difflib.unified_diff(
             self.old.splitlines(), self.new.splitlines(),
             f"a/{self.name}", f"b/{self.name}", lineterm="",
-        )
-        return "\n".join(diff) or f"{self.name}: unchanged"
+        ))
+
+    def __repr__(self):
+        return "\n".join(self.lines()) or f"{self.name}: unchanged"
 
     def _repr_pretty_(self, printer, cycle):
         printer.text(repr(self))
+
+    def _repr_html_(self):
+        lines = self.lines()
+        body = "\n".join(map(diff_line_html, lines)) if lines else html.escape(repr(self))
+        return f"<pre style='margin:0;font-family:var(--jp-code-font-family,monospace)'>{body}</pre>"
 
 
 def _check_app(app):

@@ -74,7 +74,7 @@ def test_changes_after_new_models_and_rows(library):
     ]
     text = repr(change)
     assert "books/migrations/:\n  + 0004_shelf.py" in text
-    assert "<span class='djmig-add'>+ 0004_shelf.py</span>" in change._repr_html_()
+    assert "<span style='color:#1a7f37'>+ 0004_shelf.py</span>" in change._repr_html_()
 
 
 def test_no_change_is_falsy_and_says_unchanged(library):

@@ -149,3 +149,32 @@ def test_a_bad_name_for_another_command_than_migrate_gets_no_migrate_advice(libr
     with pytest.raises(DjmigError) as caught:
         library.manage("sqlmigrate", "books", name)
     assert str(caught.value) == f"`python manage.py sqlmigrate books {name}` failed: CommandError: {error}; {fix}"
+
+
+def test_a_command_shows_as_a_terminal_transcript(fresh):
+    result = fresh.manage("check")
+    assert repr(result) == "$ python manage.py check\nSystem check identified no issues (0 silenced)."
+    assert result._repr_html_() == (
+        "<pre class='djmig-terminal' style='background:#1e1e1e;color:#e6e6e6;padding:6px 10px;"
+        "border-radius:4px;margin:0;font-family:var(--jp-code-font-family,monospace);font-size:12px;"
+        "white-space:pre-wrap'><span style='color:#7ee787'>$ python manage.py check</span>\n"
+        "System check identified no issues (0 silenced).</pre>"
+    )
+
+
+def test_a_transcript_marks_what_went_to_stderr_and_escapes_html(fresh):
+    result = fresh.shell("import sys; print('<b>out</b>'); print('err & more', file=sys.stderr)")
+    shown = result._repr_html_()
+    assert "&lt;b&gt;out&lt;/b&gt;" in shown
+    assert "<span style='color:#ffa657'>err &amp; more</span></pre>" in shown
+
+
+def test_write_models_shows_a_coloured_diff(shelf):
+    change = shelf.write_models("shelf", "class Shelf(models.Model):\n    size = models.IntegerField()\n")
+    assert change.lines()[:3] == ["--- a/shelf/models.py", "+++ b/shelf/models.py", "@@ -2,4 +2,4 @@"]
+    shown = change._repr_html_()
+    assert "<span style='color:#6e7781'>--- a/shelf/models.py</span>" in shown
+    assert "<span style='color:#cf222e'>-    pass</span>" in shown
+    assert "<span style='color:#1a7f37'>+    size = models.IntegerField()</span>" in shown
+    again = shelf.write_models("shelf", "class Shelf(models.Model):\n    size = models.IntegerField()\n")
+    assert repr(again) == "shelf/models.py: unchanged" and "unchanged" in again._repr_html_()
