@@ -6,6 +6,8 @@ PY := $(VENV)/bin/python
 FIRST_NOTEBOOK := $(firstword $(sort $(wildcard notebooks/[0-9][0-9]-*.ipynb)))
 PYTEST_ARGS ?=
 LAB_ARGS ?=
+# make notebooks NOTEBOOKS=07-*.ipynb regenerates only those.
+NOTEBOOKS ?= [0-9][0-9]-*.ipynb
 
 .PHONY: lab test setup notebooks images graphviz chromium clean
 
@@ -43,7 +45,7 @@ test: setup chromium
 ## make notebooks: re-execute every notebook and store its outputs (the only way outputs are made).
 notebooks: setup images
 	rm -rf notebooks/sandboxes
-	cd notebooks && for nb in [0-9][0-9]-*.ipynb; do \
+	cd notebooks && for nb in $(NOTEBOOKS); do \
 	  ../$(VENV)/bin/jupyter nbconvert --to notebook --execute --inplace \
 	    --ExecutePreprocessor.kernel_name=python3 --ExecutePreprocessor.timeout=300 "$$nb" || exit 1; \
 	done

@@ -244,10 +244,14 @@ class Sandbox:
     # -- asking Django (probe) ---------------------------------------------
 
     def _probe(self, *argv, timeout=60):
+        # The probe package is loaded from its folder under a name of its own: importing
+        # djmig_kernel inside the sandbox would pull in pandas and the kernel's imports.
+        init = str(Path(_probe.__file__))
         code = (
-            "import runpy, sys; "
-            f"sys.argv = [{_probe.__file__!r}, *{list(argv)!r}]; "
-            f"runpy.run_path({_probe.__file__!r}, run_name='__main__')"
+            "import importlib.util as u, sys; "
+            f"s = u.spec_from_file_location('djmig_probe', {init!r}, submodule_search_locations=[{str(Path(init).parent)!r}]); "
+            "m = sys.modules['djmig_probe'] = u.module_from_spec(s); s.loader.exec_module(m); "
+            f"m.main({list(argv)!r})"
         )
         # The probe's own command line is the kit's business: messages name what was asked instead.
         label = f"djmig probe {' '.join(argv)}"

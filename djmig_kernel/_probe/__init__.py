@@ -1,0 +1,42 @@
+"""Ask the sandbox's own Django about its migrations; print the answer as one JSON line.
+
+This package runs inside the sandbox (``manage.py shell -c``), never in the kernel: it may
+import only the standard library and Django. One module answers each request.
+"""
+
+import json
+import pathlib
+import sys
+
+MARK = "DJMIG-PROBE:"
+
+
+def _read_only(connection):
+    """Make CONNECTION open its SQLite file read-only (an empty in-memory one if there is none yet).
+
+    Asking about migrations must not create db.sqlite3 or change it.
+    """
+    settings = connection.settings_dict
+    if connection.vendor != "sqlite" or connection.is_in_memory_db():
+        return
+    path = pathlib.Path(settings["NAME"])
+    settings["NAME"] = f"{path.resolve().as_uri()}?mode=ro" if path.exists() else ":memory:"
+    settings["OPTIONS"] = {**settings.get("OPTIONS", {}), "timeout": 2}
+
+
+def main(argv):
+    """Answer the request ARGV (``graph`` or ``plan APP NAME``) with one JSON line."""
+    from django.db import connection
+    from django.db.migrations.executor import MigrationExecutor
+
+    from . import graph, plan
+
+    _read_only(connection)
+    executor = MigrationExecutor(connection)
+    if argv[0] == "graph":
+        answer = graph.answer(executor.loader)
+    elif argv[0] == "plan":
+        answer = plan.answer(executor, argv[1], argv[2])
+    else:
+        raise SystemExit(f"unknown probe request {argv!r}")
+    sys.stdout.write(MARK + json.dumps(answer) + "\n")

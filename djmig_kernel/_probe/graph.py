@@ -1,0 +1,26 @@
+"""The migration graph as Django's MigrationLoader builds it."""
+
+
+def _key(node):
+    return [node[0], node[1]]
+
+
+def answer(loader):
+    """Return the migration graph as Django's MigrationLoader builds it."""
+    graph = loader.graph
+    nodes = sorted(graph.nodes)
+    edges = sorted(
+        (parent.key, child)
+        for child in nodes
+        for parent in graph.node_map[child].parents
+    )
+    return {
+        "nodes": [_key(n) for n in nodes],
+        "edges": [[_key(p), _key(c)] for p, c in edges],
+        "applied": [_key(n) for n in sorted(loader.applied_migrations)],
+        "replaces": {
+            f"{k[0]}.{k[1]}": [_key(r) for r in m.replaces]
+            for k, m in sorted(loader.replacements.items())
+            if k in graph.nodes
+        },
+    }
