@@ -1,0 +1,142 @@
+"""What the ledger, the migration files and models.py say, for the kernel to hold against the schema."""
+
+from . import state as state_, target as target_
+from .preflight import inconsistent
+
+
+def _name(key):
+    return f"{key[0]}.{key[1]}"
+
+
+def _replaced(loader):
+    """Return the (app, name) of every migration that a squashed migration on disk replaces."""
+    return {tuple(r) for migration in loader.disk_migrations.values() for r in migration.replaces}
+
+
+def no_file(loader, recorded):
+    """Return [app, name, installed] for each ledger row whose migration file is gone.
+
+    Django records the replaced names of a squash too; their files may go once the
+    squash is applied everywhere, so those rows are not missing anything.
+    """
+    from django.apps import apps
+
+    replaced = _replaced(loader)
+    rows = []
+    for key in recorded:
+        if key in loader.disk_migrations or key in replaced:
+            continue
+        rows.append([key[0], key[1], apps.is_installed(key[0]) or key[0] in {c.label for c in apps.get_app_configs()}])
+    return rows
+
+
+def model_changes(loader, app):
+    """Return {app: [[migration file, [operation descriptions]]]}: what ``makemigrations --dry-run`` writes."""
+    from django.apps import apps
+    from django.db.migrations.autodetector import MigrationAutodetector
+    from django.db.migrations.questioner import MigrationQuestioner
+    from django.db.migrations.state import ProjectState
+
+    labels = {app} if app else None
+    # The base questioner answers like --noinput, but never exits: a rename is a remove and an add.
+    questioner = MigrationQuestioner(specified_apps=labels or set(), dry_run=True)
+    autodetector = MigrationAutodetector(loader.project_state(), ProjectState.from_apps(apps), questioner)
+    changes = autodetector.changes(graph=loader.graph, trim_to_apps=labels, convert_apps=labels)
+    return {
+        label: [[f"{label}/migrations/{m.name}.py", [op.describe() for op in m.operations]] for m in migrations]
+        for label, migrations in sorted(changes.items())
+    }
+
+
+def _before(loader, key):
+    """Return the migration of KEY's app just before KEY (``zero`` if none): a ``migrate --fake`` target."""
+    parents = sorted(p.key[1] for p in loader.graph.node_map[key].parents if p.key[0] == key[0])
+    return parents[0] if parents else "zero"
+
+
+def _mentioned(loader, applied, live):
+    """Return the live tables named in the SQL of an applied RunSQL: migrations made them, the state cannot say."""
+    from django.db.migrations.operations import RunSQL
+
+    texts = []
+    for key in applied:
+        migration = loader.graph.nodes.get(key)
+        for op in getattr(migration, "operations", []):
+            if isinstance(op, RunSQL):
+                sql = op.sql if isinstance(op.sql, (list, tuple)) else [op.sql]
+                texts += [str(s[0] if isinstance(s, (list, tuple)) else s).lower() for s in sql]
+    text = "\n".join(texts)
+    return sorted(t for t in live if t.lower() in text)
+
+
+def _tables(state, connection, made):
+    """Return state_.tables(), or None where the models do not render (a dependency is not applied)."""
+    try:
+        return state_.tables(state, connection, made)
+    except (ValueError, LookupError):
+        return None
+
+
+def bookkeeping():
+    """Return the tables Django keeps for itself: the ledger and database cache tables."""
+    from django.conf import settings
+
+    tables = ["django_migrations"]
+    for cache in settings.CACHES.values():
+        if cache.get("BACKEND", "").endswith("DatabaseCache"):
+            tables.append(cache["LOCATION"])
+    return tables
+
+
+def tables_made(leaf_tables, key, live):
+    """Return whether the database has every table that migration KEY makes (False if it makes none)."""
+    made = [t for t, info in leaf_tables.items() if info["made"] == _name(key)]
+    return bool(made) and all(t in live for t in made)
+
+
+def leaf_tables(executor):
+    """Return state_.tables() at every migration, with what made each, and the live table names."""
+    connection = executor.connection
+    leaf, _ = state_.applied_state(executor, set(executor.loader.graph.nodes))
+    return state_.tables(leaf, connection, state_.creators(executor)), connection.introspection.table_names()
+
+
+def answer(executor, app=None):
+    """Return the facts that ``check`` holds against the live schema."""
+    from django.db.migrations.recorder import MigrationRecorder
+
+    if app is not None:
+        unknown = target_.installed(app)
+        if unknown:
+            return unknown
+    loader, connection = executor.loader, executor.connection
+    graph = loader.graph
+    recorded = sorted(MigrationRecorder(connection).applied_migrations())
+    applied = {k for k in loader.applied_migrations if k in graph.nodes}
+    live = connection.introspection.table_names()
+    made = state_.creators(executor)
+    now, failed = state_.applied_state(executor, applied)
+    leaf, _ = state_.applied_state(executor, set(graph.nodes))
+    plan = [(m.app_label, m.name) for m, _ in executor.migration_plan(graph.leaf_nodes(), clean_start=True)]
+    leaf_tables = state_.tables(leaf, connection, made)
+    wrong = [[_name(k), _name(p), tables_made(leaf_tables, p, live)] for k, p in inconsistent(loader)]
+    keys = {tuple(n.split(".", 1)) for n in made[0].values()} | {tuple(n.split(".", 1)) for n in made[1].values()}
+    last = {}
+    for key in plan:
+        if key in applied:
+            last[key[0]] = key[1]
+    return {
+        "no_file": no_file(loader, recorded),
+        "pending": [_name(k) for k in plan if k not in applied],
+        "inconsistent": wrong,
+        "changes": model_changes(loader, app) if not loader.detect_conflicts() else {},
+        "expected": _tables(now, connection, made),
+        "leaf": leaf_tables,
+        "known": state_.known_tables(leaf, connection),
+        "runsql": _mentioned(loader, applied, live),
+        "bookkeeping": bookkeeping(),
+        "before": {_name(k): _before(loader, k) for k in keys if k in graph.nodes},
+        "initial": sorted(_name(k) for k in keys if k in graph.nodes and graph.nodes[k].initial),
+        "last_applied": last,
+        "unsure": [_name(k) for k in failed],
+    }

@@ -1,0 +1,167 @@
+"""Hold the probe's facts against the live schema: each place where the four pieces disagree, and its fix."""
+
+import pandas as pd
+
+__all__ = ["CHECK_COLUMNS", "KINDS", "disagreements", "inconsistent_fix", "no_file_row", "recorder_command"]
+
+CHECK_COLUMNS = ["kind", "app", "subject", "detail", "fix"]
+KINDS = (
+    "model-changes", "pending", "no-file", "inconsistent",
+    "missing-table", "missing-column", "unexpected-table", "unexpected-column",
+)
+
+
+def _manage(*args):
+    return "python manage.py " + " ".join(args)
+
+
+def recorder_command(method, migration):
+    """Return the command line that makes the ledger record (or forget) MIGRATION, "app.name"."""
+    app, name = migration.split(".", 1)
+    code = (
+        "from django.db import connection; from django.db.migrations.recorder import MigrationRecorder as R; "
+        f"R(connection).{method}({app!r}, {name!r})"
+    )
+    return f'{_manage("shell", "-c")} "{code}"'
+
+
+def no_file_row(app, name, installed=True):
+    """Return the check() row of a ledger row whose migration file is gone."""
+    path = f"{app}/migrations/{name}.py"
+    if not installed:
+        detail = f"the ledger records {app}.{name}, but app {app!r} is not in INSTALLED_APPS"
+        fix = f"add {app!r} back to INSTALLED_APPS, or forget the row: {recorder_command('record_unapplied', f'{app}.{name}')}"
+    else:
+        detail = f"the ledger records {app}.{name}, but {path} is gone"
+        fix = f"restore {path} (e.g. git checkout -- {path}), or forget the row: " + recorder_command(
+            "record_unapplied", f"{app}.{name}"
+        )
+    return ["no-file", app, f"{app}.{name}", detail, fix]
+
+
+class _Facts:
+    """The probe's answer to ``check``, with the names the fixes need."""
+
+    def __init__(self, facts):
+        self.facts = facts
+        self.before = facts["before"]
+        self.last = facts["last_applied"]
+        self.pending = set(facts["pending"])
+
+    def redo(self, migration):
+        """Return the commands that run MIGRATION's operations again, ledger left as it is now."""
+        app, name = migration.split(".", 1)
+        steps = [_manage("migrate", app, self.before.get(migration, "zero"), "--fake"), _manage("migrate", app, name)]
+        if self.last.get(app, name) != name:
+            steps.append(_manage("migrate", app, self.last[app], "--fake"))
+        return " && ".join(steps)
+
+    def fake(self, migration):
+        """Return the command that records a pending MIGRATION as applied without running it."""
+        app, name = migration.split(".", 1)
+        if migration in self.facts["initial"]:
+            return f"{_manage('migrate', app, name, '--fake')} (or {_manage('migrate', app, '--fake-initial')})"
+        return _manage("migrate", app, name, "--fake")
+
+
+def _model_changes(facts):
+    for app, files in facts["changes"].items():
+        for path, operations in files:
+            detail = f"makemigrations would write {path}: " + "; ".join(operations)
+            yield ["model-changes", app, app, detail, f"{_manage('makemigrations', app)} && {_manage('migrate', app)}"]
+
+
+def _pending(facts):
+    for migration in facts["pending"]:
+        app = migration.split(".", 1)[0]
+        yield ["pending", app, migration, f"{migration} is not applied yet", _manage("migrate", app)]
+
+
+def inconsistent_fix(migration, dependency, made):
+    """Return the repair of MIGRATION applied before DEPENDENCY; MADE: DEPENDENCY's tables are there."""
+    if made:  # the dependency ran, only its ledger row is missing
+        return recorder_command("record_applied", dependency)
+    return f"{recorder_command('record_unapplied', migration)} && {_manage('migrate', '--fake-initial')}"
+
+
+def _inconsistent(facts):
+    for migration, dependency, made in facts["inconsistent"]:
+        app = migration.split(".", 1)[0]
+        detail = f"{migration} is applied, but its dependency {dependency} is not"
+        if made:
+            detail += f" (the tables {dependency} makes are there)"
+        yield ["inconsistent", app, migration, detail, inconsistent_fix(migration, dependency, made)]
+
+
+def _missing(known, expected, live):
+    for table, info in expected.items():
+        if table not in live:
+            made = info["made"] or "an applied migration"
+            detail = f"{made} makes table {table} and the ledger says it is applied, but the database has no such table"
+            yield ["missing-table", info["app"], table, detail, known.redo(info["made"]) if info["made"] else ""]
+            continue
+        for column, *_ in info["columns"]:
+            if column not in live[table]:
+                made = info["columns_made"].get(column) or info["made"]
+                detail = f"{made} adds column {table}.{column} and the ledger says it is applied, but the table lacks it"
+                yield ["missing-column", info["app"], f"{table}.{column}", detail, known.redo(made) if made else ""]
+
+
+def _owner(table, apps):
+    """Return the app whose label prefixes TABLE (Django's default table names), or None."""
+    matches = [app for app in apps if table.startswith(f"{app}_")]
+    return max(matches, key=len) if matches else None
+
+
+def _unexpected(known, expected, live):
+    facts = known.facts
+    leaf = facts["leaf"]
+    ignored = set(facts["bookkeeping"]) | set(facts["runsql"])
+    apps = {info["app"] for info in leaf.values()}
+    for table, columns in live.items():
+        if table in ignored:
+            continue
+        if table not in expected:
+            if table in facts["known"] and table not in leaf:
+                continue  # an unmanaged model reads it: the project knows it, no migration should make it
+            made = leaf.get(table, {}).get("made")
+            if made in known.pending:
+                detail = f"{made} makes table {table}, but the ledger says {made} is not applied"
+                yield ["unexpected-table", leaf[table]["app"], table, detail, known.fake(made)]
+            else:
+                detail = f"no applied migration makes table {table}"
+                fix = f"describe it in a model and run {_manage('makemigrations')}, or if nothing uses it drop it: sqlite3 db.sqlite3 'DROP TABLE \"{table}\"'"
+                yield ["unexpected-table", _owner(table, apps), table, detail, fix]
+            continue
+        made_columns = {c for c, *_ in expected[table]["columns"]}
+        for column in columns:
+            if column in made_columns:
+                continue
+            made = leaf.get(table, {}).get("columns_made", {}).get(column)
+            app = expected[table]["app"]
+            if made in known.pending:
+                detail = f"{made} adds column {table}.{column}, but the ledger says {made} is not applied"
+                yield ["unexpected-column", app, f"{table}.{column}", detail, known.fake(made)]
+            else:
+                detail = f"no applied migration adds column {table}.{column}"
+                fix = f"add the field to the model and run {_manage('makemigrations', app)}, or drop it: sqlite3 db.sqlite3 'ALTER TABLE \"{table}\" DROP COLUMN \"{column}\"'"
+                yield ["unexpected-column", app, f"{table}.{column}", detail, fix]
+
+
+def disagreements(facts, live, app=None):
+    """Return the check() DataFrame: FACTS from the probe against LIVE {table: [columns]} of the database.
+
+    Tables of SQLite's own making (virtual tables' shadow tables, sqlite_*) must already be left out of LIVE.
+    """
+    known = _Facts(facts)
+    rows = [*_model_changes(facts), *_pending(facts)]
+    rows += [no_file_row(a, n, installed) for a, n, installed in facts["no_file"]]
+    rows += list(_inconsistent(facts))
+    expected = facts["expected"]
+    if expected is not None:  # None: the applied migrations do not make one state (inconsistent history)
+        schema_rows = [*_missing(known, expected, live), *_unexpected(known, expected, live)]
+        rows += sorted(schema_rows, key=lambda r: KINDS.index(r[0]))
+    frame = pd.DataFrame(rows, columns=CHECK_COLUMNS)
+    if app is not None:
+        frame = frame[frame["app"] == app].reset_index(drop=True)
+    return frame
