@@ -109,7 +109,7 @@ _STEP = re.compile(r"(?P<direction>Applying|Unapplying) (?P<app>\w+)\.(?P<name>\
 
 def _schema_fix(command, line, stdout):
     """Return the one-line message for a migrate that met a table the ledger disagrees with, or None."""
-    exists = re.search(r'table "?(?P<table>[^" ]+)"? already exists', line)
+    exists = re.search(r'table "?(?P<table>[^" ]+)"? already exists|duplicate column name: (?P<column>\S+)', line)
     missing = re.search(r"no such (table|column): (?P<table>\S+)", line)
     steps = list(_STEP.finditer(stdout))
     if not (exists or missing) or not steps:
@@ -121,7 +121,8 @@ def _schema_fix(command, line, stdout):
         # --fake-initial fakes only initial migrations whose tables are all there.
         initial = f" (or python manage.py migrate {app} --fake-initial)" if name.startswith("0001") else ""
         return (
-            f"{where}; the table is there but the ledger does not record {app}.{name}: record it without running it "
+            f"{where}; the {'column' if exists['column'] else 'table'} is there but the ledger does not record "
+            f"{app}.{name}: record it without running it "
             f"with python manage.py migrate {app} {name} --fake{initial}, then migrate again"
         )
     if step["direction"] == "Unapplying":

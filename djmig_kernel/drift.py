@@ -15,12 +15,12 @@ def _manage(*args):
     return "python manage.py " + " ".join(args)
 
 
-def recorder_command(method, migration):
-    """Return the command line that makes the ledger record (or forget) MIGRATION, "app.name"."""
-    app, name = migration.split(".", 1)
+def recorder_command(method, *migrations):
+    """Return the command line that makes the ledger record (or forget) MIGRATIONS, each "app.name"."""
+    calls = "; ".join(f"r.{method}({app!r}, {name!r})" for app, name in (m.split(".", 1) for m in migrations))
     code = (
-        "from django.db import connection; from django.db.migrations.recorder import MigrationRecorder as R; "
-        f"R(connection).{method}({app!r}, {name!r})"
+        "from django.db import connection; from django.db.migrations.recorder import MigrationRecorder; "
+        f"r = MigrationRecorder(connection); {calls}"
     )
     return f'{_manage("shell", "-c")} "{code}"'
 
@@ -48,9 +48,16 @@ class _Facts:
         self.last = facts["last_applied"]
         self.pending = set(facts["pending"])
 
-    def redo(self, migration):
-        """Return the commands that run MIGRATION's operations again, ledger left as it is now."""
+    def redo(self, migration, live):
+        """Return the commands that make again what MIGRATION made, ledger left as it is now.
+
+        Running MIGRATION again works when everything it makes is missing; else its other
+        tables are in the way, and only the missing statement of its SQL should run.
+        """
         app, name = migration.split(".", 1)
+        if any(info["made"] == migration and table in live for table, info in self.facts["leaf"].items()):
+            return (f"run the statement that makes it from {_manage('sqlmigrate', app, name)} "
+                    f"in {_manage('dbshell')} (the migration's other tables are there)")
         steps = [_manage("migrate", app, self.before.get(migration, "zero"), "--fake"), _manage("migrate", app, name)]
         if self.last.get(app, name) != name:
             steps.append(_manage("migrate", app, self.last[app], "--fake"))
@@ -77,20 +84,27 @@ def _pending(facts):
         yield ["pending", app, migration, f"{migration} is not applied yet", _manage("migrate", app)]
 
 
-def inconsistent_fix(migration, dependency, made):
-    """Return the repair of MIGRATION applied before DEPENDENCY; MADE: DEPENDENCY's tables are there."""
+def inconsistent_fix(migration, dependency, made, records=()):
+    """Return the repair of MIGRATION applied before DEPENDENCY; MADE: what DEPENDENCY makes is there.
+
+    RECORDS: the names to record for DEPENDENCY (a squash: the migrations it replaces, as Django records them).
+    """
     if made:  # the dependency ran, only its ledger row is missing
-        return recorder_command("record_applied", dependency)
+        return recorder_command("record_applied", *(records or [dependency]))
     return f"{recorder_command('record_unapplied', migration)} && {_manage('migrate', '--fake-initial')}"
 
 
 def _inconsistent(facts):
-    for migration, dependency, made in facts["inconsistent"]:
+    for migration, dependency, made, records in facts["inconsistent"]:
         app = migration.split(".", 1)[0]
         detail = f"{migration} is applied, but its dependency {dependency} is not"
         if made:
-            detail += f" (the tables {dependency} makes are there)"
-        yield ["inconsistent", app, migration, detail, inconsistent_fix(migration, dependency, made)]
+            detail += f" (what {dependency} makes is there)"
+        yield ["inconsistent", app, migration, detail, inconsistent_fix(migration, dependency, made, records)]
+
+
+# SQLite's names for a table's implicit row id (a virtual table's key column, for one): never listed.
+_ROWID = {"rowid", "oid", "_rowid_"}
 
 
 def _missing(known, expected, live):
@@ -98,13 +112,13 @@ def _missing(known, expected, live):
         if table not in live:
             made = info["made"] or "an applied migration"
             detail = f"{made} makes table {table} and the ledger says it is applied, but the database has no such table"
-            yield ["missing-table", info["app"], table, detail, known.redo(info["made"]) if info["made"] else ""]
+            yield ["missing-table", info["app"], table, detail, known.redo(info["made"], live) if info["made"] else ""]
             continue
         for column, *_ in info["columns"]:
-            if column not in live[table]:
+            if column not in live[table] and column.lower() not in _ROWID:
                 made = info["columns_made"].get(column) or info["made"]
                 detail = f"{made} adds column {table}.{column} and the ledger says it is applied, but the table lacks it"
-                yield ["missing-column", info["app"], f"{table}.{column}", detail, known.redo(made) if made else ""]
+                yield ["missing-column", info["app"], f"{table}.{column}", detail, known.redo(made, live) if made else ""]
 
 
 def _owner(table, apps):

@@ -28,7 +28,7 @@ def raise_probe_error(error, result=None):
         migration, dependency = error["migration"], error["dependency"]
         raise exc.InconsistentHistoryError(
             f"migration {migration} is applied before its dependency {dependency} (inconsistent history), "
-            f"so migrate would stop; repair the ledger: {inconsistent_fix(migration, dependency, error['made'])}",
+            f"so migrate would stop; repair the ledger: {inconsistent_fix(migration, dependency, error['made'], error['records'])}",
             result=result,
         )
     if kind == "app":

@@ -30,8 +30,11 @@ def no_file(loader, recorded):
     return rows
 
 
-def model_changes(loader, app):
-    """Return {app: [[migration file, [operation descriptions]]]}: what ``makemigrations --dry-run`` writes."""
+def model_changes(loader, app, leaf):
+    """Return {app: [[migration file, [operation descriptions]]]}: what ``makemigrations --dry-run`` writes.
+
+    LEAF is the state at every migration (loader.project_state()), built once by the caller.
+    """
     from django.apps import apps
     from django.db.migrations.autodetector import MigrationAutodetector
     from django.db.migrations.questioner import MigrationQuestioner
@@ -40,7 +43,7 @@ def model_changes(loader, app):
     labels = {app} if app else None
     # The base questioner answers like --noinput, but never exits: a rename is a remove and an add.
     questioner = MigrationQuestioner(specified_apps=labels or set(), dry_run=True)
-    autodetector = MigrationAutodetector(loader.project_state(), ProjectState.from_apps(apps), questioner)
+    autodetector = MigrationAutodetector(leaf, ProjectState.from_apps(apps), questioner)
     changes = autodetector.changes(graph=loader.graph, trim_to_apps=labels, convert_apps=labels)
     return {
         label: [[f"{label}/migrations/{m.name}.py", [op.describe() for op in m.operations]] for m in migrations]
@@ -88,17 +91,33 @@ def bookkeeping():
     return tables
 
 
-def tables_made(leaf_tables, key, live):
-    """Return whether the database has every table that migration KEY makes (False if it makes none)."""
-    made = [t for t, info in leaf_tables.items() if info["made"] == _name(key)]
-    return bool(made) and all(t in live for t in made)
+def records(loader, key):
+    """Return the ledger names Django records when it applies KEY: a squash records what it replaces too."""
+    migration = loader.graph.nodes[key]
+    return [_name(r) for r in migration.replaces] + [_name(key)]
+
+
+def in_database(leaf_tables, key, connection):
+    """Return whether the database has every table and column that migration KEY makes (True if none)."""
+    name = _name(key)
+    live = set(connection.introspection.table_names())
+    with connection.cursor() as cursor:
+        for table, info in leaf_tables.items():
+            wanted = {c for c, made in info["columns_made"].items() if made == name}
+            if info["made"] == name and table not in live:
+                return False
+            if wanted and table not in live:
+                return False
+            if wanted - {c.name for c in connection.introspection.get_table_description(cursor, table)}:
+                return False
+    return True
 
 
 def leaf_tables(executor):
-    """Return state_.tables() at every migration, with what made each, and the live table names."""
-    connection = executor.connection
-    leaf, _ = state_.applied_state(executor, set(executor.loader.graph.nodes))
-    return state_.tables(leaf, connection, state_.creators(executor)), connection.introspection.table_names()
+    """Return state_.tables() at every migration, with what made each."""
+    connection, plan = executor.connection, state_.full_plan(executor)
+    leaf, _ = state_.applied_state(executor, set(executor.loader.graph.nodes), plan)
+    return state_.tables(leaf, connection, state_.creators(plan))
 
 
 def answer(executor, app=None):
@@ -114,12 +133,17 @@ def answer(executor, app=None):
     recorded = sorted(MigrationRecorder(connection).applied_migrations())
     applied = {k for k in loader.applied_migrations if k in graph.nodes}
     live = connection.introspection.table_names()
-    made = state_.creators(executor)
-    now, failed = state_.applied_state(executor, applied)
-    leaf, _ = state_.applied_state(executor, set(graph.nodes))
-    plan = [(m.app_label, m.name) for m, _ in executor.migration_plan(graph.leaf_nodes(), clean_start=True)]
+    migrations = state_.full_plan(executor)
+    plan = [(m.app_label, m.name) for m in migrations]
+    made = state_.creators(migrations)
+    now, failed = state_.applied_state(executor, applied, migrations)
+    # Nothing pending (the usual case): the state at the leaves is the one already built.
+    leaf = now if len(applied) == len(plan) else state_.applied_state(executor, set(plan), migrations)[0]
     leaf_tables = state_.tables(leaf, connection, made)
-    wrong = [[_name(k), _name(p), tables_made(leaf_tables, p, live)] for k, p in inconsistent(loader)]
+    wrong = [
+        [_name(k), _name(p), in_database(leaf_tables, p, connection), records(loader, p)]
+        for k, p in inconsistent(loader)
+    ]
     keys = {tuple(n.split(".", 1)) for n in made[0].values()} | {tuple(n.split(".", 1)) for n in made[1].values()}
     last = {}
     for key in plan:
@@ -129,10 +153,11 @@ def answer(executor, app=None):
         "no_file": no_file(loader, recorded),
         "pending": [_name(k) for k in plan if k not in applied],
         "inconsistent": wrong,
-        "changes": model_changes(loader, app) if not loader.detect_conflicts() else {},
-        "expected": _tables(now, connection, made),
+        "expected": leaf_tables if now is leaf else _tables(now, connection, made),
         "leaf": leaf_tables,
         "known": state_.known_tables(leaf, connection),
+        # Last: the autodetector resolves relations in the state it starts from.
+        "changes": model_changes(loader, app, leaf) if not loader.detect_conflicts() else {},
         "runsql": _mentioned(loader, applied, live),
         "bookkeeping": bookkeeping(),
         "before": {_name(k): _before(loader, k) for k in keys if k in graph.nodes},

@@ -31,13 +31,13 @@ def error(executor, app):
         return {"error": "conflict", "app": app, "conflicts": conflicts}
     wrong = inconsistent(loader)
     if wrong:
-        from .drift import leaf_tables, tables_made  # only on this error path: it renders every model
+        from .drift import leaf_tables, records, in_database  # only on this error path: it renders every model
 
         migration, dependency = wrong[0]
-        tables, live = leaf_tables(executor)
+        tables = leaf_tables(executor)
         return {
             "error": "inconsistent", "app": app,
             "migration": f"{migration[0]}.{migration[1]}", "dependency": f"{dependency[0]}.{dependency[1]}",
-            "made": tables_made(tables, dependency, live),
+            "made": in_database(tables, dependency, executor.connection), "records": records(loader, dependency),
         }
     return None

@@ -3,44 +3,46 @@
 from . import preflight, target as target_
 
 
-def applied_state(executor, nodes):
+def full_plan(executor):
+    """Return every migration of the graph, in the order that applies them all from nothing."""
+    graph = executor.loader.graph
+    return [migration for migration, _ in executor.migration_plan(graph.leaf_nodes(), clean_start=True)]
+
+
+def applied_state(executor, nodes, plan=None):
     """Return the ProjectState of the migrations NODES, mutated in plan order, and the keys that failed.
 
-    NODES need not be a closed set (an inconsistent history is one): a migration whose
-    operations do not fit the state so far is left out and named, and the rest still counts.
+    One pass, each migration mutating the same state. NODES need not be a closed set (an
+    inconsistent history is one): a migration whose operations do not fit the state so far is
+    named, and the rest still counts.
     """
     from django.db.migrations.state import ProjectState
 
-    loader = executor.loader
-    state = ProjectState(real_apps=loader.unmigrated_apps)
+    state = ProjectState(real_apps=executor.loader.unmigrated_apps)
     failed = []
-    for migration, _ in executor.migration_plan(loader.graph.leaf_nodes(), clean_start=True):
+    for migration in full_plan(executor) if plan is None else plan:
         key = (migration.app_label, migration.name)
         if key not in nodes:
             continue
-        trial = state.clone()
         try:
-            migration.mutate_state(trial, preserve=False)
+            migration.mutate_state(state, preserve=False)
         except Exception:  # a migration whose dependency is missing from NODES
             failed.append(key)
-            continue
-        state = trial
     return state, failed
 
 
-def creators(executor):
+def creators(plan):
     """Return {(app, model): migration} and {(app, model, field): migration}: what made each name.
 
-    One pass over every migration's operations, in plan order: CreateModel, AddField and
-    the renames each make a table or column under a new name.
+    One pass over the operations of PLAN (full_plan()): CreateModel, AddField and the
+    renames each make a table or column under a new name.
     """
     from django.db.migrations import operations as ops
 
     models, fields = {}, {}
-    loader = executor.loader
-    for migration, _ in executor.migration_plan(loader.graph.leaf_nodes(), clean_start=True):
+    for migration in plan:
         app, name = migration.app_label, f"{migration.app_label}.{migration.name}"
-        for op in migration.operations:
+        for op in _state_operations(migration.operations):
             if isinstance(op, ops.CreateModel):
                 models[(app, op.name_lower)] = name
                 for field_name, _field in op.fields:
@@ -56,6 +58,17 @@ def creators(executor):
             elif isinstance(op, ops.AlterModelTable):
                 models[(app, op.name_lower)] = name
     return models, fields
+
+
+def _state_operations(operations):
+    """Yield OPERATIONS, with a SeparateDatabaseAndState's state operations in its place."""
+    from django.db.migrations.operations import SeparateDatabaseAndState
+
+    for op in operations:
+        if isinstance(op, SeparateDatabaseAndState):
+            yield from _state_operations(op.state_operations)
+        else:
+            yield op
 
 
 def _m2m_owner(model):
