@@ -51,17 +51,18 @@ class _Facts:
     def redo(self, migration, live):
         """Return the commands that make again what MIGRATION made, ledger left as it is now.
 
-        Running MIGRATION again works when everything it makes is missing; else its other
-        tables are in the way, and only the missing statement of its SQL should run.
+        Faking back to just before MIGRATION and applying it again is safe only when it is its
+        app's last applied migration and nothing else it made is there: on SQLite an operation may
+        rebuild the table from the state at MIGRATION, which lacks what later migrations added.
+        Otherwise the learner runs the one statement that makes the missing piece.
         """
         app, name = migration.split(".", 1)
-        if any(info["made"] == migration and table in live for table, info in self.facts["leaf"].items()):
-            return (f"run the statement that makes it from {_manage('sqlmigrate', app, name)} "
-                    f"in {_manage('dbshell')} (the migration's other tables are there)")
-        steps = [_manage("migrate", app, self.before.get(migration, "zero"), "--fake"), _manage("migrate", app, name)]
-        if self.last.get(app, name) != name:
-            steps.append(_manage("migrate", app, self.last[app], "--fake"))
-        return " && ".join(steps)
+        made_others = any(info["made"] == migration and table in live for table, info in self.facts["leaf"].items())
+        if made_others or self.last.get(app) != name:
+            return (f"run the statement that makes it from {_manage('sqlmigrate', app, name)} in "
+                    f"{_manage('dbshell')} (migrating back and forth would redo more than is missing)")
+        return " && ".join([_manage("migrate", app, self.before.get(migration, "zero"), "--fake"),
+                            _manage("migrate", app, name)])
 
     def fake(self, migration):
         """Return the command that records a pending MIGRATION as applied without running it."""
