@@ -64,12 +64,19 @@ class _Facts:
         return " && ".join([_manage("migrate", app, self.before.get(migration, "zero"), "--fake"),
                             _manage("migrate", app, name)])
 
-    def fake(self, migration):
-        """Return the command that records a pending MIGRATION as applied without running it."""
-        app, name = migration.split(".", 1)
-        if migration in self.facts["initial"]:
-            return f"{_manage('migrate', app, name, '--fake')} (or {_manage('migrate', app, '--fake-initial')})"
-        return _manage("migrate", app, name, "--fake")
+    def fake(self, migrations):
+        """Return the command that records the pending MIGRATIONS of one app as applied without running them.
+
+        ``migrate APP NAME --fake`` records NAME and what it depends on; one command per migration,
+        in plan order, also covers two branches. ``--fake-initial`` fakes only an initial migration
+        whose tables are there and runs the rest for real (on SQLite a table rebuild would even hide
+        a column that is there): it is offered only where that is all there is to fake.
+        """
+        order = sorted(set(migrations), key=self.facts["pending"].index)
+        commands = " && ".join(_manage("migrate", *m.split(".", 1), "--fake") for m in order)
+        if len(order) == 1 and order[0] in self.facts["initial"]:
+            return f"{commands} (or {_manage('migrate', order[0].split('.', 1)[0], '--fake-initial')})"
+        return commands
 
 
 def _model_changes(facts):
@@ -129,6 +136,22 @@ def _owner(table, apps):
 
 
 def _unexpected(known, expected, live):
+    """Yield the unexpected-table and -column rows; where a pending migration made it, fix them together.
+
+    What pending migrations made is there already: all of one app's are faked in one command.
+    """
+    rows = list(_unexpected_rows(known, expected, live))
+    made = {}
+    for row in rows:
+        if isinstance(row[4], list):
+            made.setdefault(row[1], []).extend(row[4])
+    for row in rows:
+        if isinstance(row[4], list):
+            row[4] = known.fake(made[row[1]])
+        yield row
+
+
+def _unexpected_rows(known, expected, live):
     facts = known.facts
     leaf = facts["leaf"]
     ignored = set(facts["bookkeeping"]) | set(facts["runsql"])
@@ -142,7 +165,9 @@ def _unexpected(known, expected, live):
             made = leaf.get(table, {}).get("made")
             if made in known.pending:
                 detail = f"{made} makes table {table}, but the ledger says {made} is not applied"
-                yield ["unexpected-table", leaf[table]["app"], table, detail, known.fake(made)]
+                # Its columns that later pending migrations add are there too: fake those as well.
+                later = {leaf[table]["columns_made"].get(c) for c in columns} & known.pending
+                yield ["unexpected-table", leaf[table]["app"], table, detail, [made, *sorted(later)]]
             else:
                 detail = f"no applied migration makes table {table}"
                 fix = f"describe it in a model and run {_manage('makemigrations')}, or if nothing uses it drop it: sqlite3 db.sqlite3 'DROP TABLE \"{table}\"'"
@@ -156,7 +181,7 @@ def _unexpected(known, expected, live):
             app = expected[table]["app"]
             if made in known.pending:
                 detail = f"{made} adds column {table}.{column}, but the ledger says {made} is not applied"
-                yield ["unexpected-column", app, f"{table}.{column}", detail, known.fake(made)]
+                yield ["unexpected-column", app, f"{table}.{column}", detail, [made]]
             else:
                 detail = f"no applied migration adds column {table}.{column}"
                 fix = f"add the field to the model and run {_manage('makemigrations', app)}, or drop it: sqlite3 db.sqlite3 'ALTER TABLE \"{table}\" DROP COLUMN \"{column}\"'"

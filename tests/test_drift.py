@@ -155,10 +155,26 @@ def test_a_table_made_by_an_unapplied_migration_is_faked_not_rebuilt(library):
     found = library.check("books")
     table_rows = found[found.kind == "unexpected-table"]
     assert set(table_rows.subject) == {"books_book", "books_genre", "books_book_genres"}
-    assert set(table_rows.fix) == {
-        "python manage.py migrate books 0001_initial --fake (or python manage.py migrate books --fake-initial)"
-    }
-    library.manage("migrate", "books", "--fake-initial")
+    # --fake-initial would fake 0001 only and run the 0002s for real: SQLite would rebuild books_book.
+    (fix,) = set(table_rows.fix)
+    assert fix == ("python manage.py migrate books 0001_initial --fake && python manage.py migrate books "
+                   "0002_book_pages --fake && python manage.py migrate books 0002_book_isbn --fake")
+    run_fix(library, fix)
+    assert rows(library.check()) == [("pending", "books", "books.0003_merge")]
+
+
+def test_an_adopted_table_is_faked_with_fake_initial(library):
+    library.startapp("shelves")
+    library.write_models("shelves", "class Shelf(models.Model):\n    label = models.CharField(max_length=20)\n")
+    library.makemigrations("shelves")
+    sql(library, 'CREATE TABLE "shelves_shelf" ("id" integer NOT NULL PRIMARY KEY AUTOINCREMENT, '
+                 '"label" varchar(20) NOT NULL)')
+    found = library.check("shelves")
+    assert rows(found) == [("pending", "shelves", "shelves.0001_initial"),
+                           ("unexpected-table", "shelves", "shelves_shelf")]
+    assert found.fix[1] == ("python manage.py migrate shelves 0001_initial --fake "
+                            "(or python manage.py migrate shelves --fake-initial)")
+    library.manage("migrate", "shelves", "--fake-initial")
     assert library.check().empty
 
 
