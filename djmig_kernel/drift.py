@@ -1,42 +1,8 @@
 """Hold the probe's facts against the live schema: each place where the four pieces disagree, and its fix."""
 
-import pandas as pd
+from .disagreements import CHECK_COLUMNS, KINDS, Disagreements, inconsistent_fix, manage_line, no_file_row
 
-__all__ = ["CHECK_COLUMNS", "KINDS", "disagreements", "inconsistent_fix", "no_file_row", "recorder_command"]
-
-CHECK_COLUMNS = ["kind", "app", "subject", "detail", "fix"]
-KINDS = (
-    "model-changes", "pending", "no-file", "inconsistent",
-    "missing-table", "missing-column", "unexpected-table", "unexpected-column",
-)
-
-
-def _manage(*args):
-    return "python manage.py " + " ".join(args)
-
-
-def recorder_command(method, *migrations):
-    """Return the command line that makes the ledger record (or forget) MIGRATIONS, each "app.name"."""
-    calls = "; ".join(f"r.{method}({app!r}, {name!r})" for app, name in (m.split(".", 1) for m in migrations))
-    code = (
-        "from django.db import connection; from django.db.migrations.recorder import MigrationRecorder; "
-        f"r = MigrationRecorder(connection); {calls}"
-    )
-    return f'{_manage("shell", "-c")} "{code}"'
-
-
-def no_file_row(app, name, installed=True):
-    """Return the check() row of a ledger row whose migration file is gone."""
-    path = f"{app}/migrations/{name}.py"
-    if not installed:
-        detail = f"the ledger records {app}.{name}, but app {app!r} is not in INSTALLED_APPS"
-        fix = f"add {app!r} back to INSTALLED_APPS, or forget the row: {recorder_command('record_unapplied', f'{app}.{name}')}"
-    else:
-        detail = f"the ledger records {app}.{name}, but {path} is gone"
-        fix = f"restore {path} (e.g. git checkout -- {path}), or forget the row: " + recorder_command(
-            "record_unapplied", f"{app}.{name}"
-        )
-    return ["no-file", app, f"{app}.{name}", detail, fix]
+__all__ = ["disagreements"]
 
 
 class _Facts:
@@ -59,10 +25,10 @@ class _Facts:
         app, name = migration.split(".", 1)
         made_others = any(info["made"] == migration and table in live for table, info in self.facts["leaf"].items())
         if made_others or self.last.get(app) != name:
-            return (f"run the statement that makes it from {_manage('sqlmigrate', app, name)} in "
-                    f"{_manage('dbshell')} (migrating back and forth would redo more than is missing)")
-        return " && ".join([_manage("migrate", app, self.before.get(migration, "zero"), "--fake"),
-                            _manage("migrate", app, name)])
+            return (f"run the statement that makes it from {manage_line('sqlmigrate', app, name)} in "
+                    f"{manage_line('dbshell')} (migrating back and forth would redo more than is missing)")
+        return " && ".join([manage_line("migrate", app, self.before.get(migration, "zero"), "--fake"),
+                            manage_line("migrate", app, name)])
 
     def fake(self, migrations):
         """Return the command that records the pending MIGRATIONS of one app as applied without running them.
@@ -73,9 +39,9 @@ class _Facts:
         a column that is there): it is offered only where that is all there is to fake.
         """
         order = sorted(set(migrations), key=self.facts["pending"].index)
-        commands = " && ".join(_manage("migrate", *m.split(".", 1), "--fake") for m in order)
+        commands = " && ".join(manage_line("migrate", *m.split(".", 1), "--fake") for m in order)
         if len(order) == 1 and order[0] in self.facts["initial"]:
-            return f"{commands} (or {_manage('migrate', order[0].split('.', 1)[0], '--fake-initial')})"
+            return f"{commands} (or {manage_line('migrate', order[0].split('.', 1)[0], '--fake-initial')})"
         return commands
 
 
@@ -83,23 +49,13 @@ def _model_changes(facts):
     for app, files in facts["changes"].items():
         for path, operations in files:
             detail = f"makemigrations would write {path}: " + "; ".join(operations)
-            yield ["model-changes", app, app, detail, f"{_manage('makemigrations', app)} && {_manage('migrate', app)}"]
+            yield ["model-changes", app, app, detail, f"{manage_line('makemigrations', app)} && {manage_line('migrate', app)}"]
 
 
 def _pending(facts):
     for migration in facts["pending"]:
         app = migration.split(".", 1)[0]
-        yield ["pending", app, migration, f"{migration} is not applied yet", _manage("migrate", app)]
-
-
-def inconsistent_fix(migration, dependency, made, records=()):
-    """Return the repair of MIGRATION applied before DEPENDENCY; MADE: what DEPENDENCY makes is there.
-
-    RECORDS: the names to record for DEPENDENCY (a squash: the migrations it replaces, as Django records them).
-    """
-    if made:  # the dependency ran, only its ledger row is missing
-        return recorder_command("record_applied", *(records or [dependency]))
-    return f"{recorder_command('record_unapplied', migration)} && {_manage('migrate', '--fake-initial')}"
+        yield ["pending", app, migration, f"{migration} is not applied yet", manage_line("migrate", app)]
 
 
 def _inconsistent(facts):
@@ -170,7 +126,7 @@ def _unexpected_rows(known, expected, live):
                 yield ["unexpected-table", leaf[table]["app"], table, detail, [made, *sorted(later)]]
             else:
                 detail = f"no applied migration makes table {table}"
-                fix = f"describe it in a model and run {_manage('makemigrations')}, or if nothing uses it drop it: sqlite3 db.sqlite3 'DROP TABLE \"{table}\"'"
+                fix = f"describe it in a model and run {manage_line('makemigrations')}, or if nothing uses it drop it: sqlite3 db.sqlite3 'DROP TABLE \"{table}\"'"
                 yield ["unexpected-table", _owner(table, apps), table, detail, fix]
             continue
         made_columns = {c for c, *_ in expected[table]["columns"]}
@@ -184,7 +140,7 @@ def _unexpected_rows(known, expected, live):
                 yield ["unexpected-column", app, f"{table}.{column}", detail, [made]]
             else:
                 detail = f"no applied migration adds column {table}.{column}"
-                fix = f"add the field to the model and run {_manage('makemigrations', app)}, or drop it: sqlite3 db.sqlite3 'ALTER TABLE \"{table}\" DROP COLUMN \"{column}\"'"
+                fix = f"add the field to the model and run {manage_line('makemigrations', app)}, or drop it: sqlite3 db.sqlite3 'ALTER TABLE \"{table}\" DROP COLUMN \"{column}\"'"
                 yield ["unexpected-column", app, f"{table}.{column}", detail, fix]
 
 
@@ -201,7 +157,7 @@ def disagreements(facts, live, app=None):
     if expected is not None:  # None: the applied migrations do not make one state (inconsistent history)
         schema_rows = [*_missing(known, expected, live), *_unexpected(known, expected, live)]
         rows += sorted(schema_rows, key=lambda r: KINDS.index(r[0]))
-    frame = pd.DataFrame(rows, columns=CHECK_COLUMNS)
+    frame = Disagreements(rows, columns=CHECK_COLUMNS)
     if app is not None:
         frame = frame[frame["app"] == app].reset_index(drop=True)
     return frame

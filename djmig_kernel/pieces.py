@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 
 import pandas as pd
 
-from .drift import CHECK_COLUMNS, KINDS, no_file_row
+from .disagreements import CHECK_COLUMNS, KINDS, Disagreements, no_file_row
 from .ledger import read_ledger
 from .schema import count_rows, read_schema, read_tables
 
@@ -74,7 +74,7 @@ def _no_file_rows(app, folder, ledger):
     files = list((folder / "migrations").glob("*.py"))
     known = {p.stem for p in files}.union(*(_replaced(p) for p in files))
     rows = [no_file_row(app, name) for name in ledger["name"] if name not in known]
-    return pd.DataFrame(rows, columns=CHECK_COLUMNS)
+    return Disagreements(rows, columns=CHECK_COLUMNS)
 
 
 @dataclass(frozen=True)
@@ -93,7 +93,7 @@ class FourPieces:
     ledger: pd.DataFrame
     schema: pd.DataFrame
     rows: dict
-    problems: pd.DataFrame = field(default_factory=lambda: pd.DataFrame(columns=CHECK_COLUMNS))
+    problems: pd.DataFrame = field(default_factory=lambda: Disagreements(columns=CHECK_COLUMNS))
 
     @classmethod
     def capture(cls, sandbox, app, check=False):

@@ -5,7 +5,7 @@ from dataclasses import dataclass
 import pandas as pd
 
 from . import exceptions as exc
-from .drift import inconsistent_fix
+from .disagreements import inconsistent_fix
 from .schema import count_rows
 
 __all__ = ["MigrationPlan", "PLAN_COLUMNS", "LOSS_COLUMNS"]
