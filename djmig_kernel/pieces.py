@@ -193,7 +193,7 @@ class FourPieces:
             if title.startswith("where the pieces disagree"):
                 # Inline styles, so the box stands out where a notebook is not trusted and <style> is dropped.
                 cells.append(f"<div style='grid-column:1/-1;border-color:{_RED}'><h4 style='color:{_RED}'>"
-                             f"{html.escape(title)}</h4><pre style='white-space:pre-wrap'>{text}</pre></div>")
+                             f"{html.escape(title)}</h4><pre style='white-space:pre-wrap;word-break:normal;overflow-wrap:normal'>{text}</pre></div>")
             else:
                 cells.append(f"<div><h4>{html.escape(title)}</h4><pre>{text}</pre></div>")
         return f"{_STYLE}<div class='djmig-pieces'>{''.join(cells)}</div>"
