@@ -432,7 +432,7 @@ def test_hanging_command_is_killed_with_everything_it_started(library, tmp_path,
         library.shell(code, timeout=2)
     assert time.monotonic() - started < 10
     message = str(caught.value)
-    assert message.startswith("`python manage.py shell -c 'import subprocess, time; ")
+    assert message.startswith('`python manage.py shell -c "import subprocess, time; ')
     assert message.endswith("` ran past its 2 s timeout and was stopped; pass a larger timeout= if it needs "
                             "longer, or look for what it waits on")
     assert "\n" not in message
