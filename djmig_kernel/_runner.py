@@ -71,25 +71,27 @@ def _environment():
     return env
 
 
-def run(args, cwd, timeout, label=None):
+def run(args, cwd, timeout, label=None, input=None):
     """Run ``python ARGS...`` in CWD and return its CommandResult.
 
     The command runs in a process group of its own so that a timeout kills it
     and anything it started; it then raises CommandTimeout, which names the
-    command by LABEL if given (for commands the learner did not type).
+    command by LABEL if given (for commands the learner did not type). INPUT,
+    if given, is the text on the command's stdin (else stdin is empty): once it
+    is read to its end, a command that asks for more gets EOF, so it cannot wait.
     """
     process = subprocess.Popen(
         [sys.executable, *args],
         cwd=cwd,
         env=_environment(),
-        stdin=subprocess.DEVNULL,
+        stdin=subprocess.DEVNULL if input is None else subprocess.PIPE,
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
         text=True,
         start_new_session=True,
     )
     try:
-        stdout, stderr = process.communicate(timeout=timeout)
+        stdout, stderr = process.communicate(input, timeout=timeout)
     except subprocess.TimeoutExpired:
         os.killpg(process.pid, signal.SIGKILL)
         stdout, stderr = process.communicate()

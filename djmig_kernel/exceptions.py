@@ -15,6 +15,7 @@ __all__ = [
     "CommandError",
     "CommandTimeout",
     "DatabaseLockedError",
+    "QuestionError",
 ]
 
 _ADDRESS = re.compile(r" at 0x[0-9a-fA-F]+")
@@ -97,3 +98,7 @@ class CommandTimeout(CommandError, TimeoutError):
 
 class DatabaseLockedError(DjmigError, OSError):
     """A SQLite file that another connection holds locked."""
+
+
+class QuestionError(DjmigError, ValueError):
+    """A question a Django command asked on its terminal that the answers given did not settle."""
