@@ -139,9 +139,9 @@ class _Problem:
             return self._stopped()
         return ""
 
-    def _call(self, answers):
-        """Return the call that runs this command with ANSWERS, as the learner would write it."""
-        full = [a for a in self.args if a not in ("--noinput", "--no-input")]
+    def _call(self, answers, drop=()):
+        """Return the call that runs this command with ANSWERS (without --noinput, nor DROP), as the learner would."""
+        full = [a for a in self.args if a not in ("--noinput", "--no-input", *drop)]
         args, name = full[1:], None
         for flag in ("--name", "-n"):
             if flag in args[:-1]:
@@ -212,7 +212,7 @@ class _Problem:
         if line:
             return (f"`{self.command}` stopped: {line.group().rstrip('.')}; nothing was written; give the field a "
                     f"default in models.py, or answer Django's question without --noinput, "
-                    f"e.g. {self._call(['1', _VALUE_EXAMPLE])}")
+                    f"e.g. {self._call(['1', _VALUE_EXAMPLE], drop=('--dry-run',))}")
         return ""
 
     def _unanswered_other(self):
