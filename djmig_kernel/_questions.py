@@ -65,12 +65,19 @@ def parse(text):
 
 
 def transcript(text, prompts, answers):
-    """Return TEXT with each answer written after its prompt, as a terminal echoes what is typed."""
-    parts, start = [], 0
+    """Return TEXT with each answer written after its prompt, as a terminal echoes what is typed.
+
+    Also return the (start, end) of each answer in the new text.
+    """
+    parts, typed, start, length = [], [], 0, 0
     for prompt, answer in zip(prompts, answers):
-        parts += [text[start:prompt.end], answer, "\n"]
+        before = text[start:prompt.end]
+        length += len(before)
+        typed.append((length, length + len(answer)))
+        parts += [before, answer, "\n"]
+        length += len(answer) + 1
         start = prompt.end
-    return "".join(parts) + text[start:]
+    return "".join(parts) + text[start:], tuple(typed)
 
 
 def checked_answers(answers, args):
@@ -110,7 +117,8 @@ def ask(path, args, timeout, answers=None):
 def _settled(result, args, answers):
     stream = "stderr" if "--scriptable" in args else "stdout"
     prompts = parse(getattr(result, stream)) if args[:1] == ["makemigrations"] else []
-    result = replace(result, **{stream: transcript(getattr(result, stream), prompts, answers)})
+    text, typed = transcript(getattr(result, stream), prompts, answers)
+    result = replace(result, **{stream: text}, typed=typed if stream == "stdout" else ())
     problem = _Problem(result, args, answers, prompts)
     message = problem.message()
     if message:
@@ -192,7 +200,8 @@ class _Problem:
         asked, unused = len(self.prompts), self.answers[len(self.prompts):]
         questions = "no question" if not asked else f"{asked} question{'s' if asked > 1 else ''}"
         fix = "leave answers= out" if not asked else "give one answer per question"
-        return (f"`{self.command}` asked {questions} but got {len(self.answers)} answers "
+        got = f"{len(self.answers)} answer{'s' if len(self.answers) > 1 else ''}"
+        return (f"`{self.command}` asked {questions} but got {got} "
                 f"({', '.join(map(repr, unused))} not used); nothing was written; {fix}, "
                 f"e.g. {self._call(self.answers[:asked])}")
 

@@ -6,7 +6,7 @@ import shlex
 import signal
 import subprocess
 import sys
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from .exceptions import CommandTimeout
 
@@ -15,7 +15,7 @@ _TERMINAL = (
     "background:#1e1e1e;color:#e6e6e6;padding:6px 10px;border-radius:4px;margin:0;"
     "font-family:var(--jp-code-font-family,monospace);font-size:12px;white-space:pre-wrap"
 )
-_PROMPT, _STDERR = "color:#7ee787", "color:#ffa657"
+_PROMPT, _STDERR, _TYPED = "color:#7ee787", "color:#ffa657", "color:#79c0ff;font-weight:bold"
 
 
 @dataclass(frozen=True)
@@ -26,6 +26,8 @@ class CommandResult:
     returncode: int
     stdout: str
     stderr: str
+    # (start, end) of each stretch of stdout that was typed, not printed: the answers to questions.
+    typed: tuple = field(default=(), repr=False)
 
     @property
     def command(self):
@@ -47,10 +49,19 @@ class CommandResult:
     def _repr_html_(self):
         lines = [f"<span style='{_PROMPT}'>$ {html.escape(self.command)}</span>"]
         if self.stdout.strip():
-            lines.append(html.escape(self.stdout.rstrip("\n")))
+            lines.append(self._stdout_html().rstrip("\n"))
         if self.stderr.strip():
             lines.append(f"<span style='{_STDERR}'>{html.escape(self.stderr.rstrip(chr(10)))}</span>")
         return f"<pre class='djmig-terminal' style='{_TERMINAL}'>" + "\n".join(lines) + "</pre>"
+
+
+    def _stdout_html(self):
+        parts, start = [], 0
+        for begin, end in self.typed:
+            parts += [html.escape(self.stdout[start:begin]),
+                      f"<span style='{_TYPED}'>{html.escape(self.stdout[begin:end])}</span>"]
+            start = end
+        return "".join(parts) + html.escape(self.stdout[start:])
 
 
 def command_line(args):

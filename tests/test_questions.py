@@ -51,6 +51,8 @@ def test_rename_answered_n_drops_the_column_and_its_values(library):
     assert result.stdout.startswith(f"{RENAME_QUESTION} n\nIt is impossible to add a non-nullable field "
                                     "'full_name' to author")
     assert "Select an option: 1\n" in result.stdout and "\n>>> '?'\nMigrations for 'authors':\n" in result.stdout
+    assert [result.stdout[start:end] for start, end in result.typed] == ["n", "1", "'?'"]
+    assert "[y/N] <span style='color:#79c0ff;font-weight:bold'>n</span>\n" in result._repr_html_()
     source = new_migration(library)
     assert "migrations.RemoveField(" in source and "migrations.AddField(" in source
     loss = library.data_loss("authors", "0003")
