@@ -1,5 +1,6 @@
-"""Feed answers to the questions makemigrations asks, show them as a terminal would, and refuse what is left open."""
+"""Feed answers to the questions makemigrations asks, show them as a terminal does, refuse what is left open."""
 
+import contextlib
 import re
 from dataclasses import dataclass, replace
 
@@ -45,12 +46,13 @@ def parse(text):
         start = match.end()
         previous = prompts[-1] if prompts else None
         if kind in ("yes_no_again", "choice_again"):
-            prompts.append(replace(previous, end=match.end(), again=f'Django asked again: "{match.group().strip()}"'))
+            again = f'Django asked again: "{match.group().strip()}"'
+            prompts.append(replace(previous, end=match.end(), again=again))
         elif kind == "yes_no":
             lines = (block + match.group()).strip().splitlines()
             prompts.append(Prompt("yes_no", match.end(), lines[-1].strip()))
         elif kind == "choice":
-            options = tuple(text for _, text in _OPTION.findall(block))
+            options = tuple(option for _, option in _OPTION.findall(block))
             question = _first_sentence(" ".join(block.split(" 1) ")[0].split()))
             prompts.append(Prompt("choice", match.end(), f"{question} … Select an option:", options))
         elif previous is not None and previous.kind == "value":
@@ -108,9 +110,8 @@ def ask(path, args, timeout, answers=None):
     """
     answers = checked_answers(answers, args)
     stdin = None if answers is None else "".join(f"{answer}\n" for answer in answers)
-    if args[:1] != ["makemigrations"]:
-        return _settled(run(["manage.py", *args], path, timeout, input=stdin), args, answers or ())
-    with migrations_restored_on_error(path):
+    makes = args[:1] == ["makemigrations"]
+    with migrations_restored_on_error(path) if makes else contextlib.nullcontext():
         return _settled(run(["manage.py", *args], path, timeout, input=stdin), args, answers or ())
 
 
@@ -143,12 +144,13 @@ class _Problem:
             return self._unanswered_other()
         if self.result.returncode == 0 and len(self.answers) > len(self.prompts):
             return self._left_over()
-        if self.result.returncode and self.args[:1] == ["makemigrations"] and "Traceback" not in self.result.stderr:
+        quit_ = self.result.returncode and "Traceback" not in self.result.stderr  # sys.exit(), not a crash
+        if quit_ and self.args[:1] == ["makemigrations"]:
             return self._stopped()
         return ""
 
     def _call(self, answers, drop=()):
-        """Return the call that runs this command with ANSWERS (without --noinput, nor DROP), as the learner would."""
+        """Return the call that runs this command with ANSWERS (no --noinput, nor DROP), as a learner writes it."""
         full = [a for a in self.args if a not in ("--noinput", "--no-input", *drop)]
         args, name = full[1:], None
         for flag in ("--name", "-n"):
