@@ -97,6 +97,10 @@ def checked_answers(answers, args):
     if answers and args[:1] != ["makemigrations"]:
         raise QuestionError(f"answers={list(map(str, answers))!r} are for the questions makemigrations asks; "
                             f"`{command_line(['manage.py', *args])}` takes none")
+    noinput = [arg for arg in args if arg in ("--noinput", "--no-input")]
+    if answers and noinput:
+        raise QuestionError(f"answers={list(map(str, answers))!r} and {noinput[0]} do not go together: with "
+                            f"{noinput[0]} Django asks nothing and takes its defaults; leave one of them out")
     return tuple(map(str, answers))
 
 

@@ -169,6 +169,14 @@ def test_answers_that_cannot_be_typed_are_refused_before_django_starts(library, 
     assert str(caught.value) == message and caught.value.result is None
 
 
+def test_answers_with_noinput_are_refused(library):
+    with pytest.raises(exc.QuestionError) as caught:
+        library.manage("makemigrations", "authors", "--noinput", answers=["y"])
+    message = ("answers=['y'] and --noinput do not go together: with --noinput Django asks nothing and takes its "
+               "defaults; leave one of them out")
+    assert str(caught.value) == message and caught.value.result is None
+
+
 def test_other_commands_take_no_answers_and_say_what_they_asked(library):
     with pytest.raises(exc.QuestionError) as caught:
         library.manage("migrate", answers=["y"])
