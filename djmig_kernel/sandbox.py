@@ -1,6 +1,7 @@
 """Sandbox: a Django project folder, and the one place where the kit starts Django."""
 
 import difflib
+import functools
 import html
 import json
 import shutil
@@ -268,13 +269,21 @@ class Sandbox:
         """Return the MigrationDAG that Django's MigrationLoader builds. Starts Django."""
         return MigrationDAG.from_probe(self._probe("graph", timeout=timeout))
 
-    def migration_plan(self, app, target, timeout=60):
-        """Return the MigrationPlan of ``migrate APP TARGET``. Starts Django; changes nothing."""
+    def migration_plan(self, app, target, timeout=60, sql=False):
+        """Return the MigrationPlan of ``migrate APP TARGET``. Starts Django; changes nothing.
+
+        Its SQL is computed when plan.sql() first asks (Django starts once more), or at
+        once, in the same start, with SQL=True.
+        """
         check_identifier(app, "app")
-        answer = self._probe("plan", app, str(target), timeout=timeout)
+        answer = self._probe("plan", app, str(target), *(["--sql"] if sql else []), timeout=timeout)
         if "error" in answer:
             raise_probe_error(answer)
-        return MigrationPlan(app, answer["target"], answer["steps"], answer["losses"])
+        fetch = functools.partial(self._probe, "sql", app, answer["target"], timeout=timeout)
+        plan = MigrationPlan(app, answer["target"], answer["steps"], answer["losses"], fetch)
+        if sql:
+            plan.add_sql(answer)
+        return plan
 
     def plan(self, app, target, timeout=60):
         """Return migration, direction, operation for each operation ``migrate APP TARGET`` runs."""

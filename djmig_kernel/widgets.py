@@ -249,7 +249,7 @@ class MigrationPicker(widgets.VBox):
             self._apply.disabled = True
             return
         try:
-            plan = self._sandbox.migration_plan(self._app, target)
+            plan = self._sandbox.migration_plan(self._app, target, sql=True)
         except DjmigError as error:
             self._preview.value = ""
             self._show_dag(())
@@ -274,11 +274,12 @@ class MigrationPicker(widgets.VBox):
 
     def _preview_html(self):
         plan, losses = self._plan, self._losses
+        sql = plan.sql()
         steps = "".join(
             f"<li><b>{html.escape(step['direction'])} {html.escape(step['migration'])}</b>"
             f"{' (irreversible)' if step['irreversible'] else ''}: "
             f"{html.escape('; '.join(step['operations']) or 'no operations')}"
-            f"<pre>{html.escape(chr(10).join(step['sql']) or '-- no SQL')}</pre></li>"
+            f"<pre>{html.escape(chr(10).join(sql[step['migration']]) or '-- no SQL')}</pre></li>"
             for step in plan.steps
         )
         if len(losses):
