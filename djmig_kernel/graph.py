@@ -1,6 +1,6 @@
 """MigrationDAG: the migration graph as plain data, with Django's own plan algorithms."""
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from .exceptions import UnknownMigrationError
 
@@ -25,6 +25,7 @@ class MigrationDAG:
     edges: list = field(default_factory=list)
     applied: frozenset = frozenset()
     replaces: dict = field(default_factory=dict)
+    squashes: dict = field(default_factory=dict, compare=False, repr=False)
 
     @classmethod
     def from_probe(cls, data):
@@ -37,7 +38,27 @@ class MigrationDAG:
                 tuple(key.split(".", 1)): [_node(n) for n in value]
                 for key, value in sorted(data["replaces"].items())
             },
+            squashes={
+                tuple(key.split(".", 1)): [_node(n) for n in value]
+                for key, value in sorted(data.get("squashes", {}).items())
+            },
         )
+
+    def with_applied(self, recorded):
+        """Return this DAG with the applied set Django's loader makes of the ledger rows RECORDED.
+
+        RECORDED: the (app, name) of every django_migrations row. Returns None when the
+        graph's shape would change with them (a squash whose replaced migrations become
+        partly applied, or stop being so): then ask Django again.
+        """
+        applied = {_node(n) for n in recorded}
+        for squash, replaced in self.squashes.items():
+            done = [node in applied for node in replaced]
+            if (all(done) or not any(done)) != (squash in self.nodes):
+                return None
+            # As MigrationLoader.build_graph: a squash counts as applied when all it replaces are.
+            (applied.add if all(done) else applied.discard)(squash)
+        return replace(self, applied=frozenset(applied))
 
     def __repr__(self):
         apps = len({app for app, _ in self.nodes})

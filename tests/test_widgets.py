@@ -69,8 +69,13 @@ class CountingSandbox(Sandbox):
     def __init__(self, path):
         super().__init__(path)
         self.migrates = []
+        self.graphs = 0
         self.gate = None
         self.entered = threading.Event()
+
+    def graph(self, timeout=60):
+        self.graphs += 1
+        return super().graph(timeout=timeout)
 
     def migrate(self, app=None, target=None, timeout=60):
         self.migrates.append((app, target))
@@ -288,3 +293,29 @@ def test_a_squashed_app_taken_to_zero_drags_its_dependants_and_their_join_table(
     assert set(library.ledger()["app"]) & {"authors", "books"} == set()
     assert not any(t.startswith(("authors_", "books_")) for t in library.tables())
     assert picker.status == "Done: unapplied 5 migrations; authors is now at zero."
+
+
+def test_apply_reads_the_applied_migrations_from_the_ledger_without_asking_django_again(sb):
+    picker = MigrationPicker(sb, "app")
+    picker.target.value = "0002_added_Book_model"
+    asked = sb.graphs
+    picker.apply.click()
+    picker.apply.click()  # the year column goes: the second click runs it
+    assert sb.migrates == [("app", "0002_added_Book_model")]
+    assert sb.graphs == asked
+    assert picker._dag_data == sb.graph()  # the same graph, applied set and all, as Django's loader
+    assert picker.target.options[-1] == ("[ ] 0003_book_year", "0003_book_year")
+
+
+def test_apply_asks_django_again_when_a_migration_file_changed(sb):
+    picker = MigrationPicker(sb, "app")
+    picker.target.value = "0002_added_Book_model"
+    (sb.path / "app/migrations/0004_empty.py").write_text(
+        "from django.db import migrations\n\n\nclass Migration(migrations.Migration):\n"
+        "    dependencies = [('app', '0003_book_year')]\n"
+    )
+    asked = sb.graphs
+    picker.apply.click()
+    picker.apply.click()  # the year column goes: the second click runs it
+    assert sb.graphs == asked + 1
+    assert ("app", "0004_empty") in picker._dag_data.nodes
