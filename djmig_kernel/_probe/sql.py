@@ -1,35 +1,68 @@
 """The SQL of each step of a migrate plan, in one pass over the plan.
 
 The states are built the way Django's MigrationExecutor builds them for a migrate
-(render the models once, then ``mutate_state(preserve=True)`` step by step), never
-with ``loader.collect_sql`` per step, which rebuilds the project state every time.
+(render the models once, then move the state on step by step), never with
+``loader.collect_sql`` per step, which rebuilds the project state every time.
 A step whose SQL cannot be computed says why; the other steps are still computed.
 """
 
 
-def _collect(executor, migration, state, backwards):
-    """Return (SQL statements, True if they could not be computed) of MIGRATION run from STATE."""
-    from django.db.migrations.exceptions import IrreversibleError
+def _failed(error):
+    return [f"-- SQL not available: {error or type(error).__name__}"]
 
+
+def _run(migration, editor, operation, backwards, from_state, to_state):
+    """Collect OPERATION's SQL into EDITOR, as Migration.apply/unapply(collect_sql=True) do."""
+    from django.db.transaction import atomic
+
+    editor.collected_sql += ["--", f"-- {operation.describe()}", "--"]
+    if not operation.reduces_to_sql:
+        editor.collected_sql.append("-- THIS OPERATION CANNOT BE WRITTEN AS SQL")
+        return
+    before = len(editor.collected_sql)
+    run = operation.database_backwards if backwards else operation.database_forwards
+    if not editor.atomic_migration and (operation.atomic or (migration.atomic and operation.atomic is not False)):
+        with atomic(editor.connection.alias):
+            run(migration.app_label, editor, from_state, to_state)
+    else:
+        run(migration.app_label, editor, from_state, to_state)
+    if before == len(editor.collected_sql):
+        editor.collected_sql.append("-- (no-op)")
+
+
+def _unapply(executor, migration, state):
+    """Return (the SQL of unapplying MIGRATION, the state after MIGRATION); STATE is the state before it.
+
+    Migration.unapply's two phases, keeping the intermediate states: the state after
+    the migration is the last of them, so it is not worked out a second time.
+    """
+    states = [state]
+    for operation in migration.operations:
+        states.append(states[-1].clone())
+        operation.state_forwards(migration.app_label, states[-1])
+    blocked = next((op for op in migration.operations if not op.reversible), None)
+    if blocked is not None:
+        # Django's own words: Migration.unapply raises IrreversibleError with them.
+        return [f"-- IRREVERSIBLE: Operation {blocked} in {migration} is not reversible"], states[-1]
     try:
         with executor.connection.schema_editor(collect_sql=True, atomic=migration.atomic) as editor:
-            if backwards:
-                migration.unapply(state, editor, collect_sql=True)
-            else:
-                migration.apply(state, editor, collect_sql=True)
-    except IrreversibleError as error:
-        return [f"-- IRREVERSIBLE: {error}"], False
+            for index in reversed(range(len(migration.operations))):
+                _run(migration, editor, migration.operations[index], True, states[index + 1], states[index])
     except Exception as error:  # the schema editor's own reason is what the learner needs
-        return [f"-- SQL not available: {error or type(error).__name__}"], True
-    return editor.collected_sql, False
+        return _failed(error), states[-1]
+    return editor.collected_sql, states[-1]
 
 
-def _states_before(executor, plan):
-    """Return {migration: the state before it is unapplied}, as _migrate_all_backwards builds them."""
+def _backwards(executor, plan):
+    """Return the SQL of each step of the backwards PLAN, in one walk over the full plan.
+
+    The walk is _migrate_all_backwards's: from an empty state, through every migration
+    Django would apply on an empty database, moving the state on by the applied ones.
+    """
     graph = executor.loader.graph
     applied = {graph.nodes[k] for k in executor.loader.applied_migrations if k in graph.nodes}
     to_undo = {migration for migration, _ in plan}
-    states = {}
+    found = {}
     state = executor._create_project_state()
     for migration, _ in executor.migration_plan(graph.leaf_nodes(), clean_start=True):
         if not to_undo:
@@ -37,24 +70,28 @@ def _states_before(executor, plan):
         if migration in to_undo:
             if "apps" not in state.__dict__:
                 state.apps  # render the models once; each later state reloads only what changes
-            states[migration] = state
-            state = migration.mutate_state(state, preserve=True)
+            found[migration], state = _unapply(executor, migration, state)
             to_undo.discard(migration)
         elif migration in applied:
             migration.mutate_state(state, preserve=False)
-    return states
+    return [found[migration] for migration, _ in plan]
 
 
-def _backwards(executor, plan):
-    states = _states_before(executor, plan)
-    return [_collect(executor, migration, states[migration], True)[0] for migration, _ in plan]
+def _apply(executor, migration, state):
+    """Return (the SQL of applying MIGRATION from STATE, True if it could not be computed); STATE moves on."""
+    try:
+        with executor.connection.schema_editor(collect_sql=True, atomic=migration.atomic) as editor:
+            migration.apply(state, editor, collect_sql=True)
+    except Exception as error:
+        return _failed(error), True
+    return editor.collected_sql, False
 
 
 def _forwards(executor, plan):
     result = []
     state = executor._create_project_state(with_applied_migrations=True)
     for index, (migration, _) in enumerate(plan):
-        statements, failed = _collect(executor, migration, state, False)
+        statements, failed = _apply(executor, migration, state)
         result.append(statements)
         if failed:
             # The step stopped half-way through its operations: rebuild the state after it.
