@@ -13,7 +13,7 @@ from IPython.core.interactiveshell import InteractiveShell
 
 from djmig_kernel import Sandbox
 from djmig_kernel.render import GRAPHVIZ_HINT
-from helpers import build_library
+from helpers import build_library, build_wagtail
 
 
 def pytest_collection_modifyitems(items):
@@ -65,6 +65,11 @@ def _shelf_build(tmp_path_factory):
     return _built(tmp_path_factory, "shelf", _build_shelf)
 
 
+@pytest.fixture(scope="session")
+def _wagtail_build(tmp_path_factory):
+    return _built(tmp_path_factory, "cms", build_wagtail)
+
+
 def _copy(source, tmp_path):
     return Sandbox.open(shutil.copytree(source, tmp_path / source.name, symlinks=True))
 
@@ -85,6 +90,12 @@ def fresh(_fresh_build, tmp_path):
 def shelf(_shelf_build, tmp_path):
     """A copy of a project with one app, shelf, and its 0001_initial migration, but no db.sqlite3."""
     return _copy(_shelf_build, tmp_path)
+
+
+@pytest.fixture(scope="module")
+def wagtail(_wagtail_build):
+    """Wagtail's 183 migrations in 14 apps, all applied: shared by a module's tests, which only read it."""
+    return Sandbox.open(_wagtail_build)
 
 
 @pytest.fixture

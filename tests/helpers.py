@@ -141,3 +141,27 @@ def wait_until_up(url, process, seconds=90):
             pass
         time.sleep(0.2)  # nothing to wait on but the port: poll it
     raise RuntimeError(f"jupyter lab did not answer within {seconds} s")
+
+
+# Wagtail (from PyPI) as a learner would set it up: its apps and their dependencies, as in
+# Wagtail's "integrating into an existing Django project" guide.
+WAGTAIL_APPS = [
+    "wagtail.contrib.forms", "wagtail.contrib.redirects", "wagtail.embeds", "wagtail.sites",
+    "wagtail.users", "wagtail.snippets", "wagtail.documents", "wagtail.images", "wagtail.search",
+    "wagtail.admin", "wagtail", "modelcluster", "taggit",
+]
+WAGTAIL_SETTINGS = """
+INSTALLED_APPS += {apps!r}
+MIDDLEWARE += ["wagtail.contrib.redirects.middleware.RedirectMiddleware"]
+WAGTAIL_SITE_NAME = "cms"
+WAGTAILADMIN_BASE_URL = "http://localhost:8000"
+"""
+
+
+def build_wagtail(root, name="cms"):
+    """Make ROOT/NAME: a startproject with Wagtail's apps installed and fully migrated; return it."""
+    sb = Sandbox.create(root, name)
+    settings = sb.path / name / "settings.py"
+    settings.write_text(settings.read_text() + WAGTAIL_SETTINGS.format(apps=WAGTAIL_APPS))
+    sb.migrate(timeout=600)
+    return sb
