@@ -5,7 +5,7 @@
 Generates the projects it needs in a temporary folder (the 1,000-migration project
 takes a minute or two to migrate), then prints one row per figure: the kit's time,
 the time of the Django command it stands for, their ratio and the bound the ratio must
-stay within. Each time is the best of RUNS. Nothing here is a test: the suite has no
+stay within. Each time is the best of RUNS, kit and Django taking turns. Nothing here is a test: the suite has no
 timed assertions.
 """
 
@@ -22,16 +22,25 @@ from djmig_kernel.walkthrough import replay
 from project import generate
 
 
-def best(action, runs, before=None):
-    """Return the best time of RUNS calls of ACTION (BEFORE runs, untimed, ahead of each)."""
-    times = []
+def _timed(action, before=None):
+    if before:
+        before()
+    start = time.perf_counter()
+    action()
+    return time.perf_counter() - start
+
+
+def side_by_side(kit, theirs, runs, kit_before=None, their_before=None):
+    """Return the best times of KIT and THEIRS over RUNS rounds, the two taking turns in each round.
+
+    Taking turns keeps the machine's other load from favouring either side. The BEFORE
+    functions run, untimed, ahead of each timed call.
+    """
+    kit_times, their_times = [], []
     for _ in range(runs):
-        if before:
-            before()
-        start = time.perf_counter()
-        action()
-        times.append(time.perf_counter() - start)
-    return min(times)
+        kit_times.append(_timed(kit, kit_before))
+        their_times.append(_timed(theirs, their_before))
+    return min(kit_times), min(their_times)
 
 
 def django(sb, *args):
@@ -62,17 +71,16 @@ def measure_project(table, root, apps, per_app, runs):
     sb.migrate(timeout=3600)
     plan_cmd = django(sb, "migrate", "app00", "zero", "--plan")
     kit = {}
-    kit["graph"] = best(sb.graph, runs)
-    table.row(f"graph(), {count} migrations in {apps} apps  vs showmigrations --plan",
-              kit["graph"], best(django(sb, "showmigrations", "--plan"), runs), 1.2)
+    kit["graph"], theirs = side_by_side(sb.graph, django(sb, "showmigrations", "--plan"), runs)
+    table.row(f"graph(), {count} migrations in {apps} apps  vs showmigrations --plan", kit["graph"], theirs, 1.2)
     steps = len(sb.migration_plan("app00", "zero").steps)
-    theirs = best(plan_cmd, runs)
-    kit["plan"] = best(lambda: sb.plan("app00", "zero"), runs)
+    kit["plan"], theirs = side_by_side(lambda: sb.plan("app00", "zero"), plan_cmd, runs)
     table.row(f"plan('app00', 'zero'), {steps} steps  vs migrate app00 zero --plan", kit["plan"], theirs, 1.5)
-    kit["data_loss"] = best(lambda: sb.data_loss("app00", "zero"), runs)
+    kit["data_loss"], theirs = side_by_side(lambda: sb.data_loss("app00", "zero"), plan_cmd, runs)
     table.row("data_loss('app00', 'zero')  vs migrate app00 zero --plan", kit["data_loss"], theirs, 1.5)
     plans = []
-    kit["sql"] = best(lambda: plans[-1].sql(), runs, before=lambda: plans.append(sb.migration_plan("app00", "zero")))
+    kit["sql"], theirs = side_by_side(lambda: plans[-1].sql(), plan_cmd, runs,
+                                      kit_before=lambda: plans.append(sb.migration_plan("app00", "zero")))
     table.row(f"MigrationPlan.sql() of those {steps} steps  vs migrate app00 zero --plan", kit["sql"], theirs, 4)
     return kit
 
@@ -82,7 +90,6 @@ def measure_picker(table, root, runs):
     with contextlib.redirect_stdout(io.StringIO()):  # replay says what it replayed
         sb = replay(root, "04")
     back = django(sb, "migrate", "app")
-    theirs = best(django(sb, "migrate", "app", "0001_initial"), runs, before=back)
     picker = MigrationPicker(sb, "app")
 
     def arm():
@@ -92,7 +99,8 @@ def measure_picker(table, root, runs):
         picker.apply.click()  # the book table goes: this click arms, the timed one runs
         assert picker.armed
 
-    kit = best(picker.apply.click, runs, before=arm)
+    kit, theirs = side_by_side(picker.apply.click, django(sb, "migrate", "app", "0001_initial"), runs,
+                               kit_before=arm, their_before=back)
     assert picker.status.startswith("Done"), picker.status
     table.row("picker apply + refresh, tutorial project  vs bare migrate", kit, theirs, 1.2)
 
@@ -105,9 +113,12 @@ def measure_preview(table, root, runs):
     for target in ("0001_initial", "zero"):
         def choose(target=target):
             picker.target.value = target
+
+        def away():
+            picker.target.value = picker.target.options[-1][1]
+
         steps = len(sb.migration_plan("app09", target).steps)
-        kit = best(choose, runs, before=lambda: setattr(picker.target, "value", picker.target.options[-1][1]))
-        theirs = best(django(sb, "migrate", "app09", target, "--plan"), runs)
+        kit, theirs = side_by_side(choose, django(sb, "migrate", "app09", target, "--plan"), runs, kit_before=away)
         table.row(f"picker preview app09 {target} ({steps} steps), 200 migrations  vs --plan", kit, theirs, 1.5)
 
 
@@ -115,7 +126,7 @@ def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--apps", type=int, default=25)
     parser.add_argument("--per-app", type=int, default=40)
-    parser.add_argument("--runs", type=int, default=3)
+    parser.add_argument("--runs", type=int, default=5)
     options = parser.parse_args()
     with tempfile.TemporaryDirectory(prefix="djmig-bench-") as folder:
         root = Path(folder)

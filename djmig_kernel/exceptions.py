@@ -15,6 +15,7 @@ __all__ = [
     "CommandError",
     "CommandTimeout",
     "DatabaseLockedError",
+    "UnsupportedDatabaseError",
 ]
 
 _ADDRESS = re.compile(r" at 0x[0-9a-fA-F]+")
@@ -97,3 +98,7 @@ class CommandTimeout(CommandError, TimeoutError):
 
 class DatabaseLockedError(DjmigError, OSError):
     """A SQLite file that another connection holds locked."""
+
+
+class UnsupportedDatabaseError(DjmigError, NotImplementedError):
+    """The project's database is not a SQLite file, which is all the kit's readers read."""

@@ -1,6 +1,7 @@
 """MigrationDAG: the migration graph as plain data, with Django's own plan algorithms."""
 
 from dataclasses import dataclass, field, replace
+from functools import cached_property
 
 from .exceptions import UnknownMigrationError
 
@@ -70,11 +71,14 @@ class MigrationDAG:
 
         return dag_bundle(self)
 
-    def show(self, apps=None, highlight=()):
-        """Return the DAG for display, limited to APPS, with the HIGHLIGHT migrations outlined."""
+    def show(self, apps=None, highlight=(), collapse="auto"):
+        """Return the DAG for display, limited to APPS, with the HIGHLIGHT migrations outlined.
+
+        COLLAPSE folds runs of plain migrations into one node each (see render_dag).
+        """
         from .render import DagDrawing
 
-        return DagDrawing(self, apps, highlight)
+        return DagDrawing(self, apps, highlight, collapse)
 
     # -- structure ---------------------------------------------------------
 
@@ -83,13 +87,22 @@ class MigrationDAG:
         """Return the sorted app labels that have migrations."""
         return sorted({app for app, _ in self.nodes})
 
+    @cached_property
+    def _adjacency(self):
+        # Built once per DAG, so that walks over a graph of thousands of migrations stay linear.
+        parents, children = {}, {}
+        for parent, child in self.edges:
+            parents.setdefault(child, []).append(parent)
+            children.setdefault(parent, []).append(child)
+        return parents, children
+
     def parents(self, node):
         """Return the sorted migrations NODE depends on."""
-        return sorted(p for p, c in self.edges if c == node)
+        return sorted(self._adjacency[0].get(tuple(node), []))
 
     def children(self, node):
         """Return the sorted migrations that depend on NODE."""
-        return sorted(c for p, c in self.edges if p == node)
+        return sorted(self._adjacency[1].get(tuple(node), []))
 
     def _check(self, node):
         node = _node(node)

@@ -10,6 +10,7 @@ import textwrap
 from pathlib import Path
 
 from . import _db, _diagnose, _probe, exceptions as exc
+from ._database import database_path
 from ._names import check_identifier, check_new_module
 from ._runner import command_line, run
 from ._settings import register_app
@@ -73,8 +74,12 @@ class Sandbox:
 
     @property
     def db_path(self):
-        """Return the path of the project's SQLite file (it may not exist yet)."""
-        return self.path / "db.sqlite3"
+        """Return the path of the SQLite file the project's settings name (it may not exist yet).
+
+        A project the kit made keeps it beside manage.py; any other project's settings are
+        read by its Django, once. A database that is not SQLite raises UnsupportedDatabaseError.
+        """
+        return database_path(self.path, (self.path / MARKER).is_file())
 
     # -- making and opening ------------------------------------------------
 
