@@ -319,3 +319,17 @@ def test_apply_asks_django_again_when_a_migration_file_changed(sb):
     picker.apply.click()  # the year column goes: the second click runs it
     assert sb.graphs == asked + 1
     assert ("app", "0004_empty") in picker._dag_data.nodes
+
+
+def test_the_preview_marks_a_step_whose_sql_cannot_be_computed_and_shows_the_rest(library):
+    """books.0004 adds a unique (title, pages), 0005 drops it: unapplying 0004's SQL cannot be had."""
+    from test_plan import _add_then_drop_unique_together
+
+    _add_then_drop_unique_together(library)
+    picker = MigrationPicker(library, "books")
+    picker.target.value = "0003_merge"
+    assert picker.plan.nodes == [("books", "0005_not_unique"), ("books", "0004_unique")]
+    preview = picker._preview.value
+    assert "-- SQL not available: Found wrong number (0) of constraints for books_book(title, pages)" in preview
+    assert "CREATE UNIQUE INDEX" in preview
+    assert picker.status == "migrate books 0003_merge would unapply 2 migrations; no data is lost. Apply runs it."
