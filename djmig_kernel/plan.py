@@ -83,10 +83,10 @@ class MigrationPlan:
         table's row says it all. This is a read-only operation - it does not write to the database.
         """
         whole = {table for table, column, _ in self.losses if column is None}
-        dropped = []
-        for table, column, _migration in self.losses:
-            if (table, column) not in dropped and (column is None or table not in whole):
-                dropped.append((table, column))
+        # dict.fromkeys: each (table, column) once, in plan order, in linear time
+        dropped = list(dict.fromkeys(
+            (table, column) for table, column, _migration in self.losses if column is None or table not in whole
+        ))
         counts = count_rows(db_path, {table for table, _ in dropped})
         rows = [[table, column, counts[table]] for table, column in dropped]
         frame = pd.DataFrame(rows, columns=LOSS_COLUMNS)
