@@ -9,7 +9,7 @@ LAB_ARGS ?=
 # make notebooks NOTEBOOKS=07-*.ipynb regenerates only those.
 NOTEBOOKS ?= [0-9][0-9]-*.ipynb
 
-.PHONY: lab test setup notebooks images graphviz chromium clean
+.PHONY: lab test setup notebooks images graphviz chromium clean bench
 
 # Install (or reinstall, when pyproject.toml changes) the kit and its Python packages.
 $(VENV)/.installed: pyproject.toml
@@ -63,3 +63,7 @@ images: setup
 
 clean:
 	rm -rf notebooks/sandboxes .pytest_cache test-artifacts
+
+## make bench: time the kit against Django's own commands on generated projects (prints ratios).
+bench: setup
+	$(PY) benchmarks/run.py $(BENCH_ARGS)

@@ -14,7 +14,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "tests"))
 
-from test_drift_real import build_wagtail  # noqa: E402  (the test suite's own real project)
+from helpers import build_wagtail  # noqa: E402  (the test suite's own real project)
 
 from djmig_kernel import Sandbox  # noqa: E402
 

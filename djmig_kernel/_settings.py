@@ -8,8 +8,8 @@ _SETTINGS_MODULE = re.compile(r"""DJANGO_SETTINGS_MODULE['"]\s*,\s*['"]([\w.]+)[
 _INSTALLED_APPS = re.compile(r"^INSTALLED_APPS\s*=\s*\[(?P<body>.*?)^\]", re.S | re.M)
 
 
-def settings_path(project):
-    """Return the settings.py that PROJECT's manage.py points at."""
+def settings_module(project):
+    """Return the settings module that PROJECT's manage.py names, e.g. "mysite.settings"."""
     text = (project / "manage.py").read_text()
     match = _SETTINGS_MODULE.search(text)
     if not match:
@@ -17,7 +17,12 @@ def settings_path(project):
             "manage.py does not set DJANGO_SETTINGS_MODULE; "
             "open a project made by django-admin startproject"
         )
-    return project.joinpath(*match.group(1).split(".")).with_suffix(".py")
+    return match.group(1)
+
+
+def settings_path(project):
+    """Return the settings.py that PROJECT's manage.py points at."""
+    return project.joinpath(*settings_module(project).split(".")).with_suffix(".py")
 
 
 def installed(body, label):

@@ -18,6 +18,7 @@ __all__ = [
     "NotADatabaseError",
     "InconsistentHistoryError",
     "QuestionError",
+    "UnsupportedDatabaseError",
 ]
 
 _ADDRESS = re.compile(r" at 0x[0-9a-fA-F]+")
@@ -120,3 +121,7 @@ class InconsistentHistoryError(DjmigError, RuntimeError):
 
 class QuestionError(DjmigError, ValueError):
     """A question a Django command asked on its terminal that the answers given did not settle."""
+
+
+class UnsupportedDatabaseError(DjmigError, NotImplementedError):
+    """The project's database is not a SQLite file, which is all the kit's readers read."""

@@ -1,6 +1,7 @@
 """MigrationDAG: the migration graph as plain data, with Django's own plan algorithms."""
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
+from functools import cached_property
 
 from .exceptions import UnknownMigrationError
 
@@ -25,6 +26,7 @@ class MigrationDAG:
     edges: list = field(default_factory=list)
     applied: frozenset = frozenset()
     replaces: dict = field(default_factory=dict)
+    squashes: dict = field(default_factory=dict, compare=False, repr=False)
 
     @classmethod
     def from_probe(cls, data):
@@ -37,7 +39,27 @@ class MigrationDAG:
                 tuple(key.split(".", 1)): [_node(n) for n in value]
                 for key, value in sorted(data["replaces"].items())
             },
+            squashes={
+                tuple(key.split(".", 1)): [_node(n) for n in value]
+                for key, value in sorted(data.get("squashes", {}).items())
+            },
         )
+
+    def with_applied(self, recorded):
+        """Return this DAG with the applied set Django's loader makes of the ledger rows RECORDED.
+
+        RECORDED: the (app, name) of every django_migrations row. Returns None when the
+        graph's shape would change with them (a squash whose replaced migrations become
+        partly applied, or stop being so): then ask Django again.
+        """
+        applied = {_node(n) for n in recorded}
+        for squash, replaced in self.squashes.items():
+            done = [node in applied for node in replaced]
+            if (all(done) or not any(done)) != (squash in self.nodes):
+                return None
+            # As MigrationLoader.build_graph: a squash counts as applied when all it replaces are.
+            (applied.add if all(done) else applied.discard)(squash)
+        return replace(self, applied=frozenset(applied))
 
     def __repr__(self):
         apps = len({app for app, _ in self.nodes})
@@ -49,11 +71,14 @@ class MigrationDAG:
 
         return dag_bundle(self)
 
-    def show(self, apps=None, highlight=()):
-        """Return the DAG for display, limited to APPS, with the HIGHLIGHT migrations outlined."""
+    def show(self, apps=None, highlight=(), collapse="auto"):
+        """Return the DAG for display, limited to APPS, with the HIGHLIGHT migrations outlined.
+
+        COLLAPSE folds runs of plain migrations into one node each (see render_dag).
+        """
         from .render import DagDrawing
 
-        return DagDrawing(self, apps, highlight)
+        return DagDrawing(self, apps, highlight, collapse)
 
     # -- structure ---------------------------------------------------------
 
@@ -62,13 +87,22 @@ class MigrationDAG:
         """Return the sorted app labels that have migrations."""
         return sorted({app for app, _ in self.nodes})
 
+    @cached_property
+    def _adjacency(self):
+        # Built once per DAG, so that walks over a graph of thousands of migrations stay linear.
+        parents, children = {}, {}
+        for parent, child in self.edges:
+            parents.setdefault(child, []).append(parent)
+            children.setdefault(parent, []).append(child)
+        return parents, children
+
     def parents(self, node):
         """Return the sorted migrations NODE depends on."""
-        return sorted(p for p, c in self.edges if c == node)
+        return sorted(self._adjacency[0].get(tuple(node), []))
 
     def children(self, node):
         """Return the sorted migrations that depend on NODE."""
-        return sorted(c for p, c in self.edges if p == node)
+        return sorted(self._adjacency[1].get(tuple(node), []))
 
     def _check(self, node):
         node = _node(node)

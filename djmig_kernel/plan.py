@@ -1,6 +1,6 @@
 """A migrate plan as the probe reports it: steps, operations, SQL and what it would drop."""
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import pandas as pd
 
@@ -48,12 +48,18 @@ def raise_probe_error(error, result=None):
 
 @dataclass(frozen=True)
 class MigrationPlan:
-    """What ``migrate APP TARGET`` would do, worked out by the sandbox's Django."""
+    """What ``migrate APP TARGET`` would do, worked out by the sandbox's Django.
+
+    The SQL of its steps is worked out only when ``sql()`` is first asked: FETCH_SQL
+    (a function that starts Django once) returns the probe's answer to ``sql APP TARGET``.
+    """
 
     app: str
     target: str
     steps: list
     losses: list
+    fetch_sql: object = field(default=None, compare=False, repr=False)
+    _sql: dict = field(default_factory=dict, compare=False, repr=False)
 
     @property
     def nodes(self):
@@ -66,11 +72,15 @@ class MigrationPlan:
         return [s["migration"] for s in self.steps if s["irreversible"]]
 
     def operations(self):
-        """Return a DataFrame with a row per operation, in the order ``migrate --plan`` prints them."""
+        """Return a DataFrame with a row per operation, in the order ``migrate --plan`` prints them.
+
+        A migration without operations (a merge, an empty or no-op migration) still gets
+        one row, with an empty operation, so the migration column lists every step Django takes.
+        """
         rows = [
             [step["migration"], step["direction"], operation]
             for step in self.steps
-            for operation in step["operations"]
+            for operation in step["operations"] or [""]
         ]
         return pd.DataFrame(rows, columns=PLAN_COLUMNS)
 
@@ -81,15 +91,30 @@ class MigrationPlan:
         table's row says it all. This is a read-only operation - it does not write to the database.
         """
         whole = {table for table, column, _ in self.losses if column is None}
-        dropped = []
-        for table, column, _migration in self.losses:
-            if (table, column) not in dropped and (column is None or table not in whole):
-                dropped.append((table, column))
+        # dict.fromkeys: each (table, column) once, in plan order, in linear time
+        dropped = list(dict.fromkeys(
+            (table, column) for table, column, _migration in self.losses if column is None or table not in whole
+        ))
         counts = count_rows(db_path, {table for table, _ in dropped})
         rows = [[table, column, counts[table]] for table, column in dropped]
         frame = pd.DataFrame(rows, columns=LOSS_COLUMNS)
         return frame.astype({"rows": "int64"})
 
     def sql(self):
-        """Return {"app.name": [SQL statements]} for each step, as sqlmigrate prints them."""
-        return {step["migration"]: step["sql"] for step in self.steps}
+        """Return {"app.name": [SQL statements]} for each step, in plan order, as migrate would run them.
+
+        Computed in one pass over the plan when first asked (starts Django once), then kept.
+        A step whose SQL cannot be computed holds one line, "-- SQL not available: <Django's
+        reason>"; a step that cannot be unapplied, "-- IRREVERSIBLE: ...".
+        """
+        if not self._sql and self.steps:
+            if self.fetch_sql is None:
+                raise exc.DjmigError("this plan has no sandbox to ask for its SQL; use sb.migration_plan(app, target)")
+            self.add_sql(self.fetch_sql())
+        return {step["migration"]: self._sql.get(step["migration"], []) for step in self.steps}
+
+    def add_sql(self, answer):
+        """Keep the SQL of the probe's ANSWER (its "sql": [["app.name", [statements]], ...])."""
+        if "error" in answer:
+            raise_probe_error(answer)
+        self._sql.update((migration, statements) for migration, statements in answer["sql"])

@@ -4,6 +4,8 @@ import shutil
 
 import graphviz
 
+from ._fold import fold_runs
+
 __all__ = ["render_dag", "dag_as_text", "dag_bundle", "DagDrawing", "DOT_MIMETYPE", "GRAPHVIZ_HINT"]
 
 DOT_MIMETYPE = "text/vnd.graphviz"
@@ -38,21 +40,31 @@ def _label(dag, node, current, merges):
     return "\n".join(lines)
 
 
-def render_dag(dag, highlight=(), apps=None):
+def _run_label(run):
+    return f"{len(run)} migrations:\n{run[0][1]}\n… {run[-1][1]}"
+
+
+def render_dag(dag, highlight=(), apps=None, collapse="auto"):
     """Return a graphviz.Digraph of DAG: a cluster per app, parents above children.
 
     Applied migrations are filled, unapplied ones dashed; each app's leaves have a
     double border and its current migration says so; HIGHLIGHT nodes (an iterable of
     (app, name)) are drawn in a thick orange outline. APPS limits the drawing to
     those app labels; edges from other apps then show as their app's name.
+    COLLAPSE=True folds each run of 3 or more migrations of one app that follow each
+    other with no branch, merge, squash, cross-app edge, highlight or status change
+    into one node "N migrations: first … last"; "auto" folds only when the drawing
+    would have more than 40 nodes; False never folds.
     """
     highlight = {tuple(n) for n in highlight}
     shown = [n for n in dag.nodes if apps is None or n[0] in apps]
     shown_set = set(shown)
+    runs = {node: run for run in fold_runs(dag, shown, highlight, collapse) for node in run}
     leaves = set(dag.leaf_nodes())
     graph_attr = {"rankdir": "TB", "fontname": "Helvetica", "fontsize": "10",
                   "labelloc": "b", "labeljust": "l",
-                  "label": _LEGEND + ("   orange: highlighted" if highlight else "")}
+                  "label": _LEGEND + ("   orange: highlighted" if highlight else "")
+                  + ("   3-d box: migrations folded into one" if runs else "")}
     dot = graphviz.Digraph("migrations", graph_attr=graph_attr,
                            node_attr={"shape": "box", "fontname": "Helvetica", "fontsize": "11"},
                            edge_attr={"color": "#525252"})
@@ -63,24 +75,37 @@ def render_dag(dag, highlight=(), apps=None):
             cluster.attr(label=app, labelloc="t", labeljust="c", fontsize="12", style="rounded", color="#9e9e9e")
             for node in (n for n in shown if n[0] == app):
                 attrs = dict(_APPLIED if node in dag.applied else _UNAPPLIED)
+                if node in runs:
+                    if node == runs[node][0]:
+                        cluster.node(_id(node), _run_label(runs[node]), shape="box3d", **attrs)
+                    continue
                 if node in leaves:
                     attrs["peripheries"] = "2"
                 if node in highlight:
                     attrs.update(_HIGHLIGHT)
                 cluster.node(_id(node), _label(dag, node, current, merges), **attrs)
-    outside = set()
+    outside, drawn = set(), set()
     for parent, child in dag.edges:
         if child not in shown_set:
             continue
         if parent in shown_set:
+            edge = (_ref(runs, parent), _ref(runs, child))
+            if edge[0] == edge[1] or edge in drawn:
+                continue  # inside a folded run, or already drawn to it
+            drawn.add(edge)
             cross = parent[0] != child[0]
-            dot.edge(_id(parent), _id(child), **({"style": "dashed"} if cross else {}))
+            dot.edge(*edge, **({"style": "dashed"} if cross else {}))
         else:
             outside.add((parent[0], child))
     for app, child in sorted(outside):
         dot.node(f"{app} (not shown)", shape="plaintext", fontcolor="#737373")
-        dot.edge(f"{app} (not shown)", _id(child), style="dotted")
+        dot.edge(f"{app} (not shown)", _ref(runs, child), style="dotted")
     return dot
+
+
+def _ref(runs, node):
+    """Return the id NODE is drawn under: its own, or that of the folded run it is in."""
+    return _id(runs[node][0]) if node in runs else _id(node)
 
 
 def dag_as_text(dag, highlight=(), apps=None):
@@ -109,12 +134,12 @@ def dag_as_text(dag, highlight=(), apps=None):
     return "\n".join(lines)
 
 
-def dag_bundle(dag, highlight=(), apps=None):
+def dag_bundle(dag, highlight=(), apps=None, collapse="auto"):
     """Return a Jupyter mimebundle: SVG and DOT where Graphviz is installed, else text and a hint."""
     text = repr(dag)
     if shutil.which("dot") is None:
         return {"text/plain": f"{text}\n{dag_as_text(dag, highlight, apps)}\n{GRAPHVIZ_HINT}"}
-    digraph = render_dag(dag, highlight, apps)
+    digraph = render_dag(dag, highlight, apps, collapse)
     return {
         "image/svg+xml": digraph.pipe(format="svg", encoding="utf-8"),
         DOT_MIMETYPE: digraph.source,
@@ -125,11 +150,12 @@ def dag_bundle(dag, highlight=(), apps=None):
 class DagDrawing:
     """A MigrationDAG to display with some apps only and some migrations highlighted."""
 
-    def __init__(self, dag, apps=None, highlight=()):
+    def __init__(self, dag, apps=None, highlight=(), collapse="auto"):
         self.dag, self.apps, self.highlight = dag, apps, tuple(tuple(n) for n in highlight)
+        self.collapse = collapse
 
     def __repr__(self):
         return repr(self.dag)
 
     def _repr_mimebundle_(self, include=None, exclude=None):
-        return dag_bundle(self.dag, self.highlight, self.apps)
+        return dag_bundle(self.dag, self.highlight, self.apps, self.collapse)

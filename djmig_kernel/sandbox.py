@@ -1,6 +1,7 @@
 """Sandbox: a Django project folder, and the one place where the kit starts Django."""
 
 import difflib
+import functools
 import html
 import json
 import shutil
@@ -9,6 +10,7 @@ import textwrap
 from pathlib import Path
 
 from . import _db, _diagnose, _probe, _questions, exceptions as exc
+from ._database import database_path
 from ._names import check_identifier, check_new_module
 from ._runner import command_line, run
 from ._settings import register_app
@@ -73,8 +75,12 @@ class Sandbox:
 
     @property
     def db_path(self):
-        """Return the path of the project's SQLite file (it may not exist yet)."""
-        return self.path / "db.sqlite3"
+        """Return the path of the SQLite file the project's settings name (it may not exist yet).
+
+        A project the kit made keeps it beside manage.py; any other project's settings are
+        read by its Django, once. A database that is not SQLite raises UnsupportedDatabaseError.
+        """
+        return database_path(self.path, (self.path / MARKER).is_file())
 
     # -- making and opening ------------------------------------------------
 
@@ -278,13 +284,21 @@ class Sandbox:
         """Return the MigrationDAG that Django's MigrationLoader builds. Starts Django."""
         return MigrationDAG.from_probe(self._probe("graph", timeout=timeout))
 
-    def migration_plan(self, app, target, timeout=60):
-        """Return the MigrationPlan of ``migrate APP TARGET``. Starts Django; changes nothing."""
+    def migration_plan(self, app, target, timeout=60, sql=False):
+        """Return the MigrationPlan of ``migrate APP TARGET``. Starts Django; changes nothing.
+
+        Its SQL is computed when plan.sql() first asks (Django starts once more), or at
+        once, in the same start, with SQL=True.
+        """
         check_identifier(app, "app")
-        answer = self._probe("plan", app, str(target), timeout=timeout)
+        answer = self._probe("plan", app, str(target), *(["--sql"] if sql else []), timeout=timeout)
         if "error" in answer:
             raise_probe_error(answer)
-        return MigrationPlan(app, answer["target"], answer["steps"], answer["losses"])
+        fetch = functools.partial(self._probe, "sql", app, answer["target"], timeout=timeout)
+        plan = MigrationPlan(app, answer["target"], answer["steps"], answer["losses"], fetch)
+        if sql:
+            plan.add_sql(answer)
+        return plan
 
     def plan(self, app, target, timeout=60):
         """Return migration, direction, operation for each operation ``migrate APP TARGET`` runs."""

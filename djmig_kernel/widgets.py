@@ -5,6 +5,7 @@ import threading
 
 import ipywidgets as widgets
 
+from ._files import migration_files_fingerprint
 from .exceptions import DjmigError, UnknownAppError
 from .pieces import FourPieces, _rows
 from .render import dag_bundle
@@ -92,7 +93,8 @@ class MigrationPicker(widgets.VBox):
     DAG with the plan highlighted. ``apply`` (a Button) runs the plan; a plan that
     loses data needs a second click. Everything shown is kept in widget values, so
     it can be read from the kernel. Opening the picker starts Django once; each
-    preview once; each apply twice (migrate, then the graph).
+    preview once; each apply once (migrate: the applied migrations are then read from the
+    ledger, and the graph asked for again only if a migration file changed).
     """
 
     def __init__(self, sandbox, app, **kwargs):
@@ -101,6 +103,7 @@ class MigrationPicker(widgets.VBox):
         self._quiet = False
         self._armed = False
         self._dag_data = None
+        self._fingerprint = None
         self._plan = None
         self._losses = None
         self._status_text = ""
@@ -214,6 +217,7 @@ class MigrationPicker(widgets.VBox):
     # -- steps -------------------------------------------------------------------
 
     def _load_graph(self):
+        self._fingerprint = migration_files_fingerprint(self._sandbox.path)
         dag = self._sandbox.graph()
         if self._app not in dag.apps:
             raise UnknownAppError(
@@ -221,6 +225,19 @@ class MigrationPicker(widgets.VBox):
                 f"{', '.join(dag.apps)}, or run sb.makemigrations({self._app!r}) first"
             )
         self._dag_data = dag
+
+    def _reload_applied(self):
+        """Read the applied migrations from the ledger; ask Django again only if the graph may differ.
+
+        While no migration file changed, a migrate changes only which migrations are applied.
+        """
+        if migration_files_fingerprint(self._sandbox.path) == self._fingerprint:
+            ledger = self._sandbox.ledger()
+            dag = self._dag_data.with_applied(zip(ledger["app"], ledger["name"]))
+            if dag is not None:
+                self._dag_data = dag
+                return
+        self._load_graph()
 
     def _set_options(self, value):
         dag, app = self._dag_data, self._app
@@ -250,7 +267,7 @@ class MigrationPicker(widgets.VBox):
             self._apply.disabled = True
             return
         try:
-            plan = self._sandbox.migration_plan(self._app, target)
+            plan = self._sandbox.migration_plan(self._app, target, sql=True)
         except DjmigError as error:
             self._preview.value = ""
             self._show_dag(())
@@ -275,11 +292,12 @@ class MigrationPicker(widgets.VBox):
 
     def _preview_html(self):
         plan, losses = self._plan, self._losses
+        sql = plan.sql()
         steps = "".join(
             f"<li><b>{html.escape(step['direction'])} {html.escape(step['migration'])}</b>"
             f"{' (irreversible)' if step['irreversible'] else ''}: "
             f"{html.escape('; '.join(step['operations']) or 'no operations')}"
-            f"<pre>{html.escape(chr(10).join(step['sql']) or '-- no SQL')}</pre></li>"
+            f"<pre>{html.escape(chr(10).join(sql[step['migration']]) or '-- no SQL')}</pre></li>"
             for step in plan.steps
         )
         if len(losses):
@@ -331,7 +349,7 @@ class MigrationPicker(widgets.VBox):
             self._set_status(f"Error: {error}", "djmig-error")
             return
         done = _steps(self._plan, done=True)
-        self._load_graph()
+        self._reload_applied()
         self._set_options(target)
         self._pieces.refresh()
         self._show_preview()

@@ -13,7 +13,7 @@ from IPython.core.interactiveshell import InteractiveShell
 
 from djmig_kernel import Sandbox
 from djmig_kernel.render import GRAPHVIZ_HINT
-from helpers import build_library
+from helpers import build_library, build_wagtail, build_zoo
 
 
 def pytest_collection_modifyitems(items):
@@ -65,6 +65,16 @@ def _shelf_build(tmp_path_factory):
     return _built(tmp_path_factory, "shelf", _build_shelf)
 
 
+@pytest.fixture(scope="session")
+def _wagtail_build(tmp_path_factory):
+    return _built(tmp_path_factory, "cms", build_wagtail)
+
+
+@pytest.fixture(scope="session")
+def _zoo_build(tmp_path_factory):
+    return _built(tmp_path_factory, "zoo_site", build_zoo)
+
+
 def _copy(source, tmp_path):
     return Sandbox.open(shutil.copytree(source, tmp_path / source.name, symlinks=True))
 
@@ -85,6 +95,12 @@ def fresh(_fresh_build, tmp_path):
 def shelf(_shelf_build, tmp_path):
     """A copy of a project with one app, shelf, and its 0001_initial migration, but no db.sqlite3."""
     return _copy(_shelf_build, tmp_path)
+
+
+@pytest.fixture(scope="module")
+def wagtail(_wagtail_build):
+    """Wagtail's 183 migrations in 14 apps, all applied: shared by a module's tests, which only read it."""
+    return Sandbox.open(_wagtail_build)
 
 
 @pytest.fixture
@@ -110,3 +126,15 @@ def ip():
     yield shell
     shell.reset()
     TestingShell.clear_instance()
+
+
+@pytest.fixture
+def wagtail_copy(_wagtail_build, tmp_path):
+    """A copy of the migrated Wagtail project, for a test that changes it."""
+    return _copy(_wagtail_build, tmp_path)
+
+
+@pytest.fixture
+def zoo(_zoo_build, tmp_path):
+    """A copy of the zoo project: custom user, proxy, unmanaged, RunSQL and FTS5 tables, a squash."""
+    return _copy(_zoo_build, tmp_path)

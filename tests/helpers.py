@@ -141,3 +141,115 @@ def wait_until_up(url, process, seconds=90):
             pass
         time.sleep(0.2)  # nothing to wait on but the port: poll it
     raise RuntimeError(f"jupyter lab did not answer within {seconds} s")
+
+
+# Wagtail (from PyPI) as a learner would set it up: its apps and their dependencies, as in
+# Wagtail's "integrating into an existing Django project" guide.
+WAGTAIL_APPS = [
+    "wagtail.contrib.forms", "wagtail.contrib.redirects", "wagtail.embeds", "wagtail.sites",
+    "wagtail.users", "wagtail.snippets", "wagtail.documents", "wagtail.images", "wagtail.search",
+    "wagtail.admin", "wagtail", "modelcluster", "taggit",
+]
+WAGTAIL_SETTINGS = """
+INSTALLED_APPS += {apps!r}
+MIDDLEWARE += ["wagtail.contrib.redirects.middleware.RedirectMiddleware"]
+WAGTAIL_SITE_NAME = "cms"
+WAGTAILADMIN_BASE_URL = "http://localhost:8000"
+"""
+
+
+def build_wagtail(root, name="cms"):
+    """Make ROOT/NAME: a startproject with Wagtail's apps installed and fully migrated; return it."""
+    sb = Sandbox.create(root, name)
+    settings = sb.path / name / "settings.py"
+    settings.write_text(settings.read_text() + WAGTAIL_SETTINGS.format(apps=WAGTAIL_APPS))
+    sb.migrate(timeout=600)
+    return sb
+
+
+ZOO = """
+from django.contrib.auth.models import AbstractUser
+
+
+class User(AbstractUser):
+    pass
+
+
+class Place(models.Model):
+    name = models.CharField(max_length=50)
+
+
+class Restaurant(Place):
+    serves_pizza = models.BooleanField(default=False)
+
+
+class PlaceProxy(Place):
+    class Meta:
+        proxy = True
+
+
+class Legacy(models.Model):
+    code = models.CharField(max_length=10)
+
+    class Meta:
+        managed = False
+        db_table = "zoo_legacy"
+
+
+class Tag(models.Model):
+    name = models.CharField(max_length=20)
+
+
+class Article(models.Model):
+    tags = models.ManyToManyField(Tag)
+    places = models.ManyToManyField(Place, through="Membership")
+    owner = models.ForeignKey(User, null=True, on_delete=models.SET_NULL)
+
+
+class Membership(models.Model):
+    article = models.ForeignKey(Article, on_delete=models.CASCADE)
+    place = models.ForeignKey(Place, on_delete=models.CASCADE)
+"""
+
+RUNSQL = """from django.db import migrations
+
+
+class Migration(migrations.Migration):
+    dependencies = [("zoo", "0002_place_city")]
+    operations = [
+        migrations.RunSQL(
+            "CREATE TABLE zoo_legacy (id integer PRIMARY KEY, code varchar(10));"
+            "CREATE VIRTUAL TABLE zoo_search USING fts5(body);",
+            "DROP TABLE zoo_search; DROP TABLE zoo_legacy;",
+        ),
+    ]
+"""
+
+
+def _settings(sb, text):
+    path = sb.path / sb.path.name / "settings.py"
+    path.write_text(path.read_text() + text)
+
+
+def build_zoo(root):
+    """Make ROOT/zoo_site: every shape of model and table a real project brings that Wagtail lacks."""
+    sb = Sandbox.create(root, "zoo_site")
+    sb.startapp("zoo")
+    _settings(sb, "\nAUTH_USER_MODEL = 'zoo.User'\nCACHES = {'default': {'BACKEND': "
+                  "'django.core.cache.backends.db.DatabaseCache', 'LOCATION': 'zoo_cache'}}\n")
+    sb.write_models("zoo", ZOO)
+    sb.makemigrations("zoo")
+    sb.write_models("zoo", ZOO.replace("    name = models.CharField(max_length=50)\n",
+                                       "    name = models.CharField(max_length=50)\n"
+                                       "    city = models.CharField(max_length=50, default='')\n", 1))
+    sb.makemigrations("zoo", name="place_city")
+    (sb.path / "zoo/migrations/0003_legacy_and_search.py").write_text(RUNSQL)
+    sb.manage("squashmigrations", "zoo", "0002", "--noinput")
+    sb.migrate()
+    sb.manage("createcachetable")
+    # The squash is applied everywhere, so the files it replaces may go; the ledger keeps their rows.
+    for name in ("0001_initial", "0002_place_city"):
+        (sb.path / f"zoo/migrations/{name}.py").unlink()
+    text = (sb.path / "zoo/migrations/0003_legacy_and_search.py").read_text()
+    (sb.path / "zoo/migrations/0003_legacy_and_search.py").write_text(
+        text.replace('("zoo", "0002_place_city")', '("zoo", "0001_squashed_0002_place_city")'))

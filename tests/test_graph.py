@@ -223,3 +223,25 @@ def test_from_probe_reads_the_probe_json():
     assert dag.edges == [(A1, ("a", "0002_squashed"))]
     assert dag.applied == {A1}
     assert dag.replaces == {("a", "0002_squashed"): [A2, A3]}
+
+
+def test_with_applied_follows_the_ledger_as_djangos_loader_does(library):
+    """books back at 0001: the DAG re-read from the ledger equals the one Django builds."""
+    before = library.graph()
+    library.migrate("books", "0001")
+    ledger = library.ledger()
+    assert before.with_applied(zip(ledger["app"], ledger["name"])) == library.graph()
+
+
+def test_with_applied_gives_up_when_a_squash_becomes_half_applied(library):
+    """authors back at 0001_initial: Django swaps the squash for the migrations it replaces."""
+    before = library.graph()
+    library.migrate("authors", "0001_initial")
+    ledger = library.ledger()
+    assert before.with_applied(zip(ledger["app"], ledger["name"])) is None
+    # ... and once all of them are applied again, the graph is the first one again.
+    half = library.graph()
+    library.migrate("authors")
+    ledger = library.ledger()
+    assert half.with_applied(zip(ledger["app"], ledger["name"])) is None
+    assert before.with_applied(zip(ledger["app"], ledger["name"])) == library.graph()

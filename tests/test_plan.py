@@ -2,22 +2,32 @@
 
 import pytest
 
+from djmig_kernel import DjmigError
 from djmig_kernel.plan import PLAN_COLUMNS
+from helpers import migration_file
 
 
-def django_plan(sb, app, target):
-    """Return [(migration, operation)] parsed from `manage.py migrate APP TARGET --plan`."""
-    lines = sb.manage("migrate", app, target, "--plan").stdout.splitlines()
+def parse_migrate_plan(stdout):
+    """Return [(migration, operation)] from what `migrate --plan` printed; "" for a migration without operations."""
+    lines = stdout.splitlines()
     assert lines[0] == "Planned operations:"
-    rows, migration = [], None
+    rows = []
     for line in lines[1:]:
         if line.strip() == "No planned migration operations.":
             continue
         if line.startswith("    "):
+            migration, operation = rows[-1]
+            if operation == "":
+                rows.pop()  # the migration's own row, now that it has an operation
             rows.append((migration, line.strip()))
         else:
-            migration = line.strip()
+            rows.append((line.strip(), ""))
     return rows
+
+
+def django_plan(sb, app, target):
+    """Return [(migration, operation)] parsed from `manage.py migrate APP TARGET --plan`."""
+    return parse_migrate_plan(sb.manage("migrate", app, target, "--plan").stdout)
 
 
 def _rows(frame):
@@ -27,7 +37,7 @@ def _rows(frame):
 CASES = [
     ("books", "zero"),
     ("books", "0001_initial"),
-    ("books", "0002_book_isbn"),  # unapplies only the merge, which has no operations: no rows
+    ("books", "0002_book_isbn"),  # unapplies only the merge, which has no operations: one empty row
     ("authors", "zero"),  # unapplies books too: it depends on authors
     ("authors", "0001_initial"),  # a migration the squash replaced: Django unpicks the squash
 ]
@@ -53,6 +63,7 @@ def test_plan_forwards_matches_migrate_plan(library):
 def test_plan_of_the_cross_app_rollback_lists_both_apps_in_order(library):
     plan = library.plan("authors", "zero")
     assert _rows(plan) == [
+        ("books.0003_merge", ""),
         ("books.0002_book_pages", "Undo Add field pages to book"),
         ("books.0002_book_isbn", "Undo Add field isbn to book"),
         ("books.0001_initial", "Undo Create model Genre"),
@@ -64,6 +75,7 @@ def test_plan_of_the_cross_app_rollback_lists_both_apps_in_order(library):
 @pytest.mark.parametrize("target", ["0001", "0001_", "0001_initial"])
 def test_plan_target_by_prefix_or_full_name(library, target):
     assert _rows(library.plan("books", target)) == [
+        ("books.0003_merge", ""),
         ("books.0002_book_isbn", "Undo Add field isbn to book"),
         ("books.0002_book_pages", "Undo Add field pages to book"),
     ]
@@ -104,3 +116,51 @@ def test_plan_sql_is_what_sqlmigrate_prints(library, migration):
     printed = library.manage("sqlmigrate", "books", migration, "--backwards").stdout.splitlines()
     assert printed[0] == "BEGIN;" and printed[-1] == "COMMIT;"
     assert steps[f"books.{migration}"] == printed[1:-1]
+
+
+def test_plan_lists_a_migration_without_operations_with_an_empty_operation(library):
+    plan = library.plan("books", "0002_book_isbn")
+    assert _rows(plan) == [("books.0003_merge", "")] == django_plan(library, "books", "0002_book_isbn")
+
+
+def test_plan_sql_forwards_is_what_migrate_runs_step_after_step(library):
+    """The first step's SQL is what sqlmigrate prints; the next one's sees the first step done.
+
+    (sqlmigrate shows one migration after its own ancestors only, so its SQL for
+    0002_book_isbn lacks the pages column that migrate has added by then.)
+    """
+    library.migrate("books", "0001")
+    steps = library.migration_plan("books", "0003_merge").sql()
+    assert list(steps) == ["books.0002_book_pages", "books.0002_book_isbn", "books.0003_merge"]
+    printed = library.manage("sqlmigrate", "books", "0002_book_pages").stdout.splitlines()
+    assert steps["books.0002_book_pages"] == printed[1:-1]
+    remake = next(line for line in steps["books.0002_book_isbn"] if line.startswith('CREATE TABLE "new__'))
+    assert '"pages" integer NOT NULL' in remake and '"isbn" varchar(13) NOT NULL' in remake
+    assert steps["books.0003_merge"] == []
+
+
+def _add_then_drop_unique_together(sb):
+    """books.0004 adds a unique (title, pages); 0005 drops it again; both applied."""
+    for name, parent, together in [("0004_unique", "0003_merge", "{('title', 'pages')}"),
+                                   ("0005_not_unique", "0004_unique", "set()")]:
+        (sb.path / f"books/migrations/{name}.py").write_text(migration_file(
+            [("books", parent)], f'migrations.AlterUniqueTogether("book", {together})'
+        ))
+    sb.migrate("books")
+
+
+def test_a_step_whose_sql_cannot_be_computed_does_not_sink_the_plan(library):
+    """Collecting the SQL of unapplying 0004 asks the live database for a constraint 0005 removed.
+
+    Django's own `sqlmigrate` fails the same way; the plan marks that step only.
+    """
+    _add_then_drop_unique_together(library)
+    assert _rows(library.plan("books", "0003")) == django_plan(library, "books", "0003")
+    steps = library.migration_plan("books", "0003").sql()
+    assert list(steps) == ["books.0005_not_unique", "books.0004_unique"]
+    assert steps["books.0004_unique"] == [
+        "-- SQL not available: Found wrong number (0) of constraints for books_book(title, pages)"
+    ]
+    assert any(line.startswith("CREATE UNIQUE INDEX") for line in steps["books.0005_not_unique"])
+    with pytest.raises(DjmigError, match=r"Found wrong number \(0\) of constraints"):
+        library.manage("sqlmigrate", "books", "0004_unique", "--backwards")

@@ -69,8 +69,13 @@ class CountingSandbox(Sandbox):
     def __init__(self, path):
         super().__init__(path)
         self.migrates = []
+        self.graphs = 0
         self.gate = None
         self.entered = threading.Event()
+
+    def graph(self, timeout=60):
+        self.graphs += 1
+        return super().graph(timeout=timeout)
 
     def migrate(self, app=None, target=None, timeout=60):
         self.migrates.append((app, target))
@@ -318,3 +323,41 @@ def test_pieces_view_with_check_marks_what_check_names(sb):
     (sb.path / "app/migrations/0004_touch.py").unlink()
     view.refresh()
     assert "0004_touch  ✗ no-file" in view.value
+def test_apply_reads_the_applied_migrations_from_the_ledger_without_asking_django_again(sb):
+    picker = MigrationPicker(sb, "app")
+    picker.target.value = "0002_added_Book_model"
+    asked = sb.graphs
+    picker.apply.click()
+    picker.apply.click()  # the year column goes: the second click runs it
+    assert sb.migrates == [("app", "0002_added_Book_model")]
+    assert sb.graphs == asked
+    assert picker._dag_data == sb.graph()  # the same graph, applied set and all, as Django's loader
+    assert picker.target.options[-1] == ("[ ] 0003_book_year", "0003_book_year")
+
+
+def test_apply_asks_django_again_when_a_migration_file_changed(sb):
+    picker = MigrationPicker(sb, "app")
+    picker.target.value = "0002_added_Book_model"
+    (sb.path / "app/migrations/0004_empty.py").write_text(
+        "from django.db import migrations\n\n\nclass Migration(migrations.Migration):\n"
+        "    dependencies = [('app', '0003_book_year')]\n"
+    )
+    asked = sb.graphs
+    picker.apply.click()
+    picker.apply.click()  # the year column goes: the second click runs it
+    assert sb.graphs == asked + 1
+    assert ("app", "0004_empty") in picker._dag_data.nodes
+
+
+def test_the_preview_marks_a_step_whose_sql_cannot_be_computed_and_shows_the_rest(library):
+    """books.0004 adds a unique (title, pages), 0005 drops it: unapplying 0004's SQL cannot be had."""
+    from test_plan import _add_then_drop_unique_together
+
+    _add_then_drop_unique_together(library)
+    picker = MigrationPicker(library, "books")
+    picker.target.value = "0003_merge"
+    assert picker.plan.nodes == [("books", "0005_not_unique"), ("books", "0004_unique")]
+    preview = picker._preview.value
+    assert "-- SQL not available: Found wrong number (0) of constraints for books_book(title, pages)" in preview
+    assert "CREATE UNIQUE INDEX" in preview
+    assert picker.status == "migrate books 0003_merge would unapply 2 migrations; no data is lost. Apply runs it."

@@ -25,7 +25,8 @@ def _read_only(connection):
 
 
 def main(argv):
-    """Answer the request ARGV (``graph``, ``plan APP NAME``, ``state [APP [NAME]]``, ``check [APP]``) with one JSON line."""
+    """Answer the request ARGV (``graph``, ``plan APP NAME [--sql]``, ``sql APP NAME``, ``state [APP [NAME]]``,
+    ``check [APP]``) with one JSON line."""
     from django.db import connection
     from django.db.migrations.executor import MigrationExecutor
 
@@ -36,7 +37,9 @@ def main(argv):
     if argv[0] == "graph":
         answer = graph.answer(executor.loader)
     elif argv[0] == "plan":
-        answer = plan.answer(executor, argv[1], argv[2])
+        answer = plan.answer(executor, argv[1], argv[2], with_sql="--sql" in argv[3:])
+    elif argv[0] == "sql":
+        answer = plan.sql_answer(executor, argv[1], argv[2])
     elif argv[0] == "state":
         answer = state.answer(executor, *argv[1:])
     elif argv[0] == "check":

@@ -23,4 +23,6 @@ def answer(loader):
             for k, m in sorted(loader.replacements.items())
             if k in graph.nodes
         },
+        # Every squash, also one left out of the graph because it is partly applied.
+        "squashes": {f"{k[0]}.{k[1]}": [_key(r) for r in m.replaces] for k, m in sorted(loader.replacements.items())},
     }

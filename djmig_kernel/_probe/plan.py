@@ -1,28 +1,30 @@
-"""The steps, operations, SQL and data losses of ``migrate APP NAME``."""
+"""The steps, operations and data losses of ``migrate APP NAME`` (``sql``: the SQL of each step)."""
 
-from . import losses, preflight, target as target_
-
-
-def _sql(loader, migration, backwards):
-    from django.db.migrations.exceptions import IrreversibleError
-
-    try:
-        return loader.collect_sql([(migration, backwards)])
-    except IrreversibleError as error:
-        return [f"-- IRREVERSIBLE: {error}"]
+from . import losses, preflight, sql, target as target_
 
 
-def answer(executor, app, name):
-    """Return the steps, operations, SQL and data losses of ``migrate APP NAME``."""
-    from django.core.management.commands.migrate import Command
-
-    stop = preflight.error(executor, app)
+def _plan(executor, app, name):
+    """Return (target, [(migration, backwards)]) of ``migrate APP NAME``, or an error dict."""
+    stop = preflight.error(executor, app)  # what stops migrate before it looks at its arguments
     if stop:
         return stop
     target = target_.resolve(executor.loader, app, name)
     if isinstance(target, dict):
         return target
-    steps = executor.migration_plan([target])
+    return target, executor.migration_plan([target])
+
+
+def answer(executor, app, name, with_sql=False):
+    """Return the steps, operations and data losses of ``migrate APP NAME``.
+
+    No SQL is computed unless WITH_SQL: then "sql" holds each step's, as sql_answer gives it.
+    """
+    from django.core.management.commands.migrate import Command
+
+    found = _plan(executor, app, name)
+    if isinstance(found, dict):
+        return found
+    target, steps = found
     result = {"target": target[1] or "zero", "steps": [], "losses": losses.plan_losses(executor, steps)}
     for migration, backwards in steps:
         described = [Command.describe_operation(op, backwards) for op in migration.operations]
@@ -31,6 +33,19 @@ def answer(executor, app, name):
             "direction": "unapply" if backwards else "apply",
             "operations": [text for text, _ in described],
             "irreversible": any(is_error for _, is_error in described),
-            "sql": _sql(executor.loader, migration, backwards),
         })
+    if with_sql:
+        result["sql"] = _steps_sql(executor, steps)
     return result
+
+
+def _steps_sql(executor, steps):
+    return [[str(m), statements] for (m, _), statements in zip(steps, sql.plan_sql(executor, steps))]
+
+
+def sql_answer(executor, app, name):
+    """Return the migrations of ``migrate APP NAME`` and the SQL of each, computed in one pass."""
+    found = _plan(executor, app, name)
+    if isinstance(found, dict):
+        return found
+    return {"sql": _steps_sql(executor, found[1])}

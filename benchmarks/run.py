@@ -1,0 +1,145 @@
+"""Time the kit against Django's own commands, side by side in one run, and print the ratios.
+
+    python benchmarks/run.py [--apps 25 --per-app 40] [--runs 3]
+
+Generates the projects it needs in a temporary folder (the 1,000-migration project
+takes a minute or two to migrate), then prints one row per figure: the kit's time,
+the time of the Django command it stands for, their ratio and the bound the ratio must
+stay within. Each time is the best of RUNS, kit and Django taking turns. Nothing here is a test: the suite has no
+timed assertions.
+"""
+
+import argparse
+import contextlib
+import io
+import tempfile
+import time
+from pathlib import Path
+
+from djmig_kernel import MigrationPicker
+from djmig_kernel._runner import run
+from djmig_kernel.walkthrough import replay
+from project import generate
+
+
+def _timed(action, before=None):
+    if before:
+        before()
+    start = time.perf_counter()
+    action()
+    return time.perf_counter() - start
+
+
+def side_by_side(kit, theirs, runs, kit_before=None, their_before=None):
+    """Return the best times of KIT and THEIRS over RUNS rounds, the two taking turns in each round.
+
+    Taking turns keeps the machine's other load from favouring either side. The BEFORE
+    functions run, untimed, ahead of each timed call.
+    """
+    kit_times, their_times = [], []
+    for _ in range(runs):
+        kit_times.append(_timed(kit, kit_before))
+        their_times.append(_timed(theirs, their_before))
+    return min(kit_times), min(their_times)
+
+
+def django(sb, *args):
+    """Return a function that runs ``python manage.py ARGS...`` in SB, as a learner would."""
+    def command():
+        result = run(["manage.py", *args], sb.path, 600)
+        assert result.returncode == 0, result.stderr
+    return command
+
+
+class Table:
+    """Rows of figures, printed as they come."""
+
+    def __init__(self):
+        print(f"{'figure':58} {'kit s':>7} {'Django s':>9} {'ratio':>6} {'bound':>6}")
+
+    def row(self, figure, kit, theirs, bound):
+        ratio = kit / theirs
+        verdict = "" if bound is None else ("ok" if ratio <= bound else "OVER")
+        print(f"{figure:58} {kit:7.2f} {theirs:9.2f} {ratio:6.2f} {bound or '':>6} {verdict}", flush=True)
+        return ratio
+
+
+def measure_project(table, root, apps, per_app, runs):
+    """Print graph, plan, data_loss and SQL figures for a generated project; return the kit's times."""
+    count = apps * per_app
+    sb = generate(root, f"p{count}", apps, per_app)
+    sb.migrate(timeout=3600)
+    plan_cmd = django(sb, "migrate", "app00", "zero", "--plan")
+    kit = {}
+    kit["graph"], theirs = side_by_side(sb.graph, django(sb, "showmigrations", "--plan"), runs)
+    table.row(f"graph(), {count} migrations in {apps} apps  vs showmigrations --plan", kit["graph"], theirs, 1.2)
+    steps = len(sb.migration_plan("app00", "zero").steps)
+    kit["plan"], theirs = side_by_side(lambda: sb.plan("app00", "zero"), plan_cmd, runs)
+    table.row(f"plan('app00', 'zero'), {steps} steps  vs migrate app00 zero --plan", kit["plan"], theirs, 1.5)
+    kit["data_loss"], theirs = side_by_side(lambda: sb.data_loss("app00", "zero"), plan_cmd, runs)
+    table.row("data_loss('app00', 'zero')  vs migrate app00 zero --plan", kit["data_loss"], theirs, 1.5)
+    plans = []
+    kit["sql"], theirs = side_by_side(lambda: plans[-1].sql(), plan_cmd, runs,
+                                      kit_before=lambda: plans.append(sb.migration_plan("app00", "zero")))
+    table.row(f"MigrationPlan.sql() of those {steps} steps  vs migrate app00 zero --plan", kit["sql"], theirs, 4)
+    return kit
+
+
+def measure_picker(table, root, runs):
+    """Print the picker's apply + refresh on the tutorial project against a bare migrate of the same move."""
+    with contextlib.redirect_stdout(io.StringIO()):  # replay says what it replayed
+        sb = replay(root, "04")
+    back = django(sb, "migrate", "app")
+    picker = MigrationPicker(sb, "app")
+
+    def arm():
+        back()
+        picker.refresh()
+        picker.target.value = "0001_initial"
+        picker.apply.click()  # the book table goes: this click arms, the timed one runs
+        assert picker.armed
+
+    kit, theirs = side_by_side(picker.apply.click, django(sb, "migrate", "app", "0001_initial"), runs,
+                               kit_before=arm, their_before=back)
+    assert picker.status.startswith("Done"), picker.status
+    table.row("picker apply + refresh, tutorial project  vs bare migrate", kit, theirs, 1.2)
+
+
+def measure_preview(table, root, runs):
+    """Print a picker preview on a 200-migration project against migrate --plan of the same target."""
+    sb = generate(root, "p200", 10, 20)
+    sb.migrate(timeout=3600)
+    picker = MigrationPicker(sb, "app09")
+    for target in ("0001_initial", "zero"):
+        def choose(target=target):
+            picker.target.value = target
+
+        def away():
+            picker.target.value = picker.target.options[-1][1]
+
+        steps = len(sb.migration_plan("app09", target).steps)
+        kit, theirs = side_by_side(choose, django(sb, "migrate", "app09", target, "--plan"), runs, kit_before=away)
+        table.row(f"picker preview app09 {target} ({steps} steps), 200 migrations  vs --plan", kit, theirs, 1.5)
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--apps", type=int, default=25)
+    parser.add_argument("--per-app", type=int, default=40)
+    parser.add_argument("--runs", type=int, default=5)
+    options = parser.parse_args()
+    with tempfile.TemporaryDirectory(prefix="djmig-bench-") as folder:
+        root = Path(folder)
+        table = Table()
+        small = measure_project(table, root, options.apps, max(1, options.per_app // 10), options.runs)
+        large = measure_project(table, root, options.apps, options.per_app, options.runs)
+        measure_picker(table, root / "tutorial", options.runs)
+        measure_preview(table, root, options.runs)
+        print("\ngrowth of the kit's time from the small project to the large one "
+              f"({options.per_app // max(1, options.per_app // 10)}x the migrations):")
+        for name in small:
+            print(f"  {name:10} {small[name]:6.2f} s -> {large[name]:6.2f} s  x{large[name] / small[name]:.1f}")
+
+
+if __name__ == "__main__":
+    main()

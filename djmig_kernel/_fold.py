@@ -1,0 +1,80 @@
+"""Find the runs of plain migrations that a DAG drawing folds into one node each."""
+
+__all__ = ["fold_runs", "FOLD_ABOVE", "SHORTEST_RUN"]
+
+FOLD_ABOVE = 40  # collapse="auto" folds only drawings of more nodes than this
+SHORTEST_RUN = 3
+
+
+def _reaches(parents, start, goal):
+    """Return True if GOAL is START or one of its ancestors."""
+    seen, stack = set(), [start]
+    while stack:
+        node = stack.pop()
+        if node == goal:
+            return True
+        if node not in seen:
+            seen.add(node)
+            stack.extend(parents.get(node, ()))
+    return False
+
+
+def implied_edges(parents, edges):
+    """Return the cross-app EDGES that the child's other dependencies already imply.
+
+    (auth.0001, wagtailcore.0040) is implied when wagtailcore.0039, which 0040 also
+    depends on, comes after auth.0001 anyway: the edge changes no order.
+    """
+    return {
+        (parent, child) for parent, child in edges
+        if parent[0] != child[0]
+        and any(_reaches(parents, other, parent) for other in parents[child] if other != parent)
+    }
+
+
+def fold_runs(dag, shown, highlight=(), collapse="auto"):
+    """Return the runs of SHOWN nodes to fold, each a list of 3 or more migrations in order.
+
+    A run is migrations of one app that follow each other with no branch, merge, squash,
+    cross-app edge, highlight or change of applied status; the app's current migration
+    and its leaves stay apart too. A cross-app edge that the other dependencies already
+    imply does not keep a migration apart: it is drawn to the folded node. COLLAPSE: True
+    folds, False never does, "auto" folds only when more than FOLD_ABOVE nodes are shown.
+    """
+    if collapse is False or (collapse == "auto" and len(shown) <= FOLD_ABOVE):
+        return []
+    shown_set = set(shown)
+    parents, children = {}, {}
+    for parent, child in dag.edges:
+        parents.setdefault(child, []).append(parent)
+        children.setdefault(parent, []).append(child)
+    implied = implied_edges(parents, dag.edges)
+    keep = set(highlight) | set(dag.replaces) | set(dag.leaf_nodes())
+    keep |= {dag.current(app) for app in {n[0] for n in shown}}
+
+    def own(node, others):
+        return [n for n in others.get(node, ()) if n[0] == node[0]]
+
+    def plain(node):
+        crossing = [(p, node) for p in parents.get(node, ()) if p[0] != node[0]]
+        crossing += [(node, c) for c in children.get(node, ()) if c[0] != node[0]]
+        return (node not in keep and len(own(node, parents)) <= 1 and len(own(node, children)) == 1
+                and all(edge in implied for edge in crossing))
+
+    plain_nodes = {n for n in shown if plain(n)}
+
+    def follows(node, child):
+        # CHILD continues NODE's run: both plain and shown, and of the same applied status.
+        return (node in plain_nodes and child in plain_nodes and child in shown_set
+                and (node in dag.applied) == (child in dag.applied))
+
+    runs = []
+    for node in shown:
+        if node not in plain_nodes or any(follows(p, node) for p in own(node, parents)):
+            continue  # not plain, or not the first of its run
+        run = [node]
+        while follows(run[-1], own(run[-1], children)[0]):
+            run.append(own(run[-1], children)[0])
+        if len(run) >= SHORTEST_RUN:
+            runs.append(run)
+    return runs

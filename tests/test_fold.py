@@ -1,0 +1,118 @@
+"""Folded DAG drawings: render_dag(collapse=...) and MigrationDAG.show, checked through the DOT text."""
+
+import re
+
+import pytest
+
+from djmig_kernel import MigrationDAG, render_dag
+from djmig_kernel._fold import fold_runs, implied_edges
+from djmig_kernel.render import DOT_MIMETYPE
+
+
+def chain(app, count, applied=0, start=1):
+    """Return the nodes and edges of APP's migrations START … START+COUNT-1, the first APPLIED applied."""
+    nodes = [(app, f"{i:04d}") for i in range(start, start + count)]
+    return nodes, list(zip(nodes, nodes[1:])), set(nodes[:applied])
+
+
+def dag_of(*parts, extra_edges=(), replaces=None):
+    nodes, edges, applied = [], list(extra_edges), set()
+    for part_nodes, part_edges, part_applied in parts:
+        nodes += part_nodes
+        edges += part_edges
+        applied |= part_applied
+    return MigrationDAG(nodes=sorted(nodes), edges=sorted(edges), applied=frozenset(applied),
+                        replaces=replaces or {})
+
+
+def node_lines(source):
+    return [line.strip() for line in source.splitlines() if "[label=" in line]
+
+
+def test_a_straight_run_folds_but_the_current_migration_and_the_leaf_stay():
+    """a.0001 -> … -> a.0005 (applied, current) -> a.0006 -> … -> a.0010 (leaf)"""
+    dag = dag_of(chain("a", 10, applied=5))
+    source = render_dag(dag, collapse=True).source
+    assert '"a.0001" [label="4 migrations:\n0001\n… 0004"' in source
+    assert '"a.0006" [label="4 migrations:\n0006\n… 0009"' in source
+    assert '"a.0005" [label="0005\n◀ current"' in source
+    assert '"a.0010" [label=0010' in source
+    assert len(node_lines(source)) == 4
+    edges = re.findall(r'"([\w.]+)" -> "([\w.]+)"', source)
+    assert edges == [("a.0001", "a.0005"), ("a.0005", "a.0006"), ("a.0006", "a.0010")]
+    assert "3-d box: migrations folded into one" in source
+
+
+def test_runs_shorter_than_three_stay_and_collapse_false_never_folds():
+    dag = dag_of(chain("a", 10, applied=5))
+    assert len(node_lines(render_dag(dag, collapse=False).source)) == 10
+    short = dag_of(chain("a", 4, applied=4))  # 0001 0002 0003 | 0004 current leaf
+    assert [len(run) for run in fold_runs(short, short.nodes, collapse=True)] == [3]
+    shorter = dag_of(chain("a", 3, applied=3))
+    assert fold_runs(shorter, shorter.nodes, collapse=True) == []
+
+
+def test_auto_folds_only_drawings_of_more_than_40_nodes():
+    small = dag_of(chain("a", 40))
+    assert fold_runs(small, small.nodes, collapse="auto") == []
+    large = dag_of(chain("a", 41))
+    assert fold_runs(large, large.nodes, collapse="auto") == [large.nodes[:40]]
+
+
+def test_highlight_branch_merge_and_squash_break_runs():
+    """
+    a.0001 -> a.0002 -> a.0003 (highlighted) -> a.0004 -> a.0005 -> a.0006 -> a.0007 (squash)
+      -> a.0008 -> a.0009 -> a.0010 -> a.0011 (branch) -> {a.0012, a.0013} -> a.0014 (merge, leaf)
+    """
+    nodes, edges, _ = chain("a", 11)
+    edges += [(("a", "0011"), ("a", "0012")), (("a", "0011"), ("a", "0013")),
+              (("a", "0012"), ("a", "0014")), (("a", "0013"), ("a", "0014"))]
+    nodes += [("a", "0012"), ("a", "0013"), ("a", "0014")]
+    dag = dag_of((nodes, edges, set()), replaces={("a", "0007"): [("a", "0007a"), ("a", "0007b")]})
+    runs = fold_runs(dag, dag.nodes, highlight={("a", "0003")}, collapse=True)
+    assert [[name for _, name in run] for run in runs] == [["0004", "0005", "0006"], ["0008", "0009", "0010"]]
+
+
+def test_a_cross_app_edge_keeps_its_migration_apart_unless_other_dependencies_imply_it():
+    """
+    b.0001 ------------> a.0003          (a.0003's only way after b.0001: kept apart)
+       \\----------------------> a.0006   (a.0006 comes after a.0003 anyway: implied, folded)
+    a.0001 -> a.0002 -> … -> a.0010
+    """
+    b = chain("b", 1, applied=1)
+    dag = dag_of(chain("a", 10, applied=10), b,
+                 extra_edges=[(("b", "0001"), ("a", "0003")), (("b", "0001"), ("a", "0006"))])
+    runs = fold_runs(dag, dag.nodes, collapse=True)
+    assert [[name for _, name in run] for run in runs] == [["0004", "0005", "0006", "0007", "0008", "0009"]]
+    source = render_dag(dag, collapse=True).source
+    # The implied edge is still drawn: to the node its migration is folded into.
+    assert '"b.0001" -> "a.0003" [style=dashed]' in source
+    assert '"b.0001" -> "a.0004" [style=dashed]' in source
+
+
+def test_show_passes_collapse_to_the_drawing():
+    dag = dag_of(chain("a", 10, applied=5))
+    folded = dag.show(collapse=True)._repr_mimebundle_()
+    assert "4 migrations:" in folded[DOT_MIMETYPE]
+    assert "4 migrations:" not in dag.show(collapse=False)._repr_mimebundle_()[DOT_MIMETYPE]
+
+
+@pytest.mark.graphviz
+def test_wagtails_graph_folds_and_keeps_what_a_learner_needs(wagtail):
+    """183 migrations become far fewer nodes; leaves, current, squashes, merges and other
+    cross-app edges keep their own node."""
+    dag = wagtail.graph()
+    source = render_dag(dag).source
+    drawn = {line.split(" [")[0].strip('"') for line in node_lines(source)}
+    assert len(drawn) < 80
+    keep = set(dag.leaf_nodes()) | set(dag.replaces) | set(dag.merges())
+    keep |= {dag.current(app) for app in dag.apps}
+    parents = {}
+    for parent, child in dag.edges:
+        parents.setdefault(child, []).append(parent)
+    implied = implied_edges(parents, dag.edges)
+    keep |= {node for edge in dag.edges if edge[0][0] != edge[1][0] and edge not in implied for node in edge}
+    assert {f"{app}.{name}" for app, name in keep} <= drawn
+    folded = {node for run in fold_runs(dag, dag.nodes) for node in run}
+    assert sum(len(run) for run in fold_runs(dag, dag.nodes)) == len(folded)
+    assert len(drawn) == len(dag.nodes) - len(folded) + len(fold_runs(dag, dag.nodes))

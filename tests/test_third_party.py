@@ -1,0 +1,44 @@
+"""A real third-party project from PyPI (Wagtail: 183 migrations in 14 apps): the kit says what Django says."""
+
+import pytest
+
+from test_graph import assert_same_as_django
+from test_plan import _rows, django_plan
+
+WAGTAIL_APPS = ["admin", "auth", "contenttypes", "sessions", "taggit", "wagtailadmin", "wagtailcore",
+                "wagtaildocs", "wagtailembeds", "wagtailforms", "wagtailimages", "wagtailredirects",
+                "wagtailsearch", "wagtailusers"]
+
+
+def test_wagtail_graph_is_djangos_graph(wagtail):
+    dag = assert_same_as_django(wagtail)
+    assert dag.apps == WAGTAIL_APPS
+    assert len(dag.nodes) == 183
+    assert dag.applied >= set(dag.nodes)
+
+
+@pytest.mark.parametrize("app", WAGTAIL_APPS)
+def test_every_wagtail_app_to_zero_plans_as_migrate_does(wagtail, app):
+    """Step for step and operation for operation, migrations without operations included."""
+    assert _rows(wagtail.plan(app, "zero")) == django_plan(wagtail, app, "zero")
+
+
+def test_wagtail_rollback_sql_marks_the_steps_django_cannot_write_and_shows_the_rest(wagtail):
+    """Collecting the SQL of unapplying wagtailsearch.0001 asks the live database for a unique
+    constraint that a later wagtailsearch migration dropped: Django's reason marks that step.
+    """
+    plan = wagtail.migration_plan("wagtailsearch", "zero")
+    sql = plan.sql()
+    assert list(sql) == [step["migration"] for step in plan.steps]
+    assert sql["wagtailsearch.0001_initial"] == [
+        "-- SQL not available: Found wrong number (0) of constraints for wagtailsearch_querydailyhits(query_id, date)"
+    ]
+    computed = [m for m, lines in sql.items() if not lines or not lines[0].startswith("-- SQL not available")]
+    assert len(computed) == len(sql) - 1
+    assert any(line.startswith("DROP TABLE") for m in computed for line in sql[m])
+
+
+def test_wagtail_data_loss_to_zero_names_the_tables_that_go(wagtail):
+    losses = wagtail.data_loss("wagtailsearch", "zero")
+    assert {"wagtailsearch_query", "wagtailsearch_querydailyhits"} <= set(losses["table"])
+    assert (losses["rows"] == 0).all()
