@@ -1,55 +1,22 @@
-"""Sandbox: a Django project folder, and the one place where the kit starts Django."""
+"""Sandbox: a Django project folder, and the one place where the kit starts Django (a facade)."""
 
-import difflib
 import functools
-import html
-import json
-import shutil
-import sqlite3
 import textwrap
 from pathlib import Path
 
-from . import _db, _diagnose, _probe, _questions, exceptions as exc
+from . import _commands, exceptions as exc
+from ._ask import ask
 from ._database import database_path
 from ._names import check_identifier, check_new_module
-from ._runner import command_line, run
+from ._project import MARKER, SourceChange, app_folder, create_project, project_folder, write_models
 from ._settings import register_app
+from .drift import disagreements
 from .graph import MigrationDAG
 from .ledger import read_ledger
-from .pieces import diff_line_html
 from .plan import MigrationPlan, raise_probe_error
-from .drift import disagreements
 from .schema import read_columns, read_schema, read_table, read_tables, schema_frame
 
 __all__ = ["Sandbox", "SourceChange", "MARKER"]
-
-MARKER = ".djmig-sandbox"
-_MODELS_HEADER = "from django.db import models\n"
-
-
-class SourceChange:
-    """A file the kit wrote: shown as a unified diff against what was there before."""
-
-    def __init__(self, name, old, new):
-        self.name, self.old, self.new = name, old, new
-
-    def lines(self):
-        """Return the unified diff from the old text to the new, as lines."""
-        return list(difflib.unified_diff(
-            self.old.splitlines(), self.new.splitlines(),
-            f"a/{self.name}", f"b/{self.name}", lineterm="",
-        ))
-
-    def __repr__(self):
-        return "\n".join(self.lines()) or f"{self.name}: unchanged"
-
-    def _repr_pretty_(self, printer, cycle):
-        printer.text(repr(self))
-
-    def _repr_html_(self):
-        lines = self.lines()
-        body = "\n".join(map(diff_line_html, lines)) if lines else html.escape(repr(self))
-        return f"<pre style='margin:0;font-family:var(--jp-code-font-family,monospace)'>{body}</pre>"
 
 
 def _check_app(app):
@@ -91,40 +58,12 @@ class Sandbox:
         If ROOT/NAME exists, REPLACE=False refuses; REPLACE=True deletes it, but
         only if the kit made it (it holds the kit's marker file). Starts Django.
         """
-        root = Path(root)
-        check_new_module(name, "project", root)
-        target = root / name
-        if target.exists() or target.is_symlink():
-            if not replace:
-                raise exc.SandboxExistsError(
-                    f"folder {name!r} already exists; pass replace=True to rebuild it "
-                    f"or choose another name"
-                )
-            if target.is_symlink() or not (target / MARKER).is_file():
-                raise exc.NotOwnedError(
-                    f"folder {name!r} was not made by djmig (no {MARKER} file), so it is left untouched; "
-                    f"choose another name or root"
-                )
-            shutil.rmtree(target)
-        root.mkdir(parents=True, exist_ok=True)
-        result = run(["-m", "django", "startproject", name], root, timeout)
-        if result.returncode:
-            shutil.rmtree(target, ignore_errors=True)
-            _, message = _diagnose.diagnose(result.command, result.stderr, root)
-            raise exc.CommandError(message, result=result)
-        (target / MARKER).write_text("This folder was made by djmig; Sandbox.create(replace=True) may delete it.\n")
-        return cls(target)
+        return cls(create_project(root, name, replace, timeout))
 
     @classmethod
     def open(cls, path):
         """Return the Sandbox of the existing project folder PATH (it must hold manage.py)."""
-        path = Path(path)
-        if not (path / "manage.py").is_file():
-            raise exc.NoProjectError(
-                f"no manage.py in {path.name or str(path)!r}; open the folder that holds manage.py, "
-                f"or make one with Sandbox.create(root)"
-            )
-        return cls(path)
+        return cls(project_folder(path))
 
     # -- running Django ----------------------------------------------------
 
@@ -137,41 +76,7 @@ class Sandbox:
         ANSWERS go, in order, to the questions ``makemigrations`` asks on a terminal;
         a question they leave open raises QuestionError, and nothing is written.
         """
-        args = [str(a) for a in args]
-        if args and args[0] == "migrate" and "--plan" not in args:
-            return self._guarded(args, timeout, answers)
-        return self._manage(args, timeout, answers)
-
-    def _manage(self, args, timeout, answers=None):
-        result = _questions.ask(self.path, args, timeout, answers)
-        if result.returncode:
-            self._raise(result)
-        return result
-
-    def _guarded(self, args, timeout, answers=None):
-        try:
-            _db.check_unlocked(self.db_path)
-        except sqlite3.OperationalError as error:
-            raise exc.DatabaseLockedError(
-                f"`{command_line(['manage.py', *args])}` not run: db.sqlite3 is busy ({error}); "
-                f"close the other program or connection that holds it open (e.g. a sqlite3 shell) and run again"
-            ) from None
-        except sqlite3.DatabaseError as error:
-            raise exc.NotADatabaseError.for_file(self.db_path, error) from None
-        with _db.restored_on_error(self.db_path):
-            return self._manage(args, timeout, answers)
-
-    def _raise(self, result):
-        lookup = result.args[1:2] == ("migrate",) and _diagnose.migration_lookup(
-            _diagnose.error_line(result.stderr, self.path)
-        )
-        if lookup:
-            # A migrate target: ask Django for the names it takes (zero, squashed-away files too).
-            answer = self._probe("plan", *lookup)
-            if "error" in answer:
-                raise_probe_error(answer, result=result)
-        cls, message = _diagnose.diagnose(result.command, result.stderr, self.path, result.stdout)
-        raise cls(message, result=result)
+        return _commands.manage(self.path, self.db_path, args, timeout, answers)
 
     def startapp(self, label, timeout=60):
         """Run ``manage.py startapp LABEL`` (unless the app exists) and add it to INSTALLED_APPS.
@@ -185,31 +90,16 @@ class Sandbox:
         register_app(self.path, label)
         return result
 
-    def _app_dir(self, label):
-        check_identifier(label, "app")
-        folder = self.path / label
-        if not (folder / "__init__.py").is_file():
-            raise exc.UnknownAppError(
-                f"no app {label!r} in sandbox {self.path.name!r}; create it with sb.startapp({label!r})"
-            )
-        return folder
-
     def write_models(self, label, source):
         """Write SOURCE (dedented) to LABEL/models.py and return the change as a diff.
 
         ``from django.db import models`` is added at the top if SOURCE lacks it.
         """
-        path = self._app_dir(label) / "models.py"
-        text = textwrap.dedent(source).strip("\n") + "\n"
-        if "from django.db import models" not in text:
-            text = f"{_MODELS_HEADER}\n\n{text}"
-        old = path.read_text() if path.exists() else ""
-        path.write_text(text)
-        return SourceChange(f"{label}/models.py", old, text)
+        return write_models(self.path, label, source)
 
     def models(self, label):
         """Return the source of LABEL/models.py."""
-        return (self._app_dir(label) / "models.py").read_text()
+        return (app_folder(self.path, label) / "models.py").read_text()
 
     def makemigrations(self, app=None, name=None, answers=None, timeout=60):
         """Run ``manage.py makemigrations [APP] [--name NAME]``, answering its questions with ANSWERS.
@@ -259,26 +149,7 @@ class Sandbox:
     # -- asking Django (probe) ---------------------------------------------
 
     def _probe(self, *argv, timeout=60):
-        _db.check_database(self.db_path)
-        # The probe package is loaded from its folder under a name of its own: importing
-        # djmig_kernel inside the sandbox would pull in pandas and the kernel's imports.
-        init = str(Path(_probe.__file__))
-        code = (
-            "import importlib.util as u, sys; "
-            f"s = u.spec_from_file_location('djmig_probe', {init!r}, submodule_search_locations=[{str(Path(init).parent)!r}]); "
-            "m = sys.modules['djmig_probe'] = u.module_from_spec(s); s.loader.exec_module(m); "
-            f"m.main({list(argv)!r})"
-        )
-        # The probe's own command line is the kit's business: messages name what was asked instead.
-        label = f"djmig probe {' '.join(argv)}"
-        result = run(["manage.py", "shell", "--no-imports", "-c", code], self.path, timeout, label)
-        if result.returncode:
-            cls, message = _diagnose.diagnose(label, result.stderr, self.path)
-            raise cls(message, result=result)
-        for line in result.stdout.splitlines():
-            if line.startswith(_probe.MARK):
-                return json.loads(line[len(_probe.MARK):])
-        raise exc.DjmigError(f"the probe printed no answer to {' '.join(argv)!r}; see .result", result=result)
+        return ask(self.path, self.db_path, *argv, timeout=timeout)
 
     def graph(self, timeout=60):
         """Return the MigrationDAG that Django's MigrationLoader builds. Starts Django."""

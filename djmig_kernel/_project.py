@@ -1,0 +1,106 @@
+"""Project folders: startproject with the kit's marker, the checks before opening one, and models.py files."""
+
+import difflib
+import html
+import shutil
+import textwrap
+from pathlib import Path
+
+from . import _diagnose, exceptions as exc
+from ._names import check_identifier, check_new_module
+from ._runner import run
+from .pieces import diff_line_html
+
+__all__ = ["MARKER", "SourceChange", "create_project", "project_folder", "app_folder", "write_models"]
+
+MARKER = ".djmig-sandbox"
+_MODELS_HEADER = "from django.db import models\n"
+
+
+class SourceChange:
+    """A file the kit wrote: shown as a unified diff against what was there before."""
+
+    def __init__(self, name, old, new):
+        self.name, self.old, self.new = name, old, new
+
+    def lines(self):
+        """Return the unified diff from the old text to the new, as lines."""
+        return list(difflib.unified_diff(
+            self.old.splitlines(), self.new.splitlines(),
+            f"a/{self.name}", f"b/{self.name}", lineterm="",
+        ))
+
+    def __repr__(self):
+        return "\n".join(self.lines()) or f"{self.name}: unchanged"
+
+    def _repr_pretty_(self, printer, cycle):
+        printer.text(repr(self))
+
+    def _repr_html_(self):
+        lines = self.lines()
+        body = "\n".join(map(diff_line_html, lines)) if lines else html.escape(repr(self))
+        return f"<pre style='margin:0;font-family:var(--jp-code-font-family,monospace)'>{body}</pre>"
+
+
+def create_project(root, name, replace, timeout):
+    """Run ``django-admin startproject NAME`` inside ROOT and return the new folder, marked as the kit's.
+
+    If ROOT/NAME exists, REPLACE=False refuses; REPLACE=True deletes it, but only if the kit
+    made it (it holds the kit's marker file). Starts Django.
+    """
+    root = Path(root)
+    check_new_module(name, "project", root)
+    target = root / name
+    if target.exists() or target.is_symlink():
+        if not replace:
+            raise exc.SandboxExistsError(
+                f"folder {name!r} already exists; pass replace=True to rebuild it "
+                f"or choose another name"
+            )
+        if target.is_symlink() or not (target / MARKER).is_file():
+            raise exc.NotOwnedError(
+                f"folder {name!r} was not made by djmig (no {MARKER} file), so it is left untouched; "
+                f"choose another name or root"
+            )
+        shutil.rmtree(target)
+    root.mkdir(parents=True, exist_ok=True)
+    result = run(["-m", "django", "startproject", name], root, timeout)
+    if result.returncode:
+        shutil.rmtree(target, ignore_errors=True)
+        _, message = _diagnose.diagnose(result.command, result.stderr, root)
+        raise exc.CommandError(message, result=result)
+    (target / MARKER).write_text("This folder was made by djmig; Sandbox.create(replace=True) may delete it.\n")
+    return target
+
+
+def project_folder(path):
+    """Return PATH if it holds manage.py, else raise NoProjectError."""
+    path = Path(path)
+    if not (path / "manage.py").is_file():
+        raise exc.NoProjectError(
+            f"no manage.py in {path.name or str(path)!r}; open the folder that holds manage.py, "
+            f"or make one with Sandbox.create(root)"
+        )
+    return path
+
+
+def app_folder(project, label):
+    """Return PROJECT/LABEL, which must be an app (a package)."""
+    check_identifier(label, "app")
+    folder = project / label
+    if not (folder / "__init__.py").is_file():
+        raise exc.UnknownAppError(
+            f"no app {label!r} in sandbox {project.name!r}; create it with sb.startapp({label!r})"
+        )
+    return folder
+
+
+def write_models(project, label, source):
+    """Write SOURCE (dedented) to LABEL/models.py and return the change; add the models import if missing."""
+    path = app_folder(project, label) / "models.py"
+    text = textwrap.dedent(source).strip("\n") + "\n"
+    if "from django.db import models" not in text:
+        text = f"{_MODELS_HEADER}\n\n{text}"
+    old = path.read_text() if path.exists() else ""
+    path.write_text(text)
+    return SourceChange(f"{label}/models.py", old, text)
