@@ -18,7 +18,7 @@ from .pieces import diff_line_html
 from .plan import MigrationPlan, raise_probe_error
 from .schema import read_schema, read_table, read_tables
 
-__all__ = ["Sandbox", "SourceChange", "MARKER"]
+__all__ = ["Sandbox", "SourceChange", "MARKER", "make_room"]
 
 MARKER = ".djmig-sandbox"
 _MODELS_HEADER = "from django.db import models\n"
@@ -47,6 +47,23 @@ class SourceChange:
         lines = self.lines()
         body = "\n".join(map(diff_line_html, lines)) if lines else html.escape(repr(self))
         return f"<pre style='margin:0;font-family:var(--jp-code-font-family,monospace)'>{body}</pre>"
+
+
+def make_room(target, replace):
+    """Delete the folder TARGET if REPLACE and the kit made it; refuse if it exists otherwise."""
+    name = target.name
+    if target.exists() or target.is_symlink():
+        if not replace:
+            raise exc.SandboxExistsError(
+                f"folder {name!r} already exists; pass replace=True to rebuild it "
+                f"or choose another name"
+            )
+        if target.is_symlink() or not (target / MARKER).is_file():
+            raise exc.NotOwnedError(
+                f"folder {name!r} was not made by djmig (no {MARKER} file), so it is left untouched; "
+                f"choose another name or root"
+            )
+        shutil.rmtree(target)
 
 
 def _check_app(app):
@@ -87,18 +104,7 @@ class Sandbox:
         root = Path(root)
         check_new_module(name, "project", root)
         target = root / name
-        if target.exists() or target.is_symlink():
-            if not replace:
-                raise exc.SandboxExistsError(
-                    f"folder {name!r} already exists; pass replace=True to rebuild it "
-                    f"or choose another name"
-                )
-            if target.is_symlink() or not (target / MARKER).is_file():
-                raise exc.NotOwnedError(
-                    f"folder {name!r} was not made by djmig (no {MARKER} file), so it is left untouched; "
-                    f"choose another name or root"
-                )
-            shutil.rmtree(target)
+        make_room(target, replace)
         root.mkdir(parents=True, exist_ok=True)
         result = run(["-m", "django", "startproject", name], root, timeout)
         if result.returncode:
