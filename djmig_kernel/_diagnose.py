@@ -53,6 +53,12 @@ _FIXES = [
         "give more of the name; sb.showmigrations({app!r}) lists them",
     ),
     (
+        r"duplicate column name: (?P<column>\w+)",
+        exc.CommandError,
+        "two migrations add the column {column!r} (often two merged branches that added the same field); "
+        "keep one of them and delete the other before it runs anywhere",
+    ),
+    (
         r"Conflicting migrations detected",
         exc.CommandError,
         "",  # Django's own line already says to run makemigrations --merge

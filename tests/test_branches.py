@@ -119,3 +119,24 @@ def test_bring_migrations_names_a_missing_app_and_the_same_project(shelf):
     assert str(caught.value) == (
         "source and target are both 'shelf'; bring migrations from another copy of the project"
     )
+
+
+def test_two_branches_that_add_the_same_field_merge_but_migrate_fails_and_changes_nothing(shelf):
+    shelf.migrate()
+    teammate = copy_project(shelf, "teammate")
+    teammate.write_models("shelf", SHELF.replace("pass", "size = models.PositiveIntegerField(null=True)"))
+    teammate.makemigrations("shelf", name="shelf_width")
+    shelf.write_models("shelf", SHELF.replace("pass", "size = models.IntegerField(null=True)"))
+    shelf.makemigrations("shelf", name="shelf_size")
+    shelf.migrate()
+    bring_migrations(teammate, shelf, "shelf")
+    shelf.manage("makemigrations", "--merge", "--noinput")  # Django does not compare the branches
+    before = files_digest(shelf.path)
+    with pytest.raises(exc.CommandError) as caught:
+        shelf.migrate()
+    assert str(caught.value) == (
+        "`python manage.py migrate` failed: django.db.utils.OperationalError: duplicate column name: size; "
+        "two migrations add the column 'size' (often two merged branches that added the same field); "
+        "keep one of them and delete the other before it runs anywhere"
+    )
+    assert files_digest(shelf.path) == before
