@@ -3,7 +3,7 @@
 import contextlib
 import sqlite3
 
-from .exceptions import DatabaseLockedError
+from .exceptions import DatabaseLockedError, NotADatabaseError
 
 
 @contextlib.contextmanager
@@ -18,13 +18,36 @@ def read_only(path):
     connection = sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True, timeout=2)
     try:
         yield connection
-    except sqlite3.OperationalError as error:
-        if "locked" not in str(error):
-            raise
-        raise DatabaseLockedError(
-            f"cannot read {path.name}: another connection holds it locked ({error}); close the other "
-            f"program or connection (e.g. a sqlite3 shell) and read again"
-        ) from None
+    except sqlite3.DatabaseError as error:
+        if "locked" in str(error):
+            raise DatabaseLockedError(
+                f"cannot read {path.name}: another connection holds it locked ({error}); close the other "
+                f"program or connection (e.g. a sqlite3 shell) and read again"
+            ) from None
+        if _unreadable(error):
+            raise NotADatabaseError.for_file(path, error) from None
+        raise
+    finally:
+        connection.close()
+
+
+def _unreadable(error):
+    return type(error) is sqlite3.DatabaseError or "malformed" in str(error) or "not a database" in str(error)
+
+
+def check_database(path):
+    """Raise NotADatabaseError if PATH exists but SQLite cannot read it; a missing or busy file is fine.
+
+    This is a read-only operation - it does not write to the database.
+    """
+    if not path.exists():
+        return
+    connection = sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True, timeout=0.1)
+    try:
+        connection.execute("SELECT count(*) FROM sqlite_master").fetchone()
+    except sqlite3.DatabaseError as error:
+        if _unreadable(error):
+            raise NotADatabaseError.for_file(path, error) from None
     finally:
         connection.close()
 

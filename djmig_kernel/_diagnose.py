@@ -59,6 +59,16 @@ _FIXES = [
         "keep one of them and delete the other before it runs anywhere",
     ),
     (
+        r"file is not a database|database disk image is malformed",
+        exc.NotADatabaseError,
+        "move db.sqlite3 aside (e.g. mv db.sqlite3 db.sqlite3.broken) and run migrate to make a new one",
+    ),
+    (
+        r"InconsistentMigrationHistory",
+        exc.InconsistentHistoryError,
+        "repair the ledger first: sb.check() gives the command",
+    ),
+    (
         r"Conflicting migrations detected",
         exc.CommandError,
         "",  # Django's own line already says to run makemigrations --merge
@@ -99,10 +109,46 @@ def _where(frames, project):
     return ""
 
 
-def diagnose(command, stderr, project):
-    """Return (error class, one-line message) for a failed COMMAND ('python manage.py ...')."""
+# The step migrate was running when it failed: "  Applying app.0002_book..." on stdout.
+_STEP = re.compile(r"(?P<direction>Applying|Unapplying) (?P<app>\w+)\.(?P<name>\w+)\.\.\.(?! OK)")
+
+
+def _schema_fix(command, line, stdout):
+    """Return the one-line message for a migrate that met a table the ledger disagrees with, or None."""
+    exists = re.search(r'table "?(?P<table>[^" ]+)"? already exists|duplicate column name: (?P<column>\S+)', line)
+    missing = re.search(r"no such (table|column): (?P<table>\S+)", line)
+    steps = list(_STEP.finditer(stdout))
+    if not (exists or missing) or not steps:
+        return None
+    step = steps[-1]
+    app, name = step["app"], step["name"]
+    where = f"`{command}` failed: {line.removesuffix('.')} ({step['direction'].lower()} {app}.{name})"
+    if exists:
+        # --fake-initial fakes only initial migrations whose tables are all there.
+        initial = f" (or python manage.py migrate {app} --fake-initial)" if name.startswith("0001") else ""
+        return (
+            f"{where}; the {'column' if exists['column'] else 'table'} is there but the ledger does not record "
+            f"{app}.{name}: record it without running it "
+            f"with python manage.py migrate {app} {name} --fake{initial}, then migrate again"
+        )
+    if step["direction"] == "Unapplying":
+        return f"{where}; {missing['table']} is gone already: record the rollback without running it with {command} --fake"
+    return (
+        f"{where}; the database lacks what the ledger says an applied migration made: "
+        f"sb.check() names that migration and the --fake steps that run it again"
+    )
+
+
+def diagnose(command, stderr, project, stdout=""):
+    """Return (error class, one-line message) for a failed COMMAND ('python manage.py ...').
+
+    STDOUT tells which migration migrate was running when the schema disagreed with the ledger.
+    """
     line = error_line(stderr, project)
     quoted = line.removesuffix(".")  # a fix follows after "; "
+    message = _schema_fix(command, line, stdout)
+    if message:
+        return exc.CommandError, message
     for pattern, cls, fix in _FIXES:
         match = re.search(pattern, line)
         if match:

@@ -54,9 +54,17 @@ class CommandResult:
         return f"<pre class='djmig-terminal' style='{_TERMINAL}'>" + "\n".join(lines) + "</pre>"
 
 
+def _quote(arg):
+    """Quote ARG for a POSIX shell, in double quotes where that reads better (Python code with 'strings')."""
+    quoted = shlex.quote(arg)
+    if quoted != arg and "'" in arg and not any(c in arg for c in '"$`\\!'):
+        return f'"{arg}"'
+    return quoted
+
+
 def command_line(args):
     """Return ``python ARGS...`` as the learner would type it."""
-    return shlex.join(["python", *args])
+    return " ".join(_quote(str(arg)) for arg in ["python", *args])
 
 
 def _environment():

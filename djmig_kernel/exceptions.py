@@ -15,6 +15,8 @@ __all__ = [
     "CommandError",
     "CommandTimeout",
     "DatabaseLockedError",
+    "NotADatabaseError",
+    "InconsistentHistoryError",
 ]
 
 _ADDRESS = re.compile(r" at 0x[0-9a-fA-F]+")
@@ -97,3 +99,19 @@ class CommandTimeout(CommandError, TimeoutError):
 
 class DatabaseLockedError(DjmigError, OSError):
     """A SQLite file that another connection holds locked."""
+
+
+class NotADatabaseError(DjmigError, ValueError):
+    """A database file that SQLite cannot read: not a database, or damaged."""
+
+    @classmethod
+    def for_file(cls, path, error, **kwargs):
+        return cls(
+            f"{path.name} is not a SQLite database SQLite can read ({error}); move it aside "
+            f"(e.g. mv {path.name} {path.name}.broken) and run sb.migrate() to make a new one",
+            **kwargs,
+        )
+
+
+class InconsistentHistoryError(DjmigError, RuntimeError):
+    """An applied migration whose dependency the ledger does not record as applied."""

@@ -1,11 +1,13 @@
 """FourPieces: one app's models.py, migrations/ files, ledger rows and tables, and what changed."""
 
+import ast
 import difflib
 import html
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import pandas as pd
 
+from .disagreements import CHECK_COLUMNS, KINDS, Disagreements, no_file_row
 from .ledger import read_ledger
 from .schema import count_rows, read_schema, read_tables
 
@@ -29,12 +31,50 @@ def diff_line_html(text):
     return html.escape(text)
 
 
+_RED = "#cf222e"
+
+
+def _marked_html(line):
+    """Return LINE as HTML, red where check() marks it."""
+    if "  ✗ " in line or line.startswith(tuple(k + " " for k in KINDS)):
+        return f"<span style='color:{_RED}'>{html.escape(line)}</span>"
+    return html.escape(line)
+
+
+def _mark(kind):
+    """Return the mark after a line that check() names, in check()'s word for it."""
+    return f"  ✗ {kind}" if kind else ""
+
+
 def _rows(count):
     return f"{count} row{'' if count == 1 else 's'}"
 
 
 def _pre(text):
     return f"<pre>{html.escape(text)}</pre>"
+
+
+def _replaced(path):
+    """Return the names a squashed migration file replaces (its ``replaces`` list), read without Django."""
+    try:
+        tree = ast.parse(path.read_text())
+    except (SyntaxError, UnicodeDecodeError, OSError):
+        return set()
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Assign) and any(getattr(t, "id", None) == "replaces" for t in node.targets):
+            try:
+                return {name for _app, name in ast.literal_eval(node.value)}
+            except (ValueError, TypeError):
+                return set()
+    return set()
+
+
+def _no_file_rows(app, folder, ledger):
+    """Return check()'s rows for the app's ledger rows whose migration file is gone (and no squash replaces)."""
+    files = list((folder / "migrations").glob("*.py"))
+    known = {p.stem for p in files}.union(*(_replaced(p) for p in files))
+    rows = [no_file_row(app, name) for name in ledger["name"] if name not in known]
+    return Disagreements(rows, columns=CHECK_COLUMNS)
 
 
 @dataclass(frozen=True)
@@ -53,11 +93,15 @@ class FourPieces:
     ledger: pd.DataFrame
     schema: pd.DataFrame
     rows: dict
+    problems: pd.DataFrame = field(default_factory=lambda: Disagreements(columns=CHECK_COLUMNS))
 
     @classmethod
-    def capture(cls, sandbox, app):
-        """Read the four pieces of APP in SANDBOX. Reads files and the database; starts no Django.
+    def capture(cls, sandbox, app, check=False):
+        """Read the four pieces of APP in SANDBOX, and mark where they disagree.
 
+        Without CHECK it reads files and the database and starts no Django; it marks the
+        ledger rows whose file is gone. With CHECK it also runs ``sandbox.check(app)`` (one
+        Django start) and marks every disagreement it names, in check()'s words.
         This is a read-only operation - it does not write to the database.
         """
         folder = sandbox.path / app
@@ -75,6 +119,7 @@ class FourPieces:
             ledger=ledger,
             schema=read_schema(sandbox.db_path, tables),
             rows=count_rows(sandbox.db_path, tables),
+            problems=sandbox.check(app) if check else _no_file_rows(app, folder, ledger),
         )
 
     @property
@@ -88,35 +133,52 @@ class FourPieces:
 
     # -- display -------------------------------------------------------------
 
+    def _marks(self, *kinds):
+        """Return {subject: kind} of the disagreements of KINDS."""
+        found = self.problems[self.problems["kind"].isin(kinds)]
+        return dict(zip(found["subject"], found["kind"]))
+
     def _migration_lines(self):
         if not self.migrations:
             return ["(no migration files)"]
         return [f"[{'X' if m in self.applied else ' '}] {m}.py" for m in self.migrations]
 
     def _table_lines(self):
-        if not self.rows:
+        marks = self._marks("missing-table", "missing-column", "unexpected-table", "unexpected-column")
+        missing = [t for t, kind in marks.items() if kind == "missing-table"]
+        if not self.rows and not missing:
             return ["(no tables)"]
         lines = []
         for table, count in self.rows.items():
             columns = self.schema[self.schema["table"] == table]
-            lines.append(f"{table} ({_rows(count)})")
+            lines.append(f"{table} ({_rows(count)}){_mark(marks.get(table))}")
             for column in columns.itertuples(index=False):
                 ref = f" -> {column.references}" if column.references else ""
-                lines.append(f"    {column.column} {column.type}{ref}")
-        return lines
+                lines.append(f"    {column.column} {column.type}{ref}{_mark(marks.get(f'{table}.{column.column}'))}")
+            lines += [f"    {s.split('.', 1)[1]}{_mark(k)}" for s, k in marks.items()
+                      if k == "missing-column" and s.startswith(f"{table}.")]
+        return lines + [f"{table}{_mark('missing-table')}" for table in missing]
 
     def _ledger_lines(self):
         if self.ledger.empty:
             return ["(no rows)"]
-        return [f"{r.id} | {r.app} | {r.name}" for r in self.ledger.itertuples(index=False)]
+        marks = self._marks("no-file", "inconsistent")
+        return [f"{r.id} | {r.app} | {r.name}{_mark(marks.get(f'{r.app}.{r.name}'))}"
+                for r in self.ledger.itertuples(index=False)]
+
+    def _problem_lines(self):
+        return [f"{r.kind} {r.subject}: {r.detail}\n    fix: {r.fix}" for r in self.problems.itertuples(index=False)]
 
     def _sections(self):
-        return [
+        sections = [
             (f"{self.app}/models.py", self.models.rstrip("\n") or "(no models.py)"),
             (f"{self.app}/migrations/", "\n".join(self._migration_lines())),
             ("django_migrations (the ledger)", "\n".join(self._ledger_lines())),
             ("database tables", "\n".join(self._table_lines())),
         ]
+        if not self.problems.empty:
+            sections.append(("where the pieces disagree", "\n".join(self._problem_lines())))
+        return sections
 
     def __repr__(self):
         return "\n\n".join(f"── {title} ──\n{body}" for title, body in self._sections())
@@ -125,8 +187,16 @@ class FourPieces:
         printer.text(repr(self))
 
     def _repr_html_(self):
-        cells = "".join(f"<div><h4>{html.escape(t)}</h4>{_pre(b)}</div>" for t, b in self._sections())
-        return f"{_STYLE}<div class='djmig-pieces'>{cells}</div>"
+        cells = []
+        for title, body in self._sections():
+            text = "\n".join(_marked_html(line) for line in body.split("\n"))
+            if title.startswith("where the pieces disagree"):
+                # Inline styles, so the box stands out where a notebook is not trusted and <style> is dropped.
+                cells.append(f"<div style='grid-column:1/-1;border-color:{_RED}'><h4 style='color:{_RED}'>"
+                             f"{html.escape(title)}</h4><pre style='white-space:pre-wrap;word-break:normal;overflow-wrap:normal'>{text}</pre></div>")
+            else:
+                cells.append(f"<div><h4>{html.escape(title)}</h4><pre>{text}</pre></div>")
+        return f"{_STYLE}<div class='djmig-pieces'>{''.join(cells)}</div>"
 
 
 class PiecesChange:

@@ -5,6 +5,7 @@ from dataclasses import dataclass
 import pandas as pd
 
 from . import exceptions as exc
+from .disagreements import inconsistent_fix
 from .schema import count_rows
 
 __all__ = ["MigrationPlan", "PLAN_COLUMNS", "LOSS_COLUMNS"]
@@ -21,6 +22,13 @@ def raise_probe_error(error, result=None):
         raise exc.CommandError(
             f"conflicting migrations: more than one leaf ({leaves}), so migrate would stop; "
             f"merge them with `python manage.py makemigrations --merge` and try again",
+            result=result,
+        )
+    if kind == "inconsistent":
+        migration, dependency = error["migration"], error["dependency"]
+        raise exc.InconsistentHistoryError(
+            f"migration {migration} is applied before its dependency {dependency} (inconsistent history), "
+            f"so migrate would stop; repair the ledger: {inconsistent_fix(migration, dependency, error['made'], error['records'])}",
             result=result,
         )
     if kind == "app":

@@ -16,7 +16,8 @@ from .graph import MigrationDAG
 from .ledger import read_ledger
 from .pieces import diff_line_html
 from .plan import MigrationPlan, raise_probe_error
-from .schema import read_schema, read_table, read_tables
+from .drift import disagreements
+from .schema import read_columns, read_schema, read_table, read_tables, schema_frame
 
 __all__ = ["Sandbox", "SourceChange", "MARKER", "make_room"]
 
@@ -153,6 +154,8 @@ class Sandbox:
                 f"`{command_line(['manage.py', *args])}` not run: db.sqlite3 is busy ({error}); "
                 f"close the other program or connection that holds it open (e.g. a sqlite3 shell) and run again"
             ) from None
+        except sqlite3.DatabaseError as error:
+            raise exc.NotADatabaseError.for_file(self.db_path, error) from None
         with _db.restored_on_error(self.db_path):
             return self._manage(args, timeout)
 
@@ -165,7 +168,7 @@ class Sandbox:
             answer = self._probe("plan", *lookup)
             if "error" in answer:
                 raise_probe_error(answer, result=result)
-        cls, message = _diagnose.diagnose(result.command, result.stderr, self.path)
+        cls, message = _diagnose.diagnose(result.command, result.stderr, self.path, result.stdout)
         raise cls(message, result=result)
 
     def startapp(self, label, timeout=60):
@@ -250,6 +253,7 @@ class Sandbox:
     # -- asking Django (probe) ---------------------------------------------
 
     def _probe(self, *argv, timeout=60):
+        _db.check_database(self.db_path)
         # The probe package is loaded from its folder under a name of its own: importing
         # djmig_kernel inside the sandbox would pull in pandas and the kernel's imports.
         init = str(Path(_probe.__file__))
@@ -289,3 +293,30 @@ class Sandbox:
     def data_loss(self, app, target, timeout=60):
         """Return table, column (None for a table), rows: what ``migrate APP TARGET`` would drop."""
         return self.migration_plan(app, target, timeout).data_loss(self.db_path)
+
+    # -- where the pieces disagree --------------------------------------------
+
+    def check(self, app=None, timeout=60):
+        """Return kind, app, subject, detail, fix: a row per place where the four pieces disagree.
+
+        Empty when they agree. Starts Django once; changes nothing.
+        """
+        _check_app(app)
+        facts = self._probe("check", *([app] if app else []), timeout=timeout)
+        if "error" in facts:
+            raise_probe_error(facts)
+        return disagreements(facts, read_columns(self.db_path), app)
+
+    def schema_at(self, app=None, target=None, timeout=60):
+        """Return the schema() columns that the migration state describes: now, or after ``migrate APP TARGET``.
+
+        Reads no table; starts Django once.
+        """
+        _check_app(app)
+        if target is not None and app is None:
+            raise exc.UnknownAppError(f"target {target!r} needs an app; call sb.schema_at(APP, {target!r})")
+        answer = self._probe("state", *([app] if app else []), *([str(target)] if target is not None else []),
+                             timeout=timeout)
+        if "error" in answer:
+            raise_probe_error(answer)
+        return schema_frame(answer["tables"])

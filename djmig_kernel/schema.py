@@ -5,7 +5,7 @@ import pandas as pd
 from ._db import read_only
 from .exceptions import UnknownTableError
 
-__all__ = ["read_tables", "read_table", "read_schema", "count_rows", "SCHEMA_COLUMNS"]
+__all__ = ["read_tables", "read_table", "read_schema", "read_columns", "count_rows", "schema_frame", "SCHEMA_COLUMNS"]
 
 SCHEMA_COLUMNS = ["table", "column", "type", "notnull", "pk", "references"]
 
@@ -87,4 +87,38 @@ def read_schema(db_path, tables=None):
                 f"PRAGMA table_info({_quote(name)})"
             ):
                 rows.append([name, column, type_, bool(notnull), bool(pk), foreign.get(column)])
+    return pd.DataFrame(rows, columns=SCHEMA_COLUMNS)
+
+
+def read_columns(db_path):
+    """Return {table: [column names]} of every table and view, leaving out virtual tables' shadow tables.
+
+    SQLite makes the shadow tables (an FTS5 table's ``_data``, ``_idx``, ...) itself.
+    This is a read-only operation - it does not write to the database.
+    """
+    with read_only(db_path) as connection:
+        if connection is None:
+            return {}
+        shadow = {name for _, name, kind, *_ in connection.execute("PRAGMA main.table_list") if kind == "shadow"}
+        return {
+            name: [row[1] for row in connection.execute(f"PRAGMA table_info({_quote(name)})")]
+            for name in _names(connection)
+            if name not in shadow
+        }
+
+
+# SQLite reports these declared types in capitals (PRAGMA table_info), whatever the CREATE TABLE said.
+_SQLITE_TYPES = {"int", "integer", "real", "text", "blob", "any"}
+
+
+def schema_frame(tables):
+    """Return the schema() DataFrame of TABLES, {table: {"columns": [[column, type, notnull, pk, references]]}}.
+
+    Types are spelled as SQLite reports them, so the frame compares with read_schema()'s.
+    """
+    rows = [
+        [table, name, type_.upper() if type_.lower() in _SQLITE_TYPES else type_, *rest]
+        for table in sorted(tables)
+        for name, type_, *rest in tables[table]["columns"]
+    ]
     return pd.DataFrame(rows, columns=SCHEMA_COLUMNS)

@@ -55,14 +55,15 @@ class PiecesView(widgets.HTML):
     """The four pieces of one app (models.py, migrations/, ledger, tables) and what last changed.
 
     ``refresh()`` reads them again; the view then also lists what changed since
-    the snapshot before. Reads files and the database; starts no Django.
+    the snapshot before. Reads files and the database; starts no Django unless
+    CHECK, which marks every disagreement ``sandbox.check(app)`` names (one Django start per reading).
     """
 
-    def __init__(self, sandbox, app, **kwargs):
+    def __init__(self, sandbox, app, check=False, **kwargs):
         super().__init__(**kwargs)
-        self._sandbox, self._app = sandbox, app
+        self._sandbox, self._app, self._check = sandbox, app, check
         self.add_class("djmig-pieces-view")
-        self.snapshot = FourPieces.capture(sandbox, app)
+        self.snapshot = FourPieces.capture(sandbox, app, check)
         self.changes = None
         self._render()
 
@@ -71,7 +72,7 @@ class PiecesView(widgets.HTML):
 
     def refresh(self):
         """Read the four pieces again and return what changed since the last reading."""
-        before, self.snapshot = self.snapshot, FourPieces.capture(self._sandbox, self._app)
+        before, self.snapshot = self.snapshot, FourPieces.capture(self._sandbox, self._app, self._check)
         self.changes = self.snapshot.changes_since(before)
         self._render()
         return self.changes

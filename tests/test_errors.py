@@ -7,6 +7,7 @@ migrations and db.sqlite3) before and after.
 
 import os
 import shutil
+import sqlite3
 import subprocess
 import sys
 import time
@@ -302,6 +303,78 @@ for label in MODULES:
         lambda sb, root, label=label: Sandbox.create(root, label), exc.InvalidNameError,
         f"project name {label!r} clashes with the existing Python module {label!r}; choose another name, "
         f"such as '{label}_app'", repr(label))
+
+
+
+# -- pieces that disagree: a database that is not one, a ledger out of step with the files or tables --
+def _not_a_database(sb):
+    sb.db_path.write_text("these are notes, not a database\n" * 64)
+
+
+def _ledger(sb, script):
+    with sqlite3.connect(sb.db_path) as connection:
+        connection.executescript(script)
+    connection.close()
+
+
+def _forgotten_dependency(sb):
+    _ledger(sb, "DELETE FROM django_migrations WHERE app = 'books' AND name = '0002_book_pages'")
+
+
+def _forgotten_app(sb):
+    _ledger(sb, "DELETE FROM django_migrations WHERE app = 'books'")
+
+
+def _dropped_book_table(sb):
+    _ledger(sb, "DROP TABLE books_book_genres")
+
+
+NOT_A_DATABASE = ("db.sqlite3 is not a SQLite database SQLite can read (file is not a database); move it aside "
+                  "(e.g. mv db.sqlite3 db.sqlite3.broken) and run sb.migrate() to make a new one")
+RECORD_PAGES = ('python manage.py shell -c "from django.db import connection; from django.db.migrations.recorder '
+                "import MigrationRecorder; r = MigrationRecorder(connection); r.record_applied('books', "
+                "'0002_book_pages')\"")
+INCONSISTENT = ("migration books.0003_merge is applied before its dependency books.0002_book_pages (inconsistent "
+                f"history), so migrate would stop; repair the ledger: {RECORD_PAGES}")
+for verb, act in [
+    ("ledger", lambda sb, root: sb.ledger()),
+    ("tables", lambda sb, root: sb.tables()),
+    ("table", lambda sb, root: sb.table("books_book")),
+    ("schema", lambda sb, root: sb.schema()),
+    ("check", lambda sb, root: sb.check()),
+    ("schema-at", lambda sb, root: sb.schema_at()),
+    ("graph", lambda sb, root: sb.graph()),
+    ("plan", lambda sb, root: sb.plan("books", "zero")),
+    ("migrate", lambda sb, root: sb.migrate("books", "zero")),
+]:
+    CASES[f"not-a-database-{verb}"] = Case(act, exc.NotADatabaseError, NOT_A_DATABASE, "db.sqlite3", _not_a_database)
+for verb, act in [
+    ("plan", lambda sb, root: sb.plan("books", "zero")),
+    ("data-loss", lambda sb, root: sb.data_loss("books", "zero")),
+    ("schema-at", lambda sb, root: sb.schema_at("books", "zero")),
+]:
+    CASES[f"inconsistent-history-{verb}"] = Case(
+        act, exc.InconsistentHistoryError, INCONSISTENT, "books.0002_book_pages", _forgotten_dependency)
+CASES.update({
+    "inconsistent-history-migrate": Case(
+        lambda sb, root: sb.migrate("books"), exc.InconsistentHistoryError,
+        failed("python manage.py migrate books", "django.db.migrations.exceptions.InconsistentMigrationHistory: "
+               "Migration books.0003_merge is applied before its dependency books.0002_book_pages on database "
+               "'default'", "repair the ledger first: sb.check() gives the command"),
+        "books.0002_book_pages", _forgotten_dependency),
+    "table-already-exists-migrate": Case(
+        lambda sb, root: sb.migrate("books"), exc.CommandError,
+        "`python manage.py migrate books` failed: django.db.utils.OperationalError: table \"books_genre\" already "
+        "exists (applying books.0001_initial); the table is there but the ledger does not record "
+        "books.0001_initial: record it without running it with python manage.py migrate books 0001_initial --fake "
+        "(or python manage.py migrate books --fake-initial), then migrate again", "books_genre", _forgotten_app),
+    "no-such-table-migrate": Case(
+        lambda sb, root: sb.migrate("books", "zero"), exc.CommandError,
+        "`python manage.py migrate books zero` failed: django.db.utils.OperationalError: no such table: "
+        "books_book_genres (unapplying books.0001_initial); books_book_genres is gone already: record the "
+        "rollback without running it with python manage.py migrate books zero --fake", "books_book_genres",
+        _dropped_book_table),
+})
 
 IDS = [f"bad-{n:02d}-{name}" for n, name in enumerate(CASES, 1)]
 

@@ -90,3 +90,36 @@ def test_html_shows_the_four_pieces(library):
     html = FourPieces.capture(library, "books")._repr_html_()
     for title in ("books/models.py", "books/migrations/", "django_migrations (the ledger)", "database tables"):
         assert f"<h4>{title}</h4>" in html
+
+
+def test_a_ledger_row_without_its_file_is_marked_without_starting_django(library):
+    (library.path / "books/migrations/0003_merge.py").unlink()
+    pieces = FourPieces.capture(library, "books")
+    assert list(pieces.problems["kind"]) == ["no-file"]
+    assert "| books | 0003_merge  ✗ no-file" in repr(pieces)
+    assert pieces.problems.iloc[0].tolist() == library.check("books").query("kind == 'no-file'").iloc[0].tolist()
+    assert "✗ no-file</span>" in pieces._repr_html_()
+
+
+def test_a_squash_keeps_the_rows_of_the_files_it_replaced_from_being_marked(library):
+    for name in ("0001_initial", "0002_author_bio"):
+        (library.path / f"authors/migrations/{name}.py").unlink(missing_ok=True)
+    assert FourPieces.capture(library, "authors").problems.empty
+
+
+def test_with_check_the_tables_the_ledger_promises_are_marked_in_checks_words(library):
+    with sqlite3.connect(library.db_path) as connection:
+        connection.executescript("DROP TABLE books_genre; ALTER TABLE books_book DROP COLUMN isbn;")
+    connection.close()
+    plain = FourPieces.capture(library, "books")
+    assert plain.problems.empty  # without Django it cannot know what the ledger promises
+    pieces = FourPieces.capture(library, "books", check=True)
+    assert pieces.problems.equals(library.check("books"))
+    text = repr(pieces)
+    assert "books_genre  ✗ missing-table" in text
+    assert "    isbn  ✗ missing-column" in text
+    assert "── where the pieces disagree ──\nmissing-table books_genre: " in text
+
+
+def test_pieces_agree_shows_no_disagreement_box(library):
+    assert "disagree" not in repr(FourPieces.capture(library, "books", check=True))

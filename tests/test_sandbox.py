@@ -178,3 +178,17 @@ def test_write_models_shows_a_coloured_diff(shelf):
     assert "<span style='color:#1a7f37'>+    size = models.IntegerField()</span>" in shown
     again = shelf.write_models("shelf", "class Shelf(models.Model):\n    size = models.IntegerField()\n")
     assert repr(again) == "shelf/models.py: unchanged" and "unchanged" in again._repr_html_()
+
+
+@pytest.mark.parametrize("arg", [
+    "r.record_applied('app', '0001_initial')", "a b", "it's $HOME", 'say "hi", it\'s', "plain", "",
+])
+def test_transcripts_quote_arguments_so_a_shell_gives_them_back(arg):
+    import shlex
+
+    from djmig_kernel._runner import command_line
+
+    line = command_line(["manage.py", "shell", "-c", arg])
+    assert shlex.split(line) == ["python", "manage.py", "shell", "-c", arg]
+    if arg.startswith("r.record"):
+        assert line.endswith(f'"{arg}"')  # Python code with 'strings' reads as the learner would type it

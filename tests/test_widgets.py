@@ -288,3 +288,33 @@ def test_a_squashed_app_taken_to_zero_drags_its_dependants_and_their_join_table(
     assert set(library.ledger()["app"]) & {"authors", "books"} == set()
     assert not any(t.startswith(("authors_", "books_")) for t in library.tables())
     assert picker.status == "Done: unapplied 5 migrations; authors is now at zero."
+
+
+def test_an_inconsistent_history_is_one_line_in_the_preview_and_apply_changes_nothing(sb):
+    import sqlite3
+
+    with sqlite3.connect(sb.db_path) as connection:
+        connection.execute("DELETE FROM django_migrations WHERE app = 'app' AND name = '0001_initial'")
+    connection.close()
+    before = sb.db_path.read_bytes()
+    picker = MigrationPicker(sb, "app")
+    picker.target.value = "zero"
+    assert picker.status.startswith(
+        "Cannot preview: migration app.0002_added_Book_model is applied before its dependency app.0001_initial "
+        "(inconsistent history), so migrate would stop; repair the ledger: python manage.py shell -c ")
+    assert "record_applied('app', '0001_initial')" in picker.status and "\n" not in picker.status
+    status = picker.status
+    picker.apply.click()
+    assert picker.status == status  # nothing to run: the preview already said why
+    assert sb.db_path.read_bytes() == before
+
+
+def test_pieces_view_with_check_marks_what_check_names(sb):
+    (sb.path / "app" / "migrations" / "0004_touch.py").write_text(
+        IRREVERSIBLE.replace("migrations.RunPython(touch)", "migrations.RunPython(touch, touch)"))
+    sb.migrate("app")
+    view = PiecesView(sb, "app", check=True)
+    assert "disagree" not in view.value
+    (sb.path / "app/migrations/0004_touch.py").unlink()
+    view.refresh()
+    assert "0004_touch  ✗ no-file" in view.value

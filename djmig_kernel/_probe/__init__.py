@@ -25,11 +25,11 @@ def _read_only(connection):
 
 
 def main(argv):
-    """Answer the request ARGV (``graph`` or ``plan APP NAME``) with one JSON line."""
+    """Answer the request ARGV (``graph``, ``plan APP NAME``, ``state [APP [NAME]]``, ``check [APP]``) with one JSON line."""
     from django.db import connection
     from django.db.migrations.executor import MigrationExecutor
 
-    from . import graph, plan
+    from . import drift, graph, plan, state
 
     _read_only(connection)
     executor = MigrationExecutor(connection)
@@ -37,6 +37,10 @@ def main(argv):
         answer = graph.answer(executor.loader)
     elif argv[0] == "plan":
         answer = plan.answer(executor, argv[1], argv[2])
+    elif argv[0] == "state":
+        answer = state.answer(executor, *argv[1:])
+    elif argv[0] == "check":
+        answer = drift.answer(executor, *argv[1:])
     else:
         raise SystemExit(f"unknown probe request {argv!r}")
     sys.stdout.write(MARK + json.dumps(answer) + "\n")

@@ -1,6 +1,6 @@
 """The steps, operations, SQL and data losses of ``migrate APP NAME``."""
 
-from . import losses, target as target_
+from . import losses, preflight, target as target_
 
 
 def _sql(loader, migration, backwards):
@@ -16,10 +16,9 @@ def answer(executor, app, name):
     """Return the steps, operations, SQL and data losses of ``migrate APP NAME``."""
     from django.core.management.commands.migrate import Command
 
-    conflicts = executor.loader.detect_conflicts()
-    if conflicts:
-        # migrate stops here too, before it looks at its arguments.
-        return {"error": "conflict", "app": app, "conflicts": conflicts}
+    stop = preflight.error(executor, app)
+    if stop:
+        return stop
     target = target_.resolve(executor.loader, app, name)
     if isinstance(target, dict):
         return target

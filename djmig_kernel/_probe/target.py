@@ -1,16 +1,25 @@
 """Resolve a migrate target the way ``migrate APP NAME`` does."""
 
 
-def resolve(loader, app, name):
-    """Resolve NAME in APP as ``migrate APP NAME`` does; return a migrate target or an error dict."""
+def installed(app):
+    """Return None if APP is an installed app's label, else the probe's error answer."""
     from django.apps import apps
-    from django.db.migrations.exceptions import AmbiguityError
 
     try:
         apps.get_app_config(app)
     except LookupError:
         labels = sorted(c.label for c in apps.get_app_configs())
         return {"error": "app", "app": app, "apps": labels}
+    return None
+
+
+def resolve(loader, app, name):
+    """Resolve NAME in APP as ``migrate APP NAME`` does; return a migrate target or an error dict."""
+    from django.db.migrations.exceptions import AmbiguityError
+
+    unknown = installed(app)
+    if unknown:
+        return unknown
     if app not in loader.migrated_apps:
         return {"error": "unmigrated", "app": app}
     if name == "zero":

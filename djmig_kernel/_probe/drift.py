@@ -1,0 +1,167 @@
+"""What the ledger, the migration files and models.py say, for the kernel to hold against the schema."""
+
+from . import state as state_, target as target_
+from .preflight import inconsistent
+
+
+def _name(key):
+    return f"{key[0]}.{key[1]}"
+
+
+def _replaced(loader):
+    """Return the (app, name) of every migration that a squashed migration on disk replaces."""
+    return {tuple(r) for migration in loader.disk_migrations.values() for r in migration.replaces}
+
+
+def no_file(loader, recorded):
+    """Return [app, name, installed] for each ledger row whose migration file is gone.
+
+    Django records the replaced names of a squash too; their files may go once the
+    squash is applied everywhere, so those rows are not missing anything.
+    """
+    from django.apps import apps
+
+    replaced = _replaced(loader)
+    rows = []
+    for key in recorded:
+        if key in loader.disk_migrations or key in replaced:
+            continue
+        rows.append([key[0], key[1], apps.is_installed(key[0]) or key[0] in {c.label for c in apps.get_app_configs()}])
+    return rows
+
+
+def model_changes(loader, app, leaf):
+    """Return {app: [[migration file, [operation descriptions]]]}: what ``makemigrations --dry-run`` writes.
+
+    LEAF is the state at every migration (loader.project_state()), built once by the caller.
+    """
+    from django.apps import apps
+    from django.db.migrations.autodetector import MigrationAutodetector
+    from django.db.migrations.questioner import MigrationQuestioner
+    from django.db.migrations.state import ProjectState
+
+    labels = {app} if app else None
+    # The base questioner answers like --noinput, but never exits: a rename is a remove and an add.
+    questioner = MigrationQuestioner(specified_apps=labels or set(), dry_run=True)
+    autodetector = MigrationAutodetector(leaf, ProjectState.from_apps(apps), questioner)
+    changes = autodetector.changes(graph=loader.graph, trim_to_apps=labels, convert_apps=labels)
+    return {
+        label: [[f"{label}/migrations/{m.name}.py", [op.describe() for op in m.operations]] for m in migrations]
+        for label, migrations in sorted(changes.items())
+    }
+
+
+def _before(loader, key):
+    """Return the migration of KEY's app just before KEY (``zero`` if none): a ``migrate --fake`` target."""
+    parents = sorted(p.key[1] for p in loader.graph.node_map[key].parents if p.key[0] == key[0])
+    return parents[0] if parents else "zero"
+
+
+def _mentioned(loader, applied, live):
+    """Return the live tables named in the SQL of an applied RunSQL: migrations made them, the state cannot say."""
+    from django.db.migrations.operations import RunSQL
+
+    texts = []
+    for key in applied:
+        migration = loader.graph.nodes.get(key)
+        for op in getattr(migration, "operations", []):
+            if isinstance(op, RunSQL):
+                sql = op.sql if isinstance(op.sql, (list, tuple)) else [op.sql]
+                texts += [str(s[0] if isinstance(s, (list, tuple)) else s).lower() for s in sql]
+    text = "\n".join(texts)
+    return sorted(t for t in live if t.lower() in text)
+
+
+def _tables(state, connection, made):
+    """Return state_.tables(), or None where the models do not render (a dependency is not applied)."""
+    try:
+        return state_.tables(state, connection, made)
+    except (ValueError, LookupError):
+        return None
+
+
+def bookkeeping():
+    """Return the tables Django keeps for itself: the ledger and database cache tables."""
+    from django.conf import settings
+
+    tables = ["django_migrations"]
+    for cache in settings.CACHES.values():
+        if cache.get("BACKEND", "").endswith("DatabaseCache"):
+            tables.append(cache["LOCATION"])
+    return tables
+
+
+def records(loader, key):
+    """Return the ledger names Django records when it applies KEY: a squash records what it replaces too."""
+    migration = loader.graph.nodes[key]
+    return [_name(r) for r in migration.replaces] + [_name(key)]
+
+
+def in_database(leaf_tables, key, connection):
+    """Return whether the database has every table and column that migration KEY makes (True if none)."""
+    name = _name(key)
+    live = set(connection.introspection.table_names())
+    with connection.cursor() as cursor:
+        for table, info in leaf_tables.items():
+            wanted = {c for c, made in info["columns_made"].items() if made == name}
+            if info["made"] == name and table not in live:
+                return False
+            if wanted and table not in live:
+                return False
+            if wanted - {c.name for c in connection.introspection.get_table_description(cursor, table)}:
+                return False
+    return True
+
+
+def leaf_tables(executor):
+    """Return state_.tables() at every migration, with what made each."""
+    connection, plan = executor.connection, state_.full_plan(executor)
+    leaf, _ = state_.applied_state(executor, set(executor.loader.graph.nodes), plan)
+    return state_.tables(leaf, connection, state_.creators(plan))
+
+
+def answer(executor, app=None):
+    """Return the facts that ``check`` holds against the live schema."""
+    from django.db.migrations.recorder import MigrationRecorder
+
+    if app is not None:
+        unknown = target_.installed(app)
+        if unknown:
+            return unknown
+    loader, connection = executor.loader, executor.connection
+    graph = loader.graph
+    recorded = sorted(MigrationRecorder(connection).applied_migrations())
+    applied = {k for k in loader.applied_migrations if k in graph.nodes}
+    live = connection.introspection.table_names()
+    migrations = state_.full_plan(executor)
+    plan = [(m.app_label, m.name) for m in migrations]
+    made = state_.creators(migrations)
+    now, failed = state_.applied_state(executor, applied, migrations)
+    # Nothing pending (the usual case): the state at the leaves is the one already built.
+    leaf = now if len(applied) == len(plan) else state_.applied_state(executor, set(plan), migrations)[0]
+    leaf_tables = state_.tables(leaf, connection, made)
+    wrong = [
+        [_name(k), _name(p), in_database(leaf_tables, p, connection), records(loader, p)]
+        for k, p in inconsistent(loader)
+    ]
+    keys = {tuple(n.split(".", 1)) for n in made[0].values()} | {tuple(n.split(".", 1)) for n in made[1].values()}
+    last = {}
+    for key in plan:
+        if key in applied:
+            last[key[0]] = key[1]
+    return {
+        "no_file": no_file(loader, recorded),
+        "pending": [_name(k) for k in plan if k not in applied],
+        "inconsistent": wrong,
+        "expected": leaf_tables if now is leaf else _tables(now, connection, made),
+        "leaf": leaf_tables,
+        "known": state_.known_tables(leaf, connection),
+        # Last: the autodetector resolves relations in the state it starts from.
+        "changes": model_changes(loader, app, leaf) if not loader.detect_conflicts() else {},
+        "runsql": _mentioned(loader, applied, live),
+        "bookkeeping": bookkeeping(),
+        "before": {_name(k): _before(loader, k) for k in keys if k in graph.nodes},
+        "initial": sorted(_name(k) for k in keys if k in graph.nodes and graph.nodes[k].initial),
+        "last_applied": last,
+        "unsure": [_name(k) for k in failed],
+    }

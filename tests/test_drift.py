@@ -1,0 +1,232 @@
+"""sb.check() and sb.schema_at() against real Django and real SQLite: every kind, its fix, and no false alarms.
+
+Each case breaks one piece of the library project for real (sqlite3, a deleted file, an edited
+models.py), asserts the row check() gives, then runs the row's fix with real Django and asserts
+that check() is empty again.
+"""
+
+import shlex
+import sqlite3
+
+import pytest
+
+from djmig_kernel import exceptions as exc
+from djmig_kernel.disagreements import CHECK_COLUMNS, KINDS
+from helpers import AUTHOR, AUTHOR_BIO, files_digest
+
+LATE = "    born = models.IntegerField(null=True)\n"
+
+
+def sql(sb, script):
+    """Change the database behind Django's back, as a learner with the sqlite3 shell would."""
+    with sqlite3.connect(sb.db_path) as connection:
+        connection.executescript(script)
+    connection.close()
+
+
+def run_fix(sb, fix):
+    """Run each ``python manage.py ...`` command of a fix line, in order, with real Django."""
+    for command in fix.split(" && "):
+        args = shlex.split(command)
+        assert args[:2] == ["python", "manage.py"], fix
+        sb.manage(*args[2:])
+
+
+def rows(frame):
+    return [tuple(r) for r in frame[["kind", "app", "subject"]].itertuples(index=False)]
+
+
+def test_a_migrated_project_agrees(library):
+    frame = library.check()
+    assert list(frame.columns) == CHECK_COLUMNS
+    assert frame.empty
+
+
+def test_schema_at_the_applied_migrations_is_the_live_schema(library):
+    key = ["table", "column"]
+    live = library.schema().query("table != 'django_migrations'").sort_values(key).reset_index(drop=True)
+    state = library.schema_at().sort_values(key).reset_index(drop=True)
+    assert state.equals(live)
+
+
+def test_schema_at_a_target_is_the_schema_after_migrating_there(library):
+    before = files_digest(library.path)
+    state = library.schema_at("books", "0001_initial")
+    assert files_digest(library.path) == before  # it asks; it does not move
+    assert not {"pages", "isbn"} & set(state[state.table == "books_book"].column)
+    library.migrate("books", "0001_initial")
+    key = ["table", "column"]
+    live = library.schema().query("table != 'django_migrations'").sort_values(key).reset_index(drop=True)
+    assert state.sort_values(key).reset_index(drop=True).equals(live)
+
+
+def test_schema_at_zero_drops_the_app_and_the_migrations_that_depend_on_it(library):
+    tables = set(library.schema_at("authors", "zero").table)
+    # books.0001_initial depends on authors, so migrate authors zero undoes it and its books_genre too.
+    assert not {t for t in tables if t.startswith(("authors_", "books_"))}
+    assert "auth_user" in tables
+
+
+def _model_changes(sb):
+    sb.write_models("authors", AUTHOR + AUTHOR_BIO + LATE)
+
+
+def _pending(sb):
+    _model_changes(sb)
+    sb.makemigrations("authors", name="author_born")
+
+
+def _dropped_table(sb):
+    sql(sb, "DROP TABLE books_genre")
+
+
+def _dropped_column(sb):
+    sql(sb, "ALTER TABLE books_book DROP COLUMN pages")
+
+
+def _forgotten_row(sb):
+    sql(sb, "DELETE FROM django_migrations WHERE app = 'books' AND name = '0002_book_pages'")
+
+
+def _forgotten_last_row(sb):
+    _pending(sb)
+    sb.migrate("authors")
+    sql(sb, "DELETE FROM django_migrations WHERE app = 'authors' AND name = '0003_author_born'")
+
+
+def _stray_table(sb):
+    sql(sb, "CREATE TABLE authors_notes (id integer PRIMARY KEY, body text)")
+
+
+def _stray_column(sb):
+    sql(sb, "ALTER TABLE authors_author ADD COLUMN nickname varchar(20)")
+
+
+def _deleted_file(sb):
+    _pending(sb)
+    sb.migrate("authors")
+    (sb.path / "authors/migrations/0003_author_born.py").unlink()
+    sb.write_models("authors", AUTHOR + AUTHOR_BIO)
+
+
+# (break, expected rows, whether running each row's fix in order makes check() empty)
+CASES = {
+    "model-changes": (_model_changes, [("model-changes", "authors", "authors")], True),
+    "pending": (_pending, [("pending", "authors", "authors.0003_author_born")], True),
+    "missing-table": (_dropped_table, [("missing-table", "books", "books_genre")], False),
+    "missing-column": (_dropped_column, [("missing-column", "books", "books_book.pages")], False),
+    "inconsistent": (_forgotten_row, [
+        ("pending", "books", "books.0002_book_pages"),
+        ("inconsistent", "books", "books.0003_merge"),
+        ("unexpected-column", "books", "books_book.pages"),
+    ], "first"),
+    "unexpected-table-pending": (_forgotten_last_row, [
+        ("pending", "authors", "authors.0003_author_born"),
+        ("unexpected-column", "authors", "authors_author.born"),
+    ], "last"),
+    "unexpected-table": (_stray_table, [("unexpected-table", "authors", "authors_notes")], False),
+    "unexpected-column": (_stray_column, [("unexpected-column", "authors", "authors_author.nickname")], False),
+    "no-file": (_deleted_file, [
+        ("no-file", "authors", "authors.0003_author_born"),
+        ("unexpected-column", "authors", "authors_author.born"),
+    ], False),
+}
+
+
+@pytest.mark.parametrize("name", CASES)
+def test_each_disagreement_is_named_and_its_fix_repairs_it(library, name):
+    breaks, expected, fixable = CASES[name]
+    breaks(library)
+    before = files_digest(library.path)
+    found = library.check()
+    assert files_digest(library.path) == before  # check changes nothing
+    assert rows(found) == expected
+    assert list(found["kind"]) == sorted(found["kind"], key=KINDS.index)
+    assert all(found["detail"]) and all(found["fix"])
+    if fixable:
+        chosen = {"first": [1], "last": [-1]}.get(fixable, range(len(found)))
+        for fix in found.iloc[list(chosen)]["fix"]:
+            run_fix(library, fix)
+        assert library.check().empty
+
+
+def test_a_table_made_by_an_unapplied_migration_is_faked_not_rebuilt(library):
+    sql(library, "DELETE FROM django_migrations WHERE app = 'books'")
+    found = library.check("books")
+    table_rows = found[found.kind == "unexpected-table"]
+    assert set(table_rows.subject) == {"books_book", "books_genre", "books_book_genres"}
+    # --fake-initial would fake 0001 only and run the 0002s for real: SQLite would rebuild books_book.
+    (fix,) = set(table_rows.fix)
+    assert fix == ("python manage.py migrate books 0001_initial --fake && python manage.py migrate books "
+                   "0002_book_pages --fake && python manage.py migrate books 0002_book_isbn --fake")
+    run_fix(library, fix)
+    assert rows(library.check()) == [("pending", "books", "books.0003_merge")]
+
+
+def test_an_adopted_table_is_faked_with_fake_initial(library):
+    library.startapp("shelves")
+    library.write_models("shelves", "class Shelf(models.Model):\n    label = models.CharField(max_length=20)\n")
+    library.makemigrations("shelves")
+    sql(library, 'CREATE TABLE "shelves_shelf" ("id" integer NOT NULL PRIMARY KEY AUTOINCREMENT, '
+                 '"label" varchar(20) NOT NULL)')
+    found = library.check("shelves")
+    assert rows(found) == [("pending", "shelves", "shelves.0001_initial"),
+                           ("unexpected-table", "shelves", "shelves_shelf")]
+    assert found.fix[1] == ("python manage.py migrate shelves 0001_initial --fake "
+                            "(or python manage.py migrate shelves --fake-initial)")
+    library.manage("migrate", "shelves", "--fake-initial")
+    assert library.check().empty
+
+
+def test_the_missing_table_fix_names_sqlmigrate_when_the_migration_made_other_tables(library):
+    _dropped_table(library)
+    (fix,) = library.check()["fix"]
+    assert fix == ("run the statement that makes it from python manage.py sqlmigrate books 0001_initial in "
+                   "python manage.py dbshell (migrating back and forth would redo more than is missing)")
+
+
+def test_the_missing_column_fix_does_not_redo_a_migration_that_later_ones_follow(library):
+    # Faking books back to 0001 and applying 0002_book_pages rebuilds books_book on SQLite from
+    # the state at 0002_book_pages, which has no isbn: the redo would drop the other branch's column.
+    _dropped_column(library)
+    (fix,) = library.check()["fix"]
+    assert fix.startswith("run the statement that makes it from python manage.py sqlmigrate books 0002_book_pages")
+
+
+def test_a_dropped_table_of_the_last_migration_is_made_again_by_the_fix(library):
+    _pending(library)
+    library.migrate("authors")
+    sql(library, "ALTER TABLE authors_author DROP COLUMN born")
+    (fix,) = library.check()["fix"]
+    assert fix == ("python manage.py migrate authors 0001_squashed_0002_author_bio --fake && "
+                   "python manage.py migrate authors 0003_author_born")
+    run_fix(library, fix)
+    assert library.check().empty
+
+
+def test_check_of_one_app_keeps_its_rows(library):
+    _stray_column(library)
+    _dropped_column(library)
+    assert rows(library.check("authors")) == [("unexpected-column", "authors", "authors_author.nickname")]
+    assert rows(library.check("books")) == [("missing-column", "books", "books_book.pages")]
+
+
+def test_check_of_an_unknown_app_fails_in_one_line(library):
+    with pytest.raises(exc.UnknownAppError, match="no installed app with label 'nope'"):
+        library.check("nope")
+
+
+def test_a_fresh_project_has_only_pending_migrations(fresh):
+    found = fresh.check()
+    assert set(found["kind"]) == {"pending"}
+    assert "auth.0001_initial" in set(found["subject"])
+    assert not (fresh.path / "db.sqlite3").exists()  # asking made no database
+
+
+def test_squash_rows_in_the_ledger_are_not_missing_files(library):
+    # Django records the replaced names too; once the squash is applied their files may go.
+    for name in ("0001_initial", "0002_author_bio"):
+        path = library.path / f"authors/migrations/{name}.py"
+        if path.exists():
+            path.unlink()
+    assert library.check().empty
