@@ -53,12 +53,6 @@ _FIXES = [
         "give more of the name; sb.showmigrations({app!r}) lists them",
     ),
     (
-        r"duplicate column name: (?P<column>\w+)",
-        exc.CommandError,
-        "two migrations add the column {column!r} (often two merged branches that added the same field); "
-        "keep one of them and delete the other before it runs anywhere",
-    ),
-    (
         r"file is not a database|database disk image is malformed",
         exc.NotADatabaseError,
         "move db.sqlite3 aside (e.g. mv db.sqlite3 db.sqlite3.broken) and run migrate to make a new one",
