@@ -6,7 +6,7 @@ import shlex
 import signal
 import subprocess
 import sys
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from .exceptions import CommandTimeout
@@ -16,7 +16,7 @@ _TERMINAL = (
     "background:#1e1e1e;color:#e6e6e6;padding:6px 10px;border-radius:4px;margin:0;"
     "font-family:var(--jp-code-font-family,monospace);font-size:12px;white-space:pre-wrap"
 )
-_PROMPT, _STDERR = "color:#7ee787", "color:#ffa657"
+_PROMPT, _STDERR, _TYPED = "color:#7ee787", "color:#ffa657", "color:#79c0ff;font-weight:bold"
 
 
 @dataclass(frozen=True)
@@ -27,6 +27,8 @@ class CommandResult:
     returncode: int
     stdout: str
     stderr: str
+    # (start, end) of each stretch of stdout that was typed, not printed: the answers to questions.
+    typed: tuple = field(default=(), repr=False)
 
     @property
     def command(self):
@@ -48,10 +50,18 @@ class CommandResult:
     def _repr_html_(self):
         lines = [f"<span style='{_PROMPT}'>$ {html.escape(self.command)}</span>"]
         if self.stdout.strip():
-            lines.append(html.escape(self.stdout.rstrip("\n")))
+            lines.append(self._stdout_html().rstrip("\n"))
         if self.stderr.strip():
             lines.append(f"<span style='{_STDERR}'>{html.escape(self.stderr.rstrip(chr(10)))}</span>")
         return f"<pre class='djmig-terminal' style='{_TERMINAL}'>" + "\n".join(lines) + "</pre>"
+
+    def _stdout_html(self):
+        parts, start = [], 0
+        for begin, end in self.typed:
+            parts += [html.escape(self.stdout[start:begin]),
+                      f"<span style='{_TYPED}'>{html.escape(self.stdout[begin:end])}</span>"]
+            start = end
+        return "".join(parts) + html.escape(self.stdout[start:])
 
 
 def _quote(arg):
@@ -80,25 +90,27 @@ def _environment():
     return env
 
 
-def run(args, cwd, timeout, label=None):
+def run(args, cwd, timeout, label=None, input=None):
     """Run ``python ARGS...`` in CWD and return its CommandResult.
 
     The command runs in a process group of its own so that a timeout kills it
     and anything it started; it then raises CommandTimeout, which names the
-    command by LABEL if given (for commands the learner did not type).
+    command by LABEL if given (for commands the learner did not type). INPUT,
+    if given, is the text on the command's stdin (else stdin is empty): once it
+    is read to its end, a command that asks for more gets EOF, so it cannot wait.
     """
     process = subprocess.Popen(
         [sys.executable, *args],
         cwd=cwd,
         env=_environment(),
-        stdin=subprocess.DEVNULL,
+        stdin=subprocess.DEVNULL if input is None else subprocess.PIPE,
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
         text=True,
         start_new_session=True,
     )
     try:
-        stdout, stderr = process.communicate(timeout=timeout)
+        stdout, stderr = process.communicate(input, timeout=timeout)
     except subprocess.TimeoutExpired:
         os.killpg(process.pid, signal.SIGKILL)
         stdout, stderr = process.communicate()

@@ -74,6 +74,12 @@ _ROWID = {"rowid", "oid", "_rowid_"}
 def _missing(known, expected, live):
     for table, info in expected.items():
         if table not in live:
+            if info["app"] in known.facts["unmigrated"]:
+                # An app without migrations: only migrate --run-syncdb makes its tables.
+                detail = f"app {info['app']!r} has no migrations, and the database has no table {table} for its model"
+                fix = f"{manage_line('migrate', '--run-syncdb')}, or give the app migrations: {manage_line('makemigrations', info['app'])}"
+                yield ["missing-table", info["app"], table, detail, fix]
+                continue
             made = info["made"] or "an applied migration"
             detail = f"{made} makes table {table} and the ledger says it is applied, but the database has no such table"
             yield ["missing-table", info["app"], table, detail, known.redo(info["made"], live) if info["made"] else ""]

@@ -17,6 +17,7 @@ __all__ = [
     "DatabaseLockedError",
     "NotADatabaseError",
     "InconsistentHistoryError",
+    "QuestionError",
 ]
 
 _ADDRESS = re.compile(r" at 0x[0-9a-fA-F]+")
@@ -115,3 +116,7 @@ class NotADatabaseError(DjmigError, ValueError):
 
 class InconsistentHistoryError(DjmigError, RuntimeError):
     """An applied migration whose dependency the ledger does not record as applied."""
+
+
+class QuestionError(DjmigError, ValueError):
+    """A question a Django command asked on its terminal that the answers given did not settle."""

@@ -8,6 +8,9 @@ from IPython.core.magic import Magics, cell_magic, line_magic, magics_class
 from .exceptions import DjmigError
 from .sandbox import Sandbox
 
+# What separates a command's arguments from the answers to its questions (a shell's here-string).
+ANSWERS = "<<<"
+
 
 @magics_class
 class DjmigMagics(Magics):
@@ -42,15 +45,21 @@ class DjmigMagics(Magics):
 
     @line_magic
     def manage(self, line):
-        """%manage ARGS…: run python manage.py ARGS… in the sandbox."""
+        """%manage ARGS… [<<< ANSWERS…]: run python manage.py ARGS… in the sandbox.
+
+        Words after ``<<<`` answer, in order, the questions makemigrations asks on a
+        terminal (``%manage makemigrations app <<< y``; quote an answer with spaces or
+        quotes in it: ``<<< 1 "'unknown'"``, and give an empty answer as ``''``).
+        """
         try:
             args = shlex.split(line)
         except ValueError as error:
             raise UsageError(f"cannot split {line!r} into arguments: {error}; check the quotes") from None
+        args, answers = _split_answers(args)
         if not args:
             raise UsageError("%manage needs a command, e.g. %manage migrate")
         try:
-            return self._sandbox().manage(*args)
+            return self._sandbox().manage(*args, answers=answers)
         except DjmigError as error:
             raise UsageError(str(error)) from None
 
@@ -64,6 +73,17 @@ class DjmigMagics(Magics):
             return self._sandbox().write_models(label, cell)
         except DjmigError as error:
             raise UsageError(str(error)) from None
+
+
+def _split_answers(args):
+    """Return (ARGS before ``<<<``, the answers after it, or None without ``<<<``)."""
+    if ANSWERS not in args:
+        return args, None
+    at = args.index(ANSWERS)
+    answers = args[at + 1:]
+    if not answers or ANSWERS in answers:
+        raise UsageError(f"{ANSWERS} needs the answers after it, once, e.g. %manage makemigrations app {ANSWERS} y")
+    return args[:at], answers
 
 
 def _show_djmig_error(shell, etype, value, tb, tb_offset=None):

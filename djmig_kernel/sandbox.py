@@ -8,7 +8,7 @@ import sqlite3
 import textwrap
 from pathlib import Path
 
-from . import _db, _diagnose, _probe, exceptions as exc
+from . import _db, _diagnose, _probe, _questions, exceptions as exc
 from ._names import check_identifier, check_new_module
 from ._runner import command_line, run
 from ._settings import register_app
@@ -128,25 +128,27 @@ class Sandbox:
 
     # -- running Django ----------------------------------------------------
 
-    def manage(self, *args, timeout=60):
+    def manage(self, *args, timeout=60, answers=None):
         """Run ``python manage.py ARGS...`` in the sandbox and return its CommandResult.
 
         Starts Django in a subprocess. A non-zero exit raises a DjmigError that
         quotes Django's own error line; past TIMEOUT seconds the command is killed.
         A ``migrate`` that fails leaves the database as it was before it started.
+        ANSWERS go, in order, to the questions ``makemigrations`` asks on a terminal;
+        a question they leave open raises QuestionError, and nothing is written.
         """
         args = [str(a) for a in args]
         if args and args[0] == "migrate" and "--plan" not in args:
-            return self._guarded(args, timeout)
-        return self._manage(args, timeout)
+            return self._guarded(args, timeout, answers)
+        return self._manage(args, timeout, answers)
 
-    def _manage(self, args, timeout):
-        result = run(["manage.py", *args], self.path, timeout)
+    def _manage(self, args, timeout, answers=None):
+        result = _questions.ask(self.path, args, timeout, answers)
         if result.returncode:
             self._raise(result)
         return result
 
-    def _guarded(self, args, timeout):
+    def _guarded(self, args, timeout, answers=None):
         try:
             _db.check_unlocked(self.db_path)
         except sqlite3.OperationalError as error:
@@ -157,7 +159,7 @@ class Sandbox:
         except sqlite3.DatabaseError as error:
             raise exc.NotADatabaseError.for_file(self.db_path, error) from None
         with _db.restored_on_error(self.db_path):
-            return self._manage(args, timeout)
+            return self._manage(args, timeout, answers)
 
     def _raise(self, result):
         lookup = result.args[1:2] == ("migrate",) and _diagnose.migration_lookup(
@@ -209,11 +211,15 @@ class Sandbox:
         """Return the source of LABEL/models.py."""
         return (self._app_dir(label) / "models.py").read_text()
 
-    def makemigrations(self, app=None, name=None, timeout=60):
-        """Run ``manage.py makemigrations [APP] [--name NAME]``. Starts Django."""
+    def makemigrations(self, app=None, name=None, answers=None, timeout=60):
+        """Run ``manage.py makemigrations [APP] [--name NAME]``, answering its questions with ANSWERS.
+
+        Starts Django. The transcript shows each question followed by its answer;
+        a question left without an answer raises QuestionError and writes nothing.
+        """
         _check_app(app)
         args = ["makemigrations", *([app] if app else []), *(["--name", name] if name else [])]
-        return self.manage(*args, timeout=timeout)
+        return self.manage(*args, timeout=timeout, answers=answers)
 
     def migrate(self, app=None, target=None, timeout=60):
         """Run ``manage.py migrate [APP [TARGET]]``. Starts Django; a failure changes nothing."""

@@ -230,3 +230,17 @@ def test_squash_rows_in_the_ledger_are_not_missing_files(library):
         if path.exists():
             path.unlink()
     assert library.check().empty
+
+
+def test_an_app_without_migrations_needs_run_syncdb(library):
+    library.startapp("shelves")
+    library.write_models("shelves", "class Shelf(models.Model):\n    label = models.CharField(max_length=20)\n")
+    for path in (library.path / "shelves/migrations").iterdir():
+        path.unlink()
+    (library.path / "shelves/migrations").rmdir()
+    found = library.check()
+    assert rows(found) == [("missing-table", "shelves", "shelves_shelf")]
+    assert found.fix[0] == ("python manage.py migrate --run-syncdb, or give the app migrations: "
+                            "python manage.py makemigrations shelves")
+    run_fix(library, found.fix[0].split(",")[0])
+    assert library.check().empty

@@ -20,7 +20,7 @@ import pytest
 from djmig_kernel import DjmigError, Sandbox
 from djmig_kernel import exceptions as exc
 from djmig_kernel.render import DOT_MIMETYPE, GRAPHVIZ_HINT
-from helpers import BOOKS, files_digest, migration_file
+from helpers import AUTHOR, AUTHOR_BIO, BOOKS, files_digest, migration_file
 
 APPS = "admin, auth, authors, books, contenttypes, messages, sessions, staticfiles"
 BOOKS_NAMES = "zero, 0001_initial, 0002_book_isbn, 0002_book_pages, 0003_merge"
@@ -378,6 +378,76 @@ CASES.update({
 
 IDS = [f"bad-{n:02d}-{name}" for n, name in enumerate(CASES, 1)]
 
+# -- questions makemigrations asks on a terminal (numbered after the two tests with bodies of their own) ----
+RENAMED = AUTHOR.replace("    name =", "    full_name =") + AUTHOR_BIO
+RENAME = "Was author.name renamed to author.full_name (a CharField)? [y/N]"
+RENAME_MEANING = "('y' renames and keeps the data; 'n' drops and re-creates, losing it)"
+YEAR = ("It is impossible to add a non-nullable field 'year' to book without specifying a default. … Select an "
+        "option:")
+
+
+def _renamed(sb):
+    sb.write_models("authors", RENAMED)
+
+
+def _year(sb):
+    sb.write_models("books", BOOKS + "    year = models.IntegerField()\n")
+
+
+QUESTION_CASES = {
+    "unanswered-rename": Case(
+        lambda sb, root: sb.makemigrations("authors"), exc.QuestionError,
+        f'`python manage.py makemigrations authors` asked "{RENAME}" and had no answer; nothing was written; '
+        f"answer it, e.g. sb.makemigrations('authors', answers=['y']) {RENAME_MEANING}", "author.full_name",
+        _renamed),
+    "unanswered-rename-manage": Case(
+        lambda sb, root: sb.manage("makemigrations"), exc.QuestionError,
+        f'`python manage.py makemigrations` asked "{RENAME}" and had no answer; nothing was written; answer it, '
+        f"e.g. sb.makemigrations(answers=['y']) {RENAME_MEANING}", "author.full_name", _renamed),
+    "unanswered-not-null-field": Case(
+        lambda sb, root: sb.makemigrations("books"), exc.QuestionError,
+        f'`python manage.py makemigrations books` asked "{YEAR}" and had no answer; nothing was written; answer '
+        "it, e.g. sb.makemigrations('books', answers=['1', '0']) (1 then a Python value: a one-off default for "
+        "the existing rows; or give the field a default in models.py)", "'year' to book", _year),
+    "unanswered-one-off-default": Case(
+        lambda sb, root: sb.makemigrations("books", answers=["1"]), exc.QuestionError,
+        '`python manage.py makemigrations books` asked "Please enter the default value as valid Python. … >>> '
+        "(the one-off default for 'year' on book)\" with no answer left (1 given: '1'); nothing was written; "
+        "answer it too, e.g. sb.makemigrations('books', answers=['1', '0']) (a Python value for the existing "
+        "rows, e.g. 0 or 'unknown')", "'year' on book", _year),
+    "refused-yes-no-answer": Case(
+        lambda sb, root: sb.makemigrations("authors", answers=["maybe"]), exc.QuestionError,
+        f"`python manage.py makemigrations authors` did not take 'maybe' as the answer to \"{RENAME}\" (Django "
+        "asked again: \"Please answer yes or no:\"); nothing was written; answer 'y' or 'n', e.g. "
+        "sb.makemigrations('authors', answers=['y'])", "'maybe'", _renamed),
+    "refused-python-default": Case(
+        lambda sb, root: sb.makemigrations("books", answers=["1", "unknown"]), exc.QuestionError,
+        "`python manage.py makemigrations books` did not take 'unknown' as the answer to \"Please enter the "
+        "default value as valid Python. … >>> (the one-off default for 'year' on book)\" (NameError: name "
+        "'unknown' is not defined); nothing was written; give a valid Python value (text needs quotes), e.g. "
+        "sb.makemigrations('books', answers=['1', \"'unknown'\"])", "'unknown'", _year),
+    "answers-left-over": Case(
+        lambda sb, root: sb.makemigrations("authors", answers=["y", "n"]), exc.QuestionError,
+        "`python manage.py makemigrations authors` asked 1 question but got 2 answers ('n' not used); nothing "
+        "was written; give one answer per question, e.g. sb.makemigrations('authors', answers=['y'])", "'n'",
+        _renamed),
+    "noinput-not-null-field": Case(
+        lambda sb, root: sb.manage("makemigrations", "books", "--noinput"), exc.QuestionError,
+        "`python manage.py makemigrations books --noinput` stopped: Field 'year' on model 'book' not migrated: "
+        "it is impossible to add a non-nullable field without specifying a default; nothing was written; give "
+        "the field a default in models.py, or answer Django's question without --noinput, e.g. "
+        "sb.makemigrations('books', answers=['1', '0'])", "'year'", _year),
+    "answers-as-one-string": Case(
+        lambda sb, root: sb.makemigrations("authors", answers="y"), exc.QuestionError,
+        "answers must be a list of strings, one per question, e.g. answers=['y']; got 'y'", "'y'", _renamed),
+    "unanswered-squashmigrations": Case(
+        lambda sb, root: sb.manage("squashmigrations", "books", "0002_book_pages"), exc.QuestionError,
+        '`python manage.py squashmigrations books 0002_book_pages` asked "Do you wish to proceed? [y/N]" and '
+        "had no answer; Django stopped there; add --noinput to let Django answer for you, e.g. "
+        "sb.manage('squashmigrations', 'books', '0002_book_pages', '--noinput')", "[y/N]"),
+}
+QUESTION_IDS = [f"bad-{n:02d}-{name}" for n, name in enumerate(QUESTION_CASES, len(CASES) + 3)]
+
 
 def assert_clear(error, case):
     """The message is one line, exactly as expected, and names the bad value."""
@@ -388,7 +458,7 @@ def assert_clear(error, case):
     assert case.value in message
 
 
-@pytest.mark.parametrize("case", CASES.values(), ids=IDS)
+@pytest.mark.parametrize("case", [*CASES.values(), *QUESTION_CASES.values()], ids=IDS + QUESTION_IDS)
 def test_bad_input_gives_one_clear_line_and_changes_nothing(library, tmp_path, case):
     resource = case.prepare(library) if case.prepare and case.prepare.__code__.co_argcount == 1 else None
     if case.prepare and case.prepare.__code__.co_argcount == 2:
@@ -432,7 +502,7 @@ def test_hanging_command_is_killed_with_everything_it_started(library, tmp_path,
         library.shell(code, timeout=2)
     assert time.monotonic() - started < 10
     message = str(caught.value)
-    assert message.startswith("`python manage.py shell -c 'import subprocess, time; ")
+    assert message.startswith('`python manage.py shell -c "import subprocess, time; ')
     assert message.endswith("` ran past its 2 s timeout and was stopped; pass a larger timeout= if it needs "
                             "longer, or look for what it waits on")
     assert "\n" not in message

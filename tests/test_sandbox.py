@@ -56,7 +56,7 @@ def test_manage_returns_a_terminal_transcript(library):
 def test_manage_quotes_arguments_as_a_shell_would_read_them(library):
     result = library.shell("print('two words')")
     lines = repr(result).splitlines()
-    assert lines[0] == "$ python manage.py shell -c 'print('\"'\"'two words'\"'\"')'"
+    assert lines[0] == '$ python manage.py shell -c "print(\'two words\')"'
     assert lines[-1] == "two words"
 
 

@@ -164,4 +164,5 @@ def answer(executor, app=None):
         "initial": sorted(_name(k) for k in keys if k in graph.nodes and graph.nodes[k].initial),
         "last_applied": last,
         "unsure": [_name(k) for k in failed],
+        "unmigrated": sorted(loader.unmigrated_apps),
     }
