@@ -78,7 +78,8 @@ def test_two_branches_block_migrate_until_a_merge_joins_them(shelf):
     assert "Conflicting migrations detected; multiple leaf nodes in the migration graph: " \
            "(0002_shelf_colour, 0002_shelf_size in shelf)" in str(caught.value)
 
-    merged = shelf.manage("makemigrations", "--merge", "--noinput")
+    merged = shelf.manage("makemigrations", "--merge", answers=["y"])
+    assert "Should these migration branches be merged? [y/N] y\n" in merged.stdout
     # Django names the file it wrote by its absolute path; the transcript names it from the project.
     assert "Created new merge migration shelf/migrations/0003_merge_0002_shelf_colour_0002_shelf_size.py" \
         in merged.stdout
