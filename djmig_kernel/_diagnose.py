@@ -117,11 +117,17 @@ def _schema_fix(command, line, stdout):
     step = steps[-1]
     app, name = step["app"], step["name"]
     where = f"`{command}` failed: {line.removesuffix('.')} ({step['direction'].lower()} {app}.{name})"
+    if exists and exists["column"]:
+        return (
+            f"{where}; the column is there already: if another migration adds it too (two branches that add "
+            f"the same field), keep one of the two migrations; if it was made by hand, record {app}.{name} "
+            f"without running it with python manage.py migrate {app} {name} --fake"
+        )
     if exists:
         # --fake-initial fakes only initial migrations whose tables are all there.
         initial = f" (or python manage.py migrate {app} --fake-initial)" if name.startswith("0001") else ""
         return (
-            f"{where}; the {'column' if exists['column'] else 'table'} is there but the ledger does not record "
+            f"{where}; the table is there but the ledger does not record "
             f"{app}.{name}: record it without running it "
             f"with python manage.py migrate {app} {name} --fake{initial}, then migrate again"
         )

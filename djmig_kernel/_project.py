@@ -11,7 +11,7 @@ from ._names import check_identifier, check_new_module
 from ._runner import run
 from .pieces import diff_line_html
 
-__all__ = ["MARKER", "SourceChange", "create_project", "project_folder", "app_folder", "write_models"]
+__all__ = ["MARKER", "SourceChange", "make_room", "create_project", "project_folder", "app_folder", "write_models"]
 
 MARKER = ".djmig-sandbox"
 _MODELS_HEADER = "from django.db import models\n"
@@ -42,15 +42,9 @@ class SourceChange:
         return f"<pre style='margin:0;font-family:var(--jp-code-font-family,monospace)'>{body}</pre>"
 
 
-def create_project(root, name, replace, timeout):
-    """Run ``django-admin startproject NAME`` inside ROOT and return the new folder, marked as the kit's.
-
-    If ROOT/NAME exists, REPLACE=False refuses; REPLACE=True deletes it, but only if the kit
-    made it (it holds the kit's marker file). Starts Django.
-    """
-    root = Path(root)
-    check_new_module(name, "project", root)
-    target = root / name
+def make_room(target, replace):
+    """Delete the folder TARGET if REPLACE and the kit made it; refuse if it exists otherwise."""
+    name = target.name
     if target.exists() or target.is_symlink():
         if not replace:
             raise exc.SandboxExistsError(
@@ -63,6 +57,18 @@ def create_project(root, name, replace, timeout):
                 f"choose another name or root"
             )
         shutil.rmtree(target)
+
+
+def create_project(root, name, replace, timeout):
+    """Run ``django-admin startproject NAME`` inside ROOT and return the new folder, marked as the kit's.
+
+    If ROOT/NAME exists, REPLACE=False refuses; REPLACE=True deletes it, but only if the kit
+    made it (it holds the kit's marker file). Starts Django.
+    """
+    root = Path(root)
+    check_new_module(name, "project", root)
+    target = root / name
+    make_room(target, replace)
     root.mkdir(parents=True, exist_ok=True)
     result = run(["-m", "django", "startproject", name], root, timeout)
     if result.returncode:

@@ -7,6 +7,7 @@ import signal
 import subprocess
 import sys
 from dataclasses import dataclass, field
+from pathlib import Path
 
 from .exceptions import CommandTimeout
 
@@ -123,4 +124,7 @@ def run(args, cwd, timeout, label=None, input=None):
         os.killpg(process.pid, signal.SIGKILL)
         process.communicate()
         raise
+    # Some commands name the files they wrote by absolute path (makemigrations --merge,
+    # squashmigrations); a transcript names them from the folder the command ran in.
+    stdout = stdout.replace(f"{Path(cwd).resolve()}{os.sep}", "")
     return CommandResult(tuple(args), process.returncode, stdout, stderr)

@@ -1,0 +1,70 @@
+"""Two lines of work on one project: a teammate's copy of the folder, and the migration files a merge brings."""
+
+import filecmp
+import shutil
+
+from . import exceptions as exc
+from ._names import check_identifier
+from ._project import make_room
+from .sandbox import Sandbox
+
+__all__ = ["copy_project", "bring_migrations", "BranchConflictError"]
+
+# A clone of the code has no database of its own (db.sqlite3 is not committed), nor byte code.
+_NOT_COPIED = shutil.ignore_patterns("db.sqlite3", "db.sqlite3-*", "__pycache__")
+
+
+class BranchConflictError(exc.DjmigError, FileExistsError):
+    """A file that both lines of work have, with different contents."""
+
+
+def copy_project(sandbox, name, replace=True):
+    """Copy SANDBOX's folder, without its database, to the folder NAME beside it; return it as a Sandbox.
+
+    This is what a teammate's clone of the code is: the same files, a database of its
+    own (none until it migrates). An existing folder NAME is rebuilt (REPLACE=True) only
+    if the kit made it; REPLACE=False refuses. Starts no Django.
+    """
+    check_identifier(name, "project")
+    target = sandbox.path.parent / name
+    if target == sandbox.path:
+        raise exc.InvalidNameError(f"{name!r} is the project being copied; choose another name, such as 'teammate'")
+    make_room(target, replace)
+    shutil.copytree(sandbox.path, target, symlinks=True, ignore=_NOT_COPIED)
+    return Sandbox(target)
+
+
+def _migration_files(sandbox, app):
+    check_identifier(app, "app")
+    folder = sandbox.path / app / "migrations"
+    if not (folder / "__init__.py").is_file():
+        raise exc.UnknownAppError(
+            f"app {app!r} has no migrations folder in sandbox {sandbox.path.name!r}; "
+            f"run makemigrations {app} there first"
+        )
+    return folder, {p.name: p for p in folder.glob("*.py") if p.name != "__init__.py"}
+
+
+def bring_migrations(source, target, app):
+    """Copy into TARGET the migration files of APP that SOURCE has and TARGET lacks; return their names.
+
+    This is what merging SOURCE's branch into TARGET's brings to APP/migrations/
+    (models.py is merged by hand, as git would ask). A file both have with different
+    contents is a conflict: nothing is copied. Starts no Django.
+    """
+    if source == target:
+        raise exc.InvalidNameError(
+            f"source and target are both {source.path.name!r}; bring migrations from another copy of the project"
+        )
+    _, theirs = _migration_files(source, app)
+    folder, ours = _migration_files(target, app)
+    differ = sorted(n for n in theirs.keys() & ours.keys() if not filecmp.cmp(theirs[n], ours[n], shallow=False))
+    if differ:
+        raise BranchConflictError(
+            f"{app}/migrations/{differ[0]} differs between {source.path.name!r} and {target.path.name!r}; "
+            f"give one of them another name (or delete it) before bringing the files over"
+        )
+    new = sorted(theirs.keys() - ours.keys())
+    for name in new:
+        shutil.copy2(theirs[name], folder / name)
+    return new
