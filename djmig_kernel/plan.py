@@ -2,9 +2,8 @@
 
 from dataclasses import dataclass
 
-import pandas as pd
-
 from . import exceptions as exc
+from ._frame import Frame
 from .schema import count_rows
 
 __all__ = ["MigrationPlan", "PLAN_COLUMNS", "LOSS_COLUMNS"]
@@ -64,7 +63,7 @@ class MigrationPlan:
             for step in self.steps
             for operation in step["operations"]
         ]
-        return pd.DataFrame(rows, columns=PLAN_COLUMNS)
+        return Frame(rows, columns=PLAN_COLUMNS)
 
     def data_loss(self, db_path):
         """Return a DataFrame (table, column, rows) of what the plan drops, rows counted live in DB_PATH.
@@ -79,7 +78,7 @@ class MigrationPlan:
                 dropped.append((table, column))
         counts = count_rows(db_path, {table for table, _ in dropped})
         rows = [[table, column, counts[table]] for table, column in dropped]
-        frame = pd.DataFrame(rows, columns=LOSS_COLUMNS)
+        frame = Frame(rows, columns=LOSS_COLUMNS)
         return frame.astype({"rows": "int64"})
 
     def sql(self):
