@@ -14,7 +14,7 @@ from ._runner import command_line, run
 from ._settings import register_app
 from .graph import MigrationDAG
 from .ledger import read_ledger
-from .pieces import diff_line_html
+from .pieces import PRE_STYLE, diff_line_html
 from .plan import MigrationPlan, raise_probe_error
 from .schema import read_schema, read_table, read_tables
 
@@ -46,7 +46,7 @@ class SourceChange:
     def _repr_html_(self):
         lines = self.lines()
         body = "\n".join(map(diff_line_html, lines)) if lines else html.escape(repr(self))
-        return f"<pre style='margin:0;font-family:var(--jp-code-font-family,monospace)'>{body}</pre>"
+        return f"<pre style='{PRE_STYLE};font-family:var(--jp-code-font-family,monospace)'>{body}</pre>"
 
 
 def _check_app(app):
