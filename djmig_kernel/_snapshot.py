@@ -12,7 +12,10 @@ PICKER_CSS = (
     "word-break:normal;overflow-wrap:normal;max-width:100%;box-sizing:border-box}"
     ".djmig-preview ol{margin:4px 0;padding-left:1.5em}"
     ".djmig-preview,.djmig-status{word-break:normal;overflow-wrap:normal}"
-    ".djmig-dag img{max-width:100%;height:auto}</style>"
+    # The DAG shrinks to its box (the picker's row of fixed height) rather than hide its foot.
+    ".djmig-dag img{max-width:100%;max-height:25em;width:auto;height:auto}"
+    ".djmig-preview .widget-html-content:empty::before{content:'Nothing to preview: choose another target "
+    "in the dropdown.';color:#6e7781}</style>"
 )
 _BOX = "border:1px dashed #9e9e9e;border-radius:4px;padding:6px 10px;max-width:100%;box-sizing:border-box"
 _SELECT = "display:inline-block;border:1px solid #9e9e9e;border-radius:2px;padding:0 6px;min-width:16em"

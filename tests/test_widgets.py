@@ -288,3 +288,29 @@ def test_a_squashed_app_taken_to_zero_drags_its_dependants_and_their_join_table(
     assert set(library.ledger()["app"]) & {"authors", "books"} == set()
     assert not any(t.startswith(("authors_", "books_")) for t in library.tables())
     assert picker.status == "Done: unapplied 5 migrations; authors is now at zero."
+
+
+def test_a_snapshot_keeps_what_the_picker_showed_at_that_moment(sb):
+    picker = MigrationPicker(sb, "app")
+    picker.target.value = "0002_added_Book_model"
+    picker.apply.click()  # arms: the plan drops data
+    armed = picker.snapshot()
+    picker.apply.click()
+    done = picker.snapshot()
+
+    assert repr(armed).splitlines() == [
+        "migrate to [[X] 0002_added_Book_model ▾]  [Apply: drop the data]",
+        "Armed: migrate app 0002_added_Book_model drops table reviews_review (1 row), column app_book.year "
+        "(1 row). Click apply again to go ahead, or choose another target.",
+        "  1. unapply reviews.0001_initial: Undo Create model Review",
+        "  2. unapply app.0003_book_year: Undo Add field year to book",
+    ]
+    assert "djmig-armed" in armed._repr_html_() and "DROP COLUMN" in armed._repr_html_()
+    text = repr(done)
+    assert text.startswith("migrate to [[X] 0002_added_Book_model ▾]  [Apply (disabled)]\n"
+                           "Done: unapplied 2 migrations; app is now at 0002_added_Book_model.\n"
+                           "What the last step changed:\n")
+    assert "- column app_book.year" in text and "- table reviews_review, with its 1 row" in text
+    assert "What the last step changed" in done._repr_html_() and "<img" not in done._repr_html_()
+    # The first snapshot did not change when the picker moved on.
+    assert repr(armed).startswith("migrate to [[X] 0002_added_Book_model ▾]  [Apply: drop the data]")
