@@ -111,29 +111,25 @@ def _open_and_run_all(page, lab, name):
     page.wait_for_function(
         "() => window.jupyterapp?.shell?.currentWidget?.sessionContext?.session?.kernel?.status === 'idle'"
     )
-    # The command's promise settles when the last cell has run, or when a cell fails. JupyterLab's
-    # Run All stops at a cell tagged raises-exception too (nbval and nbclient go on): run on below it.
-    return page.evaluate("""async () => {
-      const { commands, shell } = window.jupyterapp;
-      const notebook = shell.currentWidget.content;
-      const unrun = () => {
-        const found = [];
-        for (let i = 0; i < notebook.model.cells.length; i++) {
-          const cell = notebook.model.cells.get(i);
-          if (cell.type === 'code' && cell.executionCount === null) found.push(i);
-        }
-        return found;
-      };
-      const tagged = i => (notebook.model.cells.get(i).getMetadata('tags') || []).includes('raises-exception');
-      await commands.execute('notebook:run-all-cells');
-      for (let left = unrun(); left.length; left = unrun()) {
-        let before = left[0] - 1;
-        while (before >= 0 && notebook.model.cells.get(before).type !== 'code') before--;
-        if (before < 0 || !tagged(before)) return left;
-        notebook.activeCellIndex = left[0];
-        await commands.execute('notebook:run-all-below');
+    # The command's promise settles early when a cell fails (a cell tagged raises-exception fails as it
+    # should, and the cells queued after it still run): wait until no cell is queued or running.
+    page.evaluate("window.jupyterapp.commands.execute('notebook:run-all-cells')")
+    page.wait_for_function("""() => {
+      const widget = window.jupyterapp.shell.currentWidget;
+      const cells = widget.content.model.cells;
+      for (let i = 0; i < cells.length; i++) {
+        if (cells.get(i).type === 'code' && cells.get(i).executionState === 'running') return false;
       }
-      return [];
+      return widget.sessionContext.session.kernel.status === 'idle';
+    }""", polling=500)
+    return page.evaluate("""() => {
+      const cells = window.jupyterapp.shell.currentWidget.content.model.cells;
+      const unrun = [];
+      for (let i = 0; i < cells.length; i++) {
+        const cell = cells.get(i);
+        if (cell.type === 'code' && cell.executionCount === null) unrun.push(i);
+      }
+      return unrun;
     }""")
 
 
