@@ -94,6 +94,8 @@ def page(chromium, lab):
             page = browser.new_page(viewport={"width": 1400, "height": 1000})
             page.set_default_timeout(TIMEOUT_MS)
             yield page
+            # Stop this test's kernels: each notebook's kernel holds a Django project's worth of memory.
+            page.evaluate("window.jupyterapp?.serviceManager.sessions.shutdownAll()")
         finally:
             browser.close()
 
@@ -106,31 +108,46 @@ def _ledger_text(picker):
 
 def _open_and_run_all(page, lab, name):
     """Open notebook NAME in JupyterLab, run all its cells and return the indices of code cells that did not run."""
-    page.goto(f"{lab['base']}/lab/tree/{name}?token={lab['token']}")
-    page.wait_for_selector(".jp-NotebookPanel .jp-Notebook .jp-Cell")
+    # reset: a workspace with this notebook only, not the tabs of the notebooks opened before.
+    page.goto(f"{lab['base']}/lab/tree/{name}?reset&token={lab['token']}")
     page.wait_for_function(
-        "() => window.jupyterapp?.shell?.currentWidget?.sessionContext?.session?.kernel?.status === 'idle'"
+        "name => window.jupyterapp?.shell?.currentWidget?.context?.path === name"
+        " && window.jupyterapp.shell.currentWidget.sessionContext?.session?.kernel?.status === 'idle'",
+        arg=name,
     )
-    # The command's promise settles early when a cell fails (a cell tagged raises-exception fails as it
-    # should, and the cells queued after it still run): wait until no cell is queued or running.
-    page.evaluate("window.jupyterapp.commands.execute('notebook:run-all-cells')")
-    page.wait_for_function("""() => {
-      const widget = window.jupyterapp.shell.currentWidget;
-      const cells = widget.content.model.cells;
-      for (let i = 0; i < cells.length; i++) {
-        if (cells.get(i).type === 'code' && cells.get(i).executionState === 'running') return false;
-      }
-      return widget.sessionContext.session.kernel.status === 'idle';
-    }""", polling=500)
-    return page.evaluate("""() => {
-      const cells = window.jupyterapp.shell.currentWidget.content.model.cells;
-      const unrun = [];
-      for (let i = 0; i < cells.length; i++) {
-        const cell = cells.get(i);
-        if (cell.type === 'code' && cell.executionCount === null) unrun.push(i);
-      }
-      return unrun;
-    }""")
+    # Run All stops at a cell that fails; the kernel may even drop the cells queued after it. A cell
+    # tagged raises-exception fails on purpose (nbval and nbclient go on after it): run on below it.
+    command = "notebook:run-all-cells"
+    while True:
+        page.evaluate(f"window.jupyterapp.commands.execute('{command}')")
+        page.wait_for_function(_SETTLED, polling=500)
+        unrun, after_tagged = page.evaluate(_UNRUN)
+        if not unrun or not after_tagged:
+            return unrun
+        page.evaluate(f"window.jupyterapp.shell.currentWidget.content.activeCellIndex = {unrun[0]}")
+        command = "notebook:run-all-below"
+
+
+# True when no cell of the notebook in front is queued or running, and its kernel is idle.
+_SETTLED = """() => {
+  const widget = window.jupyterapp.shell.currentWidget;
+  const cells = widget.content.model.cells;
+  for (let i = 0; i < cells.length; i++) {
+    if (cells.get(i).type === 'code' && cells.get(i).executionState === 'running') return false;
+  }
+  return widget.sessionContext.session.kernel.status === 'idle';
+}"""
+# The code cells that did not run, and whether the code cell before the first of them is tagged
+# raises-exception.
+_UNRUN = """() => {
+  const cells = window.jupyterapp.shell.currentWidget.content.model.cells;
+  const code = [];
+  for (let i = 0; i < cells.length; i++) if (cells.get(i).type === 'code') code.push(i);
+  const unrun = code.filter(i => cells.get(i).executionCount === null);
+  const before = code.filter(i => unrun.length && i < unrun[0]).pop();
+  const tags = before === undefined ? [] : (cells.get(before).getMetadata('tags') || []);
+  return [unrun, tags.includes('raises-exception')];
+}"""
 
 
 # For every output (and every picture in the prose): how far it reaches past its column, and how much
