@@ -13,7 +13,7 @@ PICKER_CSS = (
     ".djmig-preview ol{margin:4px 0;padding-left:1.5em}"
     ".djmig-preview,.djmig-status{word-break:normal;overflow-wrap:normal}"
     # The DAG shrinks to its box (the picker's row of fixed height) rather than hide its foot.
-    ".djmig-dag img{max-width:100%;max-height:25em;width:auto;height:auto}"
+    ".djmig-dag img{max-width:100%;max-height:29em;width:auto;height:auto}"
     ".djmig-preview .widget-html-content:empty::before{content:'Nothing to preview: choose another target "
     "in the dropdown.';color:#6e7781}</style>"
 )

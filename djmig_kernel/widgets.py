@@ -15,7 +15,7 @@ __all__ = ["MigrationPicker", "PiecesView"]
 _CSS = PICKER_CSS
 # The preview and the DAG share a row of fixed height (each scrolls inside it), so the picker
 # keeps its size from one target to the next and the effect of a click shows where it was.
-_ROW_HEIGHT = "26em"
+_ROW_HEIGHT = "30em"
 
 
 def _migrations(count):
