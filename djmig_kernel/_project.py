@@ -9,7 +9,7 @@ from pathlib import Path
 from . import _diagnose, exceptions as exc
 from ._names import check_identifier, check_new_module
 from ._runner import run
-from .pieces import diff_line_html
+from .pieces import PRE_STYLE, diff_line_html
 
 __all__ = ["MARKER", "SourceChange", "make_room", "create_project", "project_folder", "app_folder", "write_models"]
 
@@ -39,7 +39,7 @@ class SourceChange:
     def _repr_html_(self):
         lines = self.lines()
         body = "\n".join(map(diff_line_html, lines)) if lines else html.escape(repr(self))
-        return f"<pre style='margin:0;font-family:var(--jp-code-font-family,monospace)'>{body}</pre>"
+        return f"<pre style='{PRE_STYLE};font-family:var(--jp-code-font-family,monospace)'>{body}</pre>"
 
 
 def make_room(target, replace):

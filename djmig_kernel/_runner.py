@@ -14,7 +14,8 @@ from .exceptions import CommandTimeout
 # A dark block, so that what a command printed never looks like a Python value.
 _TERMINAL = (
     "background:#1e1e1e;color:#e6e6e6;padding:6px 10px;border-radius:4px;margin:0;"
-    "font-family:var(--jp-code-font-family,monospace);font-size:12px;white-space:pre-wrap"
+    "font-family:var(--jp-code-font-family,monospace);font-size:12px;white-space:pre-wrap;"
+    "word-break:normal;overflow-wrap:normal;overflow-x:auto"
 )
 _PROMPT, _STDERR, _TYPED = "color:#7ee787", "color:#ffa657", "color:#79c0ff;font-weight:bold"
 

@@ -3,6 +3,7 @@
 import pandas as pd
 
 from ._db import read_only
+from ._frame import Frame
 
 __all__ = ["read_ledger", "LEDGER_COLUMNS"]
 
@@ -19,7 +20,7 @@ def read_ledger(db_path):
         if connection is None or not connection.execute(
             "SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'django_migrations'"
         ).fetchone():
-            return pd.DataFrame({c: pd.Series(dtype="int64" if c == "id" else "object") for c in LEDGER_COLUMNS})
-        return pd.read_sql_query(
+            return Frame({c: pd.Series(dtype="int64" if c == "id" else "object") for c in LEDGER_COLUMNS})
+        return Frame(pd.read_sql_query(
             "SELECT id, app, name, applied FROM django_migrations ORDER BY id", connection
-        )
+        ))

@@ -15,10 +15,12 @@ __all__ = ["FourPieces", "PiecesChange"]
 
 _STYLE = (
     "<style>.djmig-pieces{display:grid;grid-template-columns:repeat(2,minmax(0,1fr));gap:8px}"
-    ".djmig-pieces>div{border:1px solid #d0d0d0;border-radius:4px;padding:4px 8px;overflow:auto}"
+    ".djmig-pieces>div{border:1px solid #d0d0d0;border-radius:4px;padding:4px 8px;overflow:auto;min-width:0}"
     ".djmig-pieces h4{margin:2px 0 6px}.djmig-pieces pre{margin:0;font-size:12px;"
     "font-family:var(--jp-code-font-family,monospace)}</style>"
 )
+# JupyterLab breaks output <pre> lines inside words (word-break:break-all): wrap at spaces only.
+PRE_STYLE = "margin:0;white-space:pre-wrap;word-break:normal;overflow-wrap:normal"
 # Inline colours, so that a diff keeps them where a notebook is not trusted and <style> is dropped.
 _DIFF_COLOURS = (("+++", "#6e7781"), ("---", "#6e7781"), ("@@", "#6e7781"), ("+", "#1a7f37"), ("-", "#cf222e"))
 
@@ -51,7 +53,7 @@ def _rows(count):
 
 
 def _pre(text):
-    return f"<pre>{html.escape(text)}</pre>"
+    return f"<pre style='{PRE_STYLE}'>{html.escape(text)}</pre>"
 
 
 def _replaced(path):
@@ -270,7 +272,7 @@ class PiecesChange:
 
     def _repr_html_(self):
         cells = "".join(
-            f"<div><h4>{html.escape(title)}</h4><pre>"
+            f"<div><h4>{html.escape(title)}</h4><pre style='{PRE_STYLE}'>"
             + ("\n".join(diff_line_html(t) for t in lines) if lines else "unchanged")
             + "</pre></div>"
             for title, lines in self._sections()

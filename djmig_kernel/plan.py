@@ -2,9 +2,8 @@
 
 from dataclasses import dataclass, field
 
-import pandas as pd
-
 from . import exceptions as exc
+from ._frame import Frame
 from .disagreements import inconsistent_fix
 from .schema import count_rows
 
@@ -82,7 +81,7 @@ class MigrationPlan:
             for step in self.steps
             for operation in step["operations"] or [""]
         ]
-        return pd.DataFrame(rows, columns=PLAN_COLUMNS)
+        return Frame(rows, columns=PLAN_COLUMNS)
 
     def data_loss(self, db_path):
         """Return a DataFrame (table, column, rows) of what the plan drops, rows counted live in DB_PATH.
@@ -97,7 +96,7 @@ class MigrationPlan:
         ))
         counts = count_rows(db_path, {table for table, _ in dropped})
         rows = [[table, column, counts[table]] for table, column in dropped]
-        frame = pd.DataFrame(rows, columns=LOSS_COLUMNS)
+        frame = Frame(rows, columns=LOSS_COLUMNS)
         return frame.astype({"rows": "int64"})
 
     def sql(self):

@@ -18,10 +18,14 @@ GRAPHVIZ_HINT = (
 _APPLIED = {"style": "filled", "fillcolor": "#c7e9c0", "color": "#238b45"}
 _UNAPPLIED = {"style": "dashed", "fillcolor": "white", "color": "#737373", "fontcolor": "#525252"}
 _HIGHLIGHT = {"color": "#d94801", "penwidth": "3"}
+# At most 9.5 inches wide (684 pt, 912 px): the notebook column of JupyterLab in a 1400 px window.
+# Graphviz only ever shrinks a drawing to fit `size`; a small graph keeps its natural size.
+_FIT = {"size": "9.5,100"}
 
 
-_LEGEND = ("filled: applied   dashed: not applied   double border: a leaf of its app   "
-           "dashed arrow: depends on another app")
+# One short line each ("\\l": left-justified), so that the legend never widens a small drawing.
+_LEGEND = ("filled: applied   dashed: not applied\\ldouble border: a leaf of its app\\l"
+           "dashed arrow: depends on another app\\l")
 
 
 def _id(node):
@@ -63,8 +67,8 @@ def render_dag(dag, highlight=(), apps=None, collapse="auto"):
     leaves = set(dag.leaf_nodes())
     graph_attr = {"rankdir": "TB", "fontname": "Helvetica", "fontsize": "10",
                   "labelloc": "b", "labeljust": "l",
-                  "label": _LEGEND + ("   orange: highlighted" if highlight else "")
-                  + ("   3-d box: migrations folded into one" if runs else "")}
+                  "label": _LEGEND + ("orange: highlighted\\l" if highlight else "")
+                  + ("3-d box: migrations folded into one\\l" if runs else ""), **_FIT}
     dot = graphviz.Digraph("migrations", graph_attr=graph_attr,
                            node_attr={"shape": "box", "fontname": "Helvetica", "fontsize": "11"},
                            edge_attr={"color": "#525252"})

@@ -3,6 +3,7 @@
 import pandas as pd
 
 from ._db import read_only
+from ._frame import Frame
 from .exceptions import UnknownTableError
 
 __all__ = ["read_tables", "read_table", "read_schema", "read_columns", "count_rows", "schema_frame", "SCHEMA_COLUMNS"]
@@ -48,7 +49,7 @@ def read_table(db_path, name):
     """
     with read_only(db_path) as connection:
         _check_table(connection, name)
-        return pd.read_sql_query(f"SELECT * FROM {_quote(name)}", connection)
+        return Frame(pd.read_sql_query(f"SELECT * FROM {_quote(name)}", connection))
 
 
 def count_rows(db_path, tables):
@@ -87,7 +88,7 @@ def read_schema(db_path, tables=None):
                 f"PRAGMA table_info({_quote(name)})"
             ):
                 rows.append([name, column, type_, bool(notnull), bool(pk), foreign.get(column)])
-    return pd.DataFrame(rows, columns=SCHEMA_COLUMNS)
+    return Frame(rows, columns=SCHEMA_COLUMNS)
 
 
 def read_columns(db_path):
@@ -121,4 +122,4 @@ def schema_frame(tables):
         for table in sorted(tables)
         for name, type_, *rest in tables[table]["columns"]
     ]
-    return pd.DataFrame(rows, columns=SCHEMA_COLUMNS)
+    return Frame(rows, columns=SCHEMA_COLUMNS)

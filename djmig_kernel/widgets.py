@@ -6,17 +6,17 @@ import threading
 import ipywidgets as widgets
 
 from ._files import migration_files_fingerprint
+from ._picker_snapshot import PICKER_CSS, PickerSnapshot
 from .exceptions import DjmigError, UnknownAppError
 from .pieces import FourPieces, _rows
 from .render import dag_bundle
 
 __all__ = ["MigrationPicker", "PiecesView"]
 
-_CSS = (
-    "<style>.djmig-error{color:#cf222e}.djmig-armed{color:#d94801;font-weight:bold}"
-    ".djmig-preview pre{margin:2px 0 6px 1.5em;font-size:12px;white-space:pre;overflow-x:auto}"
-    ".djmig-preview ol{margin:4px 0;padding-left:1.5em}</style>"
-)
+_CSS = PICKER_CSS
+# The preview and the DAG share a row of fixed height (each scrolls inside it), so the picker
+# keeps its size from one target to the next and the effect of a click shows where it was.
+_ROW_HEIGHT = "30em"
 
 
 def _migrations(count):
@@ -79,9 +79,10 @@ class PiecesView(widgets.HTML):
         return self.changes
 
     def _render(self):
+        # What the last step changed comes first: it is what a learner looks for after a click.
         parts = [self.snapshot._repr_html_()]
         if self.changes is not None:
-            parts.append("<h4>What the last step changed</h4>" + self.changes._repr_html_())
+            parts.insert(0, "<h4>What the last step changed</h4>" + self.changes._repr_html_())
         self.value = "".join(parts)
 
 
@@ -110,9 +111,11 @@ class MigrationPicker(widgets.VBox):
         self._target = widgets.Dropdown(description="migrate to", layout=widgets.Layout(width="28em"))
         self._apply = widgets.Button(description="Apply", icon="play", layout=widgets.Layout(width="auto"))
         self._status = widgets.HTML()
-        self._preview = widgets.HTML(layout=widgets.Layout(flex="1 1 30em", min_width="24em"))
+        self._preview = widgets.HTML(layout=widgets.Layout(
+            flex="1 1 26em", min_width="20em", height=_ROW_HEIGHT, overflow="auto"))
         self._preview.add_class("djmig-preview")
-        self._dag = widgets.Output(layout=widgets.Layout(flex="0 1 auto", overflow="auto"))
+        self._dag = widgets.Output(layout=widgets.Layout(
+            flex="0 1 auto", max_width="100%", max_height=_ROW_HEIGHT, overflow="auto"))
         self._dag.add_class("djmig-dag")
         self._pieces = PiecesView(sandbox, app)
         self._status.add_class("djmig-status")
@@ -121,7 +124,8 @@ class MigrationPicker(widgets.VBox):
                 widgets.HTML(_CSS),
                 widgets.HBox([self._target, self._apply]),
                 self._status,
-                widgets.HBox([self._preview, self._dag], layout=widgets.Layout(flex_flow="row wrap")),
+                widgets.HBox([self._preview, self._dag], layout=widgets.Layout(
+                    flex_flow="row wrap", align_items="flex-start", grid_gap="8px")),
                 self._pieces,
             ],
             **kwargs,
@@ -178,6 +182,15 @@ class MigrationPicker(widgets.VBox):
     def status(self):
         """Return the one line the picker shows above its preview."""
         return self._status_text
+
+    @property
+    def preview(self):
+        """Return the preview the picker shows (plan, SQL, data lost) as HTML; '' when nothing to do."""
+        return self._preview.value
+
+    def snapshot(self):
+        """Return a PickerSnapshot: what the picker shows now, as a picture that stays as it is."""
+        return PickerSnapshot.of(self)
 
     def refresh(self):
         """Read the migration graph again (new files, a migrate run elsewhere) and update the preview.

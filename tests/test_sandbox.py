@@ -157,7 +157,8 @@ def test_a_command_shows_as_a_terminal_transcript(fresh):
     assert result._repr_html_() == (
         "<pre class='djmig-terminal' style='background:#1e1e1e;color:#e6e6e6;padding:6px 10px;"
         "border-radius:4px;margin:0;font-family:var(--jp-code-font-family,monospace);font-size:12px;"
-        "white-space:pre-wrap'><span style='color:#7ee787'>$ python manage.py check</span>\n"
+        "white-space:pre-wrap;word-break:normal;overflow-wrap:normal;overflow-x:auto'>"
+        "<span style='color:#7ee787'>$ python manage.py check</span>\n"
         "System check identified no issues (0 silenced).</pre>"
     )
 

@@ -323,6 +323,8 @@ def test_pieces_view_with_check_marks_what_check_names(sb):
     (sb.path / "app/migrations/0004_touch.py").unlink()
     view.refresh()
     assert "0004_touch  ✗ no-file" in view.value
+
+
 def test_apply_reads_the_applied_migrations_from_the_ledger_without_asking_django_again(sb):
     picker = MigrationPicker(sb, "app")
     picker.target.value = "0002_added_Book_model"
@@ -361,3 +363,29 @@ def test_the_preview_marks_a_step_whose_sql_cannot_be_computed_and_shows_the_res
     assert "-- SQL not available: Found wrong number (0) of constraints for books_book(title, pages)" in preview
     assert "CREATE UNIQUE INDEX" in preview
     assert picker.status == "migrate books 0003_merge would unapply 2 migrations; no data is lost. Apply runs it."
+
+
+def test_a_snapshot_keeps_what_the_picker_showed_at_that_moment(sb):
+    picker = MigrationPicker(sb, "app")
+    picker.target.value = "0002_added_Book_model"
+    picker.apply.click()  # arms: the plan drops data
+    armed = picker.snapshot()
+    picker.apply.click()
+    done = picker.snapshot()
+
+    assert repr(armed).splitlines() == [
+        "migrate to [[X] 0002_added_Book_model ▾]  [Apply: drop the data]",
+        "Armed: migrate app 0002_added_Book_model drops table reviews_review (1 row), column app_book.year "
+        "(1 row). Click apply again to go ahead, or choose another target.",
+        "  1. unapply reviews.0001_initial: Undo Create model Review",
+        "  2. unapply app.0003_book_year: Undo Add field year to book",
+    ]
+    assert "djmig-armed" in armed._repr_html_() and "DROP COLUMN" in armed._repr_html_()
+    text = repr(done)
+    assert text.startswith("migrate to [[X] 0002_added_Book_model ▾]  [Apply (disabled)]\n"
+                           "Done: unapplied 2 migrations; app is now at 0002_added_Book_model.\n"
+                           "What the last step changed:\n")
+    assert "- column app_book.year" in text and "| app | 0003_book_year" in text  # the app's own pieces
+    assert "What the last step changed" in done._repr_html_() and "<img" not in done._repr_html_()
+    # The first snapshot did not change when the picker moved on.
+    assert repr(armed).startswith("migrate to [[X] 0002_added_Book_model ▾]  [Apply: drop the data]")
