@@ -52,9 +52,6 @@ def _rows(count):
     return f"{count} row{'' if count == 1 else 's'}"
 
 
-def _pre(text):
-    return f"<pre style='{PRE_STYLE}'>{html.escape(text)}</pre>"
-
 
 def _replaced(path):
     """Return the names a squashed migration file replaces (its ``replaces`` list), read without Django."""
@@ -195,9 +192,9 @@ class FourPieces:
             if title.startswith("where the pieces disagree"):
                 # Inline styles, so the box stands out where a notebook is not trusted and <style> is dropped.
                 cells.append(f"<div style='grid-column:1/-1;border-color:{_RED}'><h4 style='color:{_RED}'>"
-                             f"{html.escape(title)}</h4><pre style='white-space:pre-wrap;word-break:normal;overflow-wrap:normal'>{text}</pre></div>")
+                             f"{html.escape(title)}</h4><pre style='{PRE_STYLE}'>{text}</pre></div>")
             else:
-                cells.append(f"<div><h4>{html.escape(title)}</h4><pre>{text}</pre></div>")
+                cells.append(f"<div><h4>{html.escape(title)}</h4><pre style='{PRE_STYLE}'>{text}</pre></div>")
         return f"{_STYLE}<div class='djmig-pieces'>{''.join(cells)}</div>"
 
 

@@ -117,13 +117,14 @@ def _open_and_run_all(page, lab, name):
     )
     # Run All stops at a cell that fails; the kernel may even drop the cells queued after it. A cell
     # tagged raises-exception fails on purpose (nbval and nbclient go on after it): run on below it.
-    command = "notebook:run-all-cells"
+    command, seen = "notebook:run-all-cells", None
     while True:
         page.evaluate(f"window.jupyterapp.commands.execute('{command}')")
         page.wait_for_function(_SETTLED, polling=500)
         unrun, after_tagged = page.evaluate(_UNRUN)
-        if not unrun or not after_tagged:
+        if not unrun or not after_tagged or unrun == seen:
             return unrun
+        seen = unrun
         page.evaluate(f"window.jupyterapp.shell.currentWidget.content.activeCellIndex = {unrun[0]}")
         command = "notebook:run-all-below"
 
@@ -137,16 +138,16 @@ _SETTLED = """() => {
   }
   return widget.sessionContext.session.kernel.status === 'idle';
 }"""
-# The code cells that did not run, and whether the code cell before the first of them is tagged
-# raises-exception.
+# The code cells that did not run, and whether the first of them or the code cell before it is tagged
+# raises-exception (the kernel may drop the failing cell itself from the queue).
 _UNRUN = """() => {
   const cells = window.jupyterapp.shell.currentWidget.content.model.cells;
   const code = [];
   for (let i = 0; i < cells.length; i++) if (cells.get(i).type === 'code') code.push(i);
   const unrun = code.filter(i => cells.get(i).executionCount === null);
   const before = code.filter(i => unrun.length && i < unrun[0]).pop();
-  const tags = before === undefined ? [] : (cells.get(before).getMetadata('tags') || []);
-  return [unrun, tags.includes('raises-exception')];
+  const tagged = i => i !== undefined && (cells.get(i).getMetadata('tags') || []).includes('raises-exception');
+  return [unrun, tagged(before) || tagged(unrun[0])];
 }"""
 
 
