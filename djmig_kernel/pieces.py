@@ -52,7 +52,6 @@ def _rows(count):
     return f"{count} row{'' if count == 1 else 's'}"
 
 
-
 def _replaced(path):
     """Return the names a squashed migration file replaces (its ``replaces`` list), read without Django."""
     try:

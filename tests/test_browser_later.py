@@ -1,0 +1,17 @@
+"""Notebooks 07 on in a real JupyterLab and Chromium: after Run All every output fits its column.
+
+The same check as test_browser.py's, in a file of its own so that pytest-xdist (--dist loadfile) runs
+it beside the first half instead of after it.
+"""
+
+import pytest
+
+from test_browser import LATER, _run_all_and_check_the_fit, chromium, lab, page  # noqa: F401 (fixtures)
+
+pytestmark = pytest.mark.browser
+
+
+@pytest.mark.parametrize("notebook", LATER, ids=[p.stem[:2] for p in LATER])
+def test_every_later_output_fits_its_column_after_run_all(page, lab, notebook):  # noqa: F811
+    """At 1400x1000 no output is wider than the notebook column, and no picture is shrunk unreadable."""
+    _run_all_and_check_the_fit(page, lab, notebook.name)
