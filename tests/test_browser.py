@@ -115,16 +115,18 @@ def _open_and_run_all(page, lab, name):
         " && window.jupyterapp.shell.currentWidget.sessionContext?.session?.kernel?.status === 'idle'",
         arg=name,
     )
-    # Run All stops at a cell that fails; the kernel may even drop the cells queued after it. A cell
-    # tagged raises-exception fails on purpose (nbval and nbclient go on after it): run on below it.
+    # Run All stops at a cell that fails on purpose (raises-exception; nbval and nbclient go on after
+    # it), and the kernel drops the execute requests queued behind a failure, now and then also some
+    # that JupyterLab sent before a later cell: run on from the first cell that did not run, as a
+    # learner would, until every cell has run or nothing more runs.
     command, seen = "notebook:run-all-cells", None
     while True:
         # The command's promise settles when its last cell has run (or one failed): between two cells
         # the kernel is idle for a moment with nothing running, which polling alone would mistake for the end.
         page.evaluate(f"() => window.jupyterapp.commands.execute('{command}')")
         page.wait_for_function(_SETTLED, polling=500)
-        unrun, after_tagged = page.evaluate(_UNRUN)
-        if not unrun or not after_tagged or unrun == seen:
+        unrun = page.evaluate(_UNRUN)
+        if not unrun or unrun == seen:
             return unrun
         seen = unrun
         page.evaluate(f"window.jupyterapp.shell.currentWidget.content.activeCellIndex = {unrun[0]}")
@@ -140,16 +142,14 @@ _SETTLED = """() => {
   }
   return widget.sessionContext.session.kernel.status === 'idle';
 }"""
-# The code cells that did not run, and whether the first of them or the code cell before it is tagged
-# raises-exception (the kernel may drop the failing cell itself from the queue).
+# The code cells that did not run.
 _UNRUN = """() => {
   const cells = window.jupyterapp.shell.currentWidget.content.model.cells;
-  const code = [];
-  for (let i = 0; i < cells.length; i++) if (cells.get(i).type === 'code') code.push(i);
-  const unrun = code.filter(i => cells.get(i).executionCount === null);
-  const before = code.filter(i => unrun.length && i < unrun[0]).pop();
-  const tagged = i => i !== undefined && (cells.get(i).getMetadata('tags') || []).includes('raises-exception');
-  return [unrun, tagged(before) || tagged(unrun[0])];
+  const unrun = [];
+  for (let i = 0; i < cells.length; i++) {
+    if (cells.get(i).type === 'code' && cells.get(i).executionCount === null) unrun.push(i);
+  }
+  return unrun;
 }"""
 
 
