@@ -116,21 +116,22 @@ def _open_and_run_all(page, lab, name):
         arg=name,
     )
     # Run All stops at a cell that fails on purpose (raises-exception; nbval and nbclient go on after
-    # it), and the kernel drops the execute requests queued behind a failure, now and then also some
-    # that JupyterLab sent before a later cell: run on from the first cell that did not run, as a
-    # learner would, until every cell has run or nothing more runs.
-    command, seen = "notebook:run-all-cells", None
-    while True:
-        # The command's promise settles when its last cell has run (or one failed): between two cells
-        # the kernel is idle for a moment with nothing running, which polling alone would mistake for the end.
-        page.evaluate(f"() => window.jupyterapp.commands.execute('{command}')")
-        page.wait_for_function(_SETTLED, polling=500)
+    # it), and the kernel aborts the requests that reach it just after a failure: run each cell that
+    # did not run on its own, in order, as a learner would, trying a cell again if it was aborted.
+    # The command's promise settles when its last cell has run (or one failed): between two cells the
+    # kernel is idle for a moment with nothing running, which polling alone would mistake for the end.
+    page.evaluate("() => window.jupyterapp.commands.execute('notebook:run-all-cells')")
+    page.wait_for_function(_SETTLED, polling=500)
+    for _attempt in range(3):
         unrun = page.evaluate(_UNRUN)
-        if not unrun or unrun == seen:
-            return unrun
-        seen = unrun
-        page.evaluate(f"window.jupyterapp.shell.currentWidget.content.activeCellIndex = {unrun[0]}")
-        command = "notebook:run-all-below"
+        for index in unrun:
+            page.evaluate(f"window.jupyterapp.shell.currentWidget.content.activeCellIndex = {index}")
+            page.evaluate("() => window.jupyterapp.commands.execute('notebook:run-cell')")
+            page.wait_for_function(_SETTLED, polling=200)
+        if not page.evaluate(_UNRUN):
+            break
+        page.wait_for_timeout(1000)
+    return page.evaluate(_UNRUN)
 
 
 # True when no cell of the notebook in front is queued or running, and its kernel is idle.
