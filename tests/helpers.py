@@ -2,6 +2,7 @@
 
 import hashlib
 import json
+import re
 import socket
 import sqlite3
 import textwrap
@@ -93,6 +94,79 @@ def count(sb, table):
 def django_answer(sb, code):
     """Run CODE in the sandbox's Django; return the JSON it prints on its last line."""
     return json.loads(sb.shell(code).stdout.strip().splitlines()[-1])
+
+
+# Django's MigrationExecutor, to the letter: _migrate_all_backwards renders the state once and
+# moves it on with mutate_state(preserve=True); _migrate_all_forwards applies on a rendered
+# state. Each step's SQL is collected by Migration.apply/unapply(collect_sql=True).
+_EXECUTOR_SQL = """
+import json
+from django.db import connection
+from django.db.migrations.executor import MigrationExecutor
+from django.db.migrations.exceptions import IrreversibleError
+
+executor = MigrationExecutor(connection)
+graph = executor.loader.graph
+plan = executor.migration_plan([({app!r}, None if {name!r} == 'zero' else {name!r})])
+
+def collect(migration, state, backwards):
+    try:
+        with connection.schema_editor(collect_sql=True, atomic=migration.atomic) as editor:
+            (migration.unapply if backwards else migration.apply)(state, editor, collect_sql=True)
+    except IrreversibleError as error:
+        return ["-- IRREVERSIBLE: %s" % error]
+    except Exception as error:
+        return ["-- SQL not available: %s" % error]
+    return editor.collected_sql
+
+found = {{}}
+if plan and plan[0][1]:
+    applied = {{graph.nodes[k] for k in executor.loader.applied_migrations if k in graph.nodes}}
+    to_undo = {{m for m, _ in plan}}
+    states = {{}}
+    state = executor._create_project_state()
+    for migration, _ in executor.migration_plan(graph.leaf_nodes(), clean_start=True):
+        if not to_undo:
+            break
+        if migration in to_undo:
+            if "apps" not in state.__dict__:
+                state.apps
+            states[migration] = state
+            state = migration.mutate_state(state, preserve=True)
+            to_undo.discard(migration)
+        elif migration in applied:
+            migration.mutate_state(state, preserve=False)
+    for migration, _ in plan:
+        found[str(migration)] = collect(migration, states[migration], True)
+else:
+    state = executor._create_project_state(with_applied_migrations=True)
+    state.apps
+    for migration, _ in plan:
+        found[str(migration)] = collect(migration, state.clone(), False)
+        state = migration.mutate_state(state, preserve=True)
+print(json.dumps(found))
+"""
+
+
+# What differs from run to run in collected SQL: a default of timezone.now or of uuid4.
+_VARYING = re.compile(r"\d{4}-\d\d-\d\d \d\d:\d\d:\d\d[.\d]*|'[0-9a-f]{32}'")
+
+
+def _masked(sql):
+    return {migration: [_VARYING.sub("<varies>", line) for line in lines] for migration, lines in sql.items()}
+
+
+def executor_sql(sb, app, name):
+    """Return {"app.migration": SQL lines} of ``migrate APP NAME``, as Django's executor collects them.
+
+    Timestamps and uuids (defaults of timezone.now, uuid4) read <varies>.
+    """
+    return _masked(django_answer(sb, _EXECUTOR_SQL.format(app=app, name=name)))
+
+
+def masked_sql(plan):
+    """Return PLAN's SQL as executor_sql gives it."""
+    return _masked(plan.sql())
 
 
 def build_library(root, name="library"):

@@ -5,6 +5,8 @@ from pathlib import Path
 
 import pytest
 
+from djmig_kernel.branches import copy_project
+from helpers import executor_sql, masked_sql
 from test_graph import assert_same_as_django
 from test_plan import _rows, django_plan
 
@@ -45,3 +47,16 @@ def test_generated_rollback_of_app00_drags_every_app_and_has_sql_for_every_step(
     assert all(lines and not lines[0].startswith("-- SQL not available") for lines in sql.values())
     losses = generated.data_loss("app00", "zero")
     assert {f"app{k:02d}_model{j}" for k in range(4) for j in range(4)} == set(losses["table"])
+
+
+def test_generated_rollback_sql_is_what_djangos_executor_collects(generated):
+    """Every app points at app00.Model0: a step on it renders its neighbours, and still says what Django says."""
+    assert masked_sql(generated.migration_plan("app00", "zero")) == executor_sql(generated, "app00", "zero")
+
+
+def test_generated_forwards_sql_is_what_djangos_executor_collects(generated):
+    """From nothing (a teammate's copy, no database yet) to app03's last migration."""
+    teammate = copy_project(generated, "teammate")
+    plan = teammate.migration_plan("app03", "0012_step")
+    assert len(plan.steps) > 40
+    assert masked_sql(plan) == executor_sql(teammate, "app03", "0012_step")
