@@ -4,6 +4,8 @@ Only ModelState definitions are read (no model is rendered), in one pass over th
 plan Django would follow on an empty database: linear in the number of migrations.
 """
 
+from .state import undo_walk
+
 
 def _db_table(model_state):
     # Django's default: "app_label_modelname" (SQLite has no name length limit to truncate to).
@@ -61,23 +63,13 @@ def _operation_losses(operation, app, state, backwards):
 
 def _undone_losses(executor, plan):
     """Return {migration: losses} for a backwards PLAN, as executor.unapply would see each state."""
-    graph = executor.loader.graph
-    applied = {graph.nodes[k] for k in executor.loader.applied_migrations if k in graph.nodes}
-    to_undo = {migration for migration, _ in plan}
     found = {}
     state = executor._create_project_state()
-    # The states _migrate_all_backwards builds: one walk over the full plan, no model rendered.
-    for migration, _ in executor.migration_plan(graph.leaf_nodes(), clean_start=True):
-        if not to_undo:
-            break
-        if migration in to_undo:
-            found[migration] = []
-            for operation in migration.operations:
-                operation.state_forwards(migration.app_label, state)
-                found[migration] += _operation_losses(operation, migration.app_label, state, True)
-            to_undo.discard(migration)
-        elif migration in applied:
-            migration.mutate_state(state, preserve=False)
+    for migration in undo_walk(executor, plan, state):
+        found[migration] = []
+        for operation in migration.operations:
+            operation.state_forwards(migration.app_label, state)
+            found[migration] += _operation_losses(operation, migration.app_label, state, True)
     return found
 
 

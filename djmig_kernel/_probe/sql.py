@@ -10,6 +10,7 @@ step is still computed.
 """
 
 from .nearby import Nearby
+from .state import undo_walk
 
 
 def _failed(error):
@@ -68,23 +69,12 @@ def _statements(executor, migration, backwards, near, keys):
 def _backwards(executor, plan):
     """Return the SQL of each step of the backwards PLAN, in one walk over the full plan.
 
-    The walk is _migrate_all_backwards's: from an empty state, through every migration
-    Django would apply on an empty database, moving the state on by the applied ones and
-    by those to undo, which are each undone from the state just before them.
+    Each migration to undo is undone from the state just before it, as
+    _migrate_all_backwards undoes it.
     """
-    graph = executor.loader.graph
-    applied = {graph.nodes[k] for k in executor.loader.applied_migrations if k in graph.nodes}
-    to_undo = {migration for migration, _ in plan}
-    found = {}
     near = Nearby(executor._create_project_state())
-    for migration, _ in executor.migration_plan(graph.leaf_nodes(), clean_start=True):
-        if not to_undo:
-            break
-        if migration in to_undo:
-            found[migration] = _step(executor, migration, True, near)
-            to_undo.discard(migration)
-        elif migration in applied:
-            _move(migration, near, near.keys(migration))
+    found = {migration: _step(executor, migration, True, near)
+             for migration in undo_walk(executor, plan, near.state, lambda m: _move(m, near, near.keys(m)))}
     return [found[migration] for migration, _ in plan]
 
 

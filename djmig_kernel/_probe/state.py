@@ -9,6 +9,29 @@ def full_plan(executor):
     return [migration for migration, _ in executor.migration_plan(graph.leaf_nodes(), clean_start=True)]
 
 
+def undo_walk(executor, plan, state, move=None):
+    """Yield each migration of the backwards PLAN, STATE being then the state just before it.
+
+    The walk is MigrationExecutor._migrate_all_backwards's: through every migration Django
+    would apply on an empty database, in that order, STATE moving on past the applied ones
+    (by MOVE(migration), or mutate_state). Past a yielded one, the consumer moves it on.
+    """
+    applied = {executor.loader.graph.nodes[k] for k in executor.loader.applied_migrations
+               if k in executor.loader.graph.nodes}
+    to_undo = {migration for migration, _ in plan}
+    for migration in full_plan(executor):
+        if not to_undo:
+            return
+        if migration in to_undo:
+            to_undo.discard(migration)
+            yield migration
+        elif migration in applied:
+            if move is None:
+                migration.mutate_state(state, preserve=False)
+            else:
+                move(migration)
+
+
 def applied_state(executor, nodes, plan=None):
     """Return the ProjectState of the migrations NODES, mutated in plan order, and the keys that failed.
 
