@@ -1,6 +1,6 @@
 """Find the runs of plain migrations that a DAG drawing folds into one node each."""
 
-__all__ = ["fold_runs", "FOLD_ABOVE", "SHORTEST_RUN"]
+__all__ = ["fold", "fold_runs", "implied_edges", "FOLD_ABOVE", "SHORTEST_RUN"]
 
 FOLD_ABOVE = 40  # collapse="auto" folds only drawings of more nodes than this
 SHORTEST_RUN = 3
@@ -32,14 +32,15 @@ def implied_edges(parents, edges):
     }
 
 
-def fold_runs(dag, shown, highlight=(), collapse="auto"):
+def fold_runs(dag, shown, highlight=(), collapse="auto", loose=False, implied=None):
     """Return the runs of SHOWN nodes to fold, each a list of 3 or more migrations in order.
 
     A run is migrations of one app that follow each other with no branch, merge, squash,
     cross-app edge, highlight or change of applied status; the app's current migration
     and its leaves stay apart too. A cross-app edge that the other dependencies already
-    imply does not keep a migration apart: it is drawn to the folded node. COLLAPSE: True
-    folds, False never does, "auto" folds only when more than FOLD_ABOVE nodes are shown.
+    imply (IMPLIED, worked out when None) does not keep a migration apart, nor does any
+    cross-app edge when LOOSE: it is drawn to the folded node. COLLAPSE: True folds, False
+    never does, "auto" folds only when more than FOLD_ABOVE nodes are shown.
     """
     if collapse is False or (collapse == "auto" and len(shown) <= FOLD_ABOVE):
         return []
@@ -48,7 +49,8 @@ def fold_runs(dag, shown, highlight=(), collapse="auto"):
     for parent, child in dag.edges:
         parents.setdefault(child, []).append(parent)
         children.setdefault(parent, []).append(child)
-    implied = implied_edges(parents, dag.edges)
+    if implied is None:
+        implied = implied_edges(parents, dag.edges)
     keep = set(highlight) | set(dag.replaces) | set(dag.leaf_nodes())
     keep |= {dag.current(app) for app in {n[0] for n in shown}}
 
@@ -59,7 +61,7 @@ def fold_runs(dag, shown, highlight=(), collapse="auto"):
         crossing = [(p, node) for p in parents.get(node, ()) if p[0] != node[0]]
         crossing += [(node, c) for c in children.get(node, ()) if c[0] != node[0]]
         return (node not in keep and len(own(node, parents)) <= 1 and len(own(node, children)) == 1
-                and all(edge in implied for edge in crossing))
+                and (loose or all(edge in implied for edge in crossing)))
 
     plain_nodes = {n for n in shown if plain(n)}
 
@@ -78,3 +80,24 @@ def fold_runs(dag, shown, highlight=(), collapse="auto"):
         if len(run) >= SHORTEST_RUN:
             runs.append(run)
     return runs
+
+
+def fold(dag, shown, highlight=(), collapse="auto"):
+    """Return (runs to fold, cross-app edges to leave out) for a drawing of the SHOWN nodes.
+
+    First the runs of fold_runs. If that still leaves more than FOLD_ABOVE nodes, cross-app
+    edges stop keeping migrations apart (each is drawn to the node its migration is folded
+    into), so that a real project's graph fits one screen. A folded drawing leaves out the
+    cross-app edges that the others imply: they change no order, and they are what makes a
+    many-app drawing a thicket.
+    """
+    if collapse is False or (collapse == "auto" and len(shown) <= FOLD_ABOVE):
+        return [], set()
+    parents = {}
+    for parent, child in dag.edges:
+        parents.setdefault(child, []).append(parent)
+    implied = implied_edges(parents, dag.edges)
+    runs = fold_runs(dag, shown, highlight, collapse, implied=implied)
+    if len(shown) - sum(len(run) - 1 for run in runs) > FOLD_ABOVE:
+        runs = fold_runs(dag, shown, highlight, collapse, loose=True, implied=implied)
+    return runs, implied

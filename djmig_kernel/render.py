@@ -1,10 +1,12 @@
 """Draw a MigrationDAG as a graphviz.Digraph (no I/O), or as text where Graphviz is missing."""
 
+import re
 import shutil
 
 import graphviz
 
-from ._fold import fold_runs
+from ._fold import fold
+from ._layout import stacking_edges
 
 __all__ = ["render_dag", "dag_as_text", "dag_bundle", "DagDrawing", "DOT_MIMETYPE", "GRAPHVIZ_HINT"]
 
@@ -21,6 +23,10 @@ _HIGHLIGHT = {"color": "#d94801", "penwidth": "3"}
 # At most 9.5 inches wide (684 pt, 912 px): the notebook column of JupyterLab in a 1400 px window.
 # Graphviz only ever shrinks a drawing to fit `size`; a small graph keeps its natural size.
 _FIT = {"size": "9.5,100"}
+# A folded drawing is a big one: tighter rows and columns, lower boxes, and no size to fit
+# (the notebook shows a picture wider than its column shrunk to it; a wide screen, whole).
+_COMPACT = {"ranksep": "0.3", "nodesep": "0.15"}
+_COMPACT_NODE = {"height": "0.3", "margin": "0.06,0.03"}
 
 
 # One short line each ("\\l": left-justified), so that the legend never widens a small drawing.
@@ -28,24 +34,50 @@ _LEGEND = ("filled: applied   dashed: not applied\\ldouble border: a leaf of its
            "dashed arrow: depends on another app\\l")
 
 
+_LINE = 22  # characters: a longer migration name is wrapped after an underscore
+
+
+def _wrap(text):
+    """Return TEXT with its long lines broken after underscores, each line at most _LINE characters
+    where it can be."""
+    lines = []
+    for line in text.split("\n"):
+        pieces = re.findall(r"[^_]*_|[^_]+$", line) or [line]
+        current = ""
+        for piece in pieces:
+            if current and len(current) + len(piece) > _LINE:
+                lines.append(current)
+                current = ""
+            current += piece
+        lines.append(current)
+    return "\n".join(lines)
+
+
+def _left_out_line(count):
+    what = "dependency that the others imply" if count == 1 else "dependencies that the others imply"
+    return f"{count} cross-app {what}: not drawn\\l"
+
+
 def _id(node):
     return f"{node[0]}.{node[1]}"
 
 
-def _label(dag, node, current, merges):
+def _label(dag, node, current, merges, folded):
     lines = [node[1]]
     replaced = dag.replaces.get(node)
     if replaced:
-        lines.append(f"squashes {len(replaced)}: {replaced[0][1]} … {replaced[-1][1]}")
+        line = f"squashes {len(replaced)}: {replaced[0][1]} … {replaced[-1][1]}"
+        long = folded and len(line) > 32
+        lines += [f"squashes {len(replaced)}:", f"{replaced[0][1]} …", replaced[-1][1]] if long else [line]
     if node in merges:
         lines.append("merge")
     if node == current:
         lines.append("◀ current")
-    return "\n".join(lines)
+    return _wrap("\n".join(lines)) if folded else "\n".join(lines)
 
 
 def _run_label(run):
-    return f"{len(run)} migrations:\n{run[0][1]}\n… {run[-1][1]}"
+    return _wrap(f"{len(run)} migrations:\n{run[0][1]}\n… {run[-1][1]}")
 
 
 def render_dag(dag, highlight=(), apps=None, collapse="auto"):
@@ -58,19 +90,28 @@ def render_dag(dag, highlight=(), apps=None, collapse="auto"):
     COLLAPSE=True folds each run of 3 or more migrations of one app that follow each
     other with no branch, merge, squash, cross-app edge, highlight or status change
     into one node "N migrations: first … last"; "auto" folds only when the drawing
-    would have more than 40 nodes; False never folds.
+    would have more than 40 nodes; False never folds. A folded drawing that would still
+    have more than 40 nodes lets cross-app edges fold too, and leaves out the cross-app
+    edges that the others imply (see _fold.fold); one of four apps or more stacks them
+    in columns (see _layout).
     """
     highlight = {tuple(n) for n in highlight}
     shown = [n for n in dag.nodes if apps is None or n[0] in apps]
     shown_set = set(shown)
-    runs = {node: run for run in fold_runs(dag, shown, highlight, collapse) for node in run}
+    folded_runs, left_out = fold(dag, shown, highlight, collapse)
+    runs = {node: run for run in folded_runs for node in run}
     leaves = set(dag.leaf_nodes())
+    left_out = {(p, c) for p, c in left_out if c in shown_set and p in shown_set}
+    folded = bool(runs or left_out)  # a big drawing: wrapped labels, compact, apps stacked
     graph_attr = {"rankdir": "TB", "fontname": "Helvetica", "fontsize": "10",
                   "labelloc": "b", "labeljust": "l",
                   "label": _LEGEND + ("orange: highlighted\\l" if highlight else "")
-                  + ("3-d box: migrations folded into one\\l" if runs else ""), **_FIT}
+                  + ("3-d box: migrations folded into one\\l" if runs else "")
+                  + (_left_out_line(len(left_out)) if left_out else ""),
+                  **(_COMPACT if folded else _FIT)}
     dot = graphviz.Digraph("migrations", graph_attr=graph_attr,
-                           node_attr={"shape": "box", "fontname": "Helvetica", "fontsize": "11"},
+                           node_attr={"shape": "box", "fontname": "Helvetica", "fontsize": "11",
+                                      **(_COMPACT_NODE if folded else {})},
                            edge_attr={"color": "#525252"})
     merges = set(dag.merges())
     for app in sorted({n[0] for n in shown}):
@@ -87,29 +128,31 @@ def render_dag(dag, highlight=(), apps=None, collapse="auto"):
                     attrs["peripheries"] = "2"
                 if node in highlight:
                     attrs.update(_HIGHLIGHT)
-                cluster.node(_id(node), _label(dag, node, current, merges), **attrs)
+                cluster.node(_id(node), _label(dag, node, current, merges, folded), **attrs)
     outside, drawn = set(), set()
     for parent, child in dag.edges:
-        if child not in shown_set:
+        if child not in shown_set or (parent, child) in left_out:
             continue
         if parent in shown_set:
-            edge = (_ref(runs, parent), _ref(runs, child))
+            edge = (_head(runs, parent), _head(runs, child))
             if edge[0] == edge[1] or edge in drawn:
                 continue  # inside a folded run, or already drawn to it
             drawn.add(edge)
             cross = parent[0] != child[0]
-            dot.edge(*edge, **({"style": "dashed"} if cross else {}))
+            dot.edge(*map(_id, edge), **({"style": "dashed"} if cross else {}))
         else:
             outside.add((parent[0], child))
+    for top, bottom in stacking_edges([n for n in shown if _head(runs, n) == n], sorted(drawn)) if folded else ():
+        dot.edge(_id(top), _id(bottom), style="invis", minlen="2")
     for app, child in sorted(outside):
         dot.node(f"{app} (not shown)", shape="plaintext", fontcolor="#737373")
-        dot.edge(f"{app} (not shown)", _ref(runs, child), style="dotted")
+        dot.edge(f"{app} (not shown)", _id(_head(runs, child)), style="dotted")
     return dot
 
 
-def _ref(runs, node):
-    """Return the id NODE is drawn under: its own, or that of the folded run it is in."""
-    return _id(runs[node][0]) if node in runs else _id(node)
+def _head(runs, node):
+    """Return the node NODE is drawn as: itself, or the first of the folded run it is in."""
+    return runs[node][0] if node in runs else node
 
 
 def dag_as_text(dag, highlight=(), apps=None):

@@ -5,7 +5,7 @@ import re
 import pytest
 
 from djmig_kernel import MigrationDAG, render_dag
-from djmig_kernel._fold import fold_runs, implied_edges
+from djmig_kernel._fold import fold, fold_runs, implied_edges
 from djmig_kernel.render import DOT_MIMETYPE
 
 
@@ -85,9 +85,12 @@ def test_a_cross_app_edge_keeps_its_migration_apart_unless_other_dependencies_im
     runs = fold_runs(dag, dag.nodes, collapse=True)
     assert [[name for _, name in run] for run in runs] == [["0004", "0005", "0006", "0007", "0008", "0009"]]
     source = render_dag(dag, collapse=True).source
-    # The implied edge is still drawn: to the node its migration is folded into.
+    # The implied edge changes no order: a folded drawing leaves it out, and its legend says so.
     assert '"b.0001" -> "a.0003" [style=dashed]' in source
-    assert '"b.0001" -> "a.0004" [style=dashed]' in source
+    assert '"b.0001" -> "a.0004"' not in source
+    assert "1 cross-app dependency that the others imply: not drawn" in source
+    # Unfolded, every dependency is drawn.
+    assert '"b.0001" -> "a.0006" [style=dashed]' in render_dag(dag, collapse=False).source
 
 
 def test_show_passes_collapse_to_the_drawing():
@@ -97,22 +100,46 @@ def test_show_passes_collapse_to_the_drawing():
     assert "4 migrations:" not in dag.show(collapse=False)._repr_mimebundle_()[DOT_MIMETYPE]
 
 
+def test_a_drawing_still_too_big_lets_cross_app_edges_fold_too():
+    """Six apps of 12, each depending on the one before at its 3rd, 6th and 9th migration: the
+    first folding leaves more than 40 nodes, so the second folds across the cross-app edges,
+    which are then drawn to the folded nodes."""
+    parts, extra = [], []
+    for k in range(6):
+        parts.append(chain(f"app{k}", 12, applied=12))
+        if k:
+            extra += [((f"app{k - 1}", f"{i:04d}"), (f"app{k}", f"{i:04d}")) for i in (3, 6, 9)]
+    dag = dag_of(*parts, extra_edges=extra)
+    strict = fold_runs(dag, dag.nodes, collapse=True)
+    assert len(dag.nodes) - sum(len(run) - 1 for run in strict) > 40
+    runs, _ = fold(dag, dag.nodes, collapse="auto")
+    drawn = len(dag.nodes) - sum(len(run) - 1 for run in runs)
+    assert drawn <= 12  # each app: its run and its last migration (current and leaf)
+    source = render_dag(dag).source
+    assert '"app0.0001" -> "app1.0001" [style=dashed]' in source
+    assert all(f'"app{k}.0012" [label="0012\n◀ current"' in source for k in range(6))
+
+
 @pytest.mark.graphviz
 def test_wagtails_graph_folds_and_keeps_what_a_learner_needs(wagtail):
-    """183 migrations become far fewer nodes; leaves, current, squashes, merges and other
-    cross-app edges keep their own node."""
+    """183 migrations become about 40 nodes; leaves, current migrations, squashes and merges keep
+    their own node, and every app that depends on another still has a dashed arrow from it."""
     dag = wagtail.graph()
     source = render_dag(dag).source
     drawn = {line.split(" [")[0].strip('"') for line in node_lines(source)}
-    assert len(drawn) < 80
+    assert len(drawn) <= 45
     keep = set(dag.leaf_nodes()) | set(dag.replaces) | set(dag.merges())
     keep |= {dag.current(app) for app in dag.apps}
+    assert {f"{app}.{name}" for app, name in keep} <= drawn
+    runs, _ = fold(dag, dag.nodes)
+    folded = {node for run in runs for node in run}
+    assert sum(len(run) for run in runs) == len(folded)
+    assert len(drawn) == len(dag.nodes) - len(folded) + len(runs)
+    app_edges = {(p[0], c[0]) for p, c in dag.edges if p[0] != c[0]}
+    drawn_app_edges = set(re.findall(r'"(\w+)\.\w+" -> "(\w+)\.\w+" \[style=dashed\]', source))
     parents = {}
     for parent, child in dag.edges:
         parents.setdefault(child, []).append(parent)
     implied = implied_edges(parents, dag.edges)
-    keep |= {node for edge in dag.edges if edge[0][0] != edge[1][0] and edge not in implied for node in edge}
-    assert {f"{app}.{name}" for app, name in keep} <= drawn
-    folded = {node for run in fold_runs(dag, dag.nodes) for node in run}
-    assert sum(len(run) for run in fold_runs(dag, dag.nodes)) == len(folded)
-    assert len(drawn) == len(dag.nodes) - len(folded) + len(fold_runs(dag, dag.nodes))
+    assert {(p[0], c[0]) for p, c in set(dag.edges) - implied if p[0] != c[0]} == drawn_app_edges
+    assert drawn_app_edges <= app_edges

@@ -1,0 +1,75 @@
+"""Big folded drawings stack their apps in columns (_layout), checked through dot's own placement."""
+
+import graphlib
+import re
+
+import pytest
+
+from djmig_kernel import render_dag
+from djmig_kernel._fold import fold
+from djmig_kernel._layout import stacking_edges
+from test_fold import chain, dag_of
+
+
+def _placed(digraph):
+    """Return {node id: (x, y)} as dot places the nodes (its plain output, in inches)."""
+    placed = {}
+    for line in digraph.pipe(format="plain", encoding="utf-8").splitlines():
+        parts = line.split()
+        if parts[0] == "node":
+            placed[parts[1].strip('"')] = (float(parts[2]), float(parts[3]))
+    return placed
+
+
+def _drawn(dag):
+    runs, left_out = fold(dag, dag.nodes)
+    head = {node: run[0] for run in runs for node in run}
+    nodes = [n for n in dag.nodes if head.get(n, n) == n]
+    edges = {(head.get(p, p), head.get(c, c)) for p, c in dag.edges if (p, c) not in left_out}
+    return nodes, sorted((p, c) for p, c in edges if p != c)
+
+
+@pytest.mark.graphviz
+def test_eight_apps_that_depend_on_nothing_stack_in_three_columns():
+    """Eight apps of 12 migrations fold to two nodes each; side by side they would be eight wide."""
+    dag = dag_of(*(chain(f"app{k}", 12, applied=12) for k in range(8)))
+    placed = _placed(render_dag(dag, collapse=True))
+    leaves = [placed[f'app{k}.0012'] for k in range(8)]
+    assert len({round(x, 1) for x, _ in leaves}) == 3
+    assert len({round(y, 1) for _, y in leaves}) == 3
+
+
+def test_apps_that_depend_on_each_other_stack_only_where_no_cycle_follows():
+    """app1 depends on app0 at every third migration; app2 … app5 on nothing: the invisible edges
+    only ever go from one app's last drawn node to a later app's first, and make no cycle."""
+    parts = [chain(f"app{k}", 12, applied=12) for k in range(6)]
+    extra = [(("app0", f"{i:04d}"), ("app1", f"{i:04d}")) for i in (3, 6, 9)]
+    dag = dag_of(*parts, extra_edges=extra)
+    nodes, edges = _drawn(dag)
+    stacked = stacking_edges(nodes, edges)
+    assert stacked and all(top[0] != bottom[0] for top, bottom in stacked)
+    sorter = graphlib.TopologicalSorter()
+    for parent, child in edges + stacked:
+        sorter.add(child, parent)
+    sorter.prepare()  # raises CycleError if the stacking made a cycle
+
+
+def test_fewer_than_four_apps_stay_side_by_side():
+    dag = dag_of(*(chain(f"app{k}", 20, applied=20) for k in range(3)))
+    assert stacking_edges(*_drawn(dag)) == []
+    assert "style=invis" not in render_dag(dag, collapse=True).source
+
+
+@pytest.mark.graphviz
+def test_wagtails_folded_drawing_fits_a_wide_screen_and_keeps_its_edges_acyclic(wagtail):
+    """Fourteen apps: about as tall as wide, at most a little over a screen (unfolded Graphviz
+    lays them out more than four screens wide)."""
+    dag = wagtail.graph()
+    nodes, edges = _drawn(dag)
+    sorter = graphlib.TopologicalSorter()
+    for parent, child in edges + stacking_edges(nodes, edges):
+        sorter.add(child, parent)
+    sorter.prepare()
+    svg = render_dag(dag).pipe(format="svg", encoding="utf-8")
+    width, height = (float(v) for v in re.search(r'width="([\d.]+)pt" height="([\d.]+)pt"', svg).groups())
+    assert width <= 1400 and height <= 1900, (width, height)
