@@ -39,7 +39,8 @@ def fold_runs(dag, shown, highlight=(), collapse="auto", loose=False, implied=No
     cross-app edge, highlight or change of applied status; the app's current migration
     and its leaves stay apart too. A cross-app edge that the other dependencies already
     imply (IMPLIED, worked out when None) does not keep a migration apart, nor does any
-    cross-app edge when LOOSE: it is drawn to the folded node. COLLAPSE: True folds, False
+    cross-app edge when LOOSE: it is drawn to the folded node. When LOOSE, a HIGHLIGHT
+    migration folds too, with highlighted ones only. COLLAPSE: True folds, False
     never does, "auto" folds only when more than FOLD_ABOVE nodes are shown.
     """
     if collapse is False or (collapse == "auto" and len(shown) <= FOLD_ABOVE):
@@ -51,7 +52,8 @@ def fold_runs(dag, shown, highlight=(), collapse="auto", loose=False, implied=No
         children.setdefault(parent, []).append(child)
     if implied is None:
         implied = implied_edges(parents, dag.edges)
-    keep = set(highlight) | set(dag.replaces) | set(dag.leaf_nodes())
+    highlight = set(highlight)
+    keep = (set() if loose else highlight) | set(dag.replaces) | set(dag.leaf_nodes())
     keep |= {dag.current(app) for app in {n[0] for n in shown}}
 
     def own(node, others):
@@ -66,9 +68,10 @@ def fold_runs(dag, shown, highlight=(), collapse="auto", loose=False, implied=No
     plain_nodes = {n for n in shown if plain(n)}
 
     def follows(node, child):
-        # CHILD continues NODE's run: both plain and shown, and of the same applied status.
+        # CHILD continues NODE's run: both plain and shown, of the same applied status and highlight.
         return (node in plain_nodes and child in plain_nodes and child in shown_set
-                and (node in dag.applied) == (child in dag.applied))
+                and (node in dag.applied) == (child in dag.applied)
+                and (node in highlight) == (child in highlight))
 
     runs = []
     for node in shown:
@@ -87,7 +90,8 @@ def fold(dag, shown, highlight=(), collapse="auto"):
 
     First the runs of fold_runs. If that still leaves more than FOLD_ABOVE nodes, cross-app
     edges stop keeping migrations apart (each is drawn to the node its migration is folded
-    into), so that a real project's graph fits one screen. A folded drawing leaves out the
+    into) and highlighted migrations fold among themselves (a long plan is a run too), so
+    that a real project's graph fits one screen. A folded drawing leaves out the
     cross-app edges that the others imply: they change no order, and they are what makes a
     many-app drawing a thicket.
     """

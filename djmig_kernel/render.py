@@ -120,14 +120,14 @@ def render_dag(dag, highlight=(), apps=None, collapse="auto"):
             cluster.attr(label=app, labelloc="t", labeljust="c", fontsize="12", style="rounded", color="#9e9e9e")
             for node in (n for n in shown if n[0] == app):
                 attrs = dict(_APPLIED if node in dag.applied else _UNAPPLIED)
+                if node in highlight:
+                    attrs.update(_HIGHLIGHT)
                 if node in runs:
                     if node == runs[node][0]:
                         cluster.node(_id(node), _run_label(runs[node]), shape="box3d", **attrs)
                     continue
                 if node in leaves:
                     attrs["peripheries"] = "2"
-                if node in highlight:
-                    attrs.update(_HIGHLIGHT)
                 cluster.node(_id(node), _label(dag, node, current, merges, folded), **attrs)
     outside, drawn = set(), set()
     for parent, child in dag.edges:

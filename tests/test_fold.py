@@ -143,3 +143,19 @@ def test_wagtails_graph_folds_and_keeps_what_a_learner_needs(wagtail):
     implied = implied_edges(parents, dag.edges)
     assert {(p[0], c[0]) for p, c in set(dag.edges) - implied if p[0] != c[0]} == drawn_app_edges
     assert drawn_app_edges <= app_edges
+
+
+@pytest.mark.graphviz
+def test_a_long_plan_highlighted_on_wagtail_folds_into_highlighted_boxes(wagtail):
+    """Rolling wagtailcore back to zero undoes 134 migrations: drawn one by one they would be over
+    150 nodes; highlighted runs fold among themselves, in the plan's orange."""
+    dag = wagtail.graph()
+    plan = wagtail.migration_plan("wagtailcore", "zero").nodes
+    assert len(plan) > 100
+    source = render_dag(dag, highlight=plan).source
+    lines = node_lines(source)
+    assert len(lines) <= 50
+    boxes = [node for node in re.findall(r"\[label=[^\]]*\]", source) if "shape=box3d" in node]
+    assert any('penwidth=3' in line for line in boxes) and any('penwidth=3' not in line for line in boxes)
+    runs, _ = fold(dag, dag.nodes, highlight=set(plan))
+    assert all(len({node in set(plan) for node in run}) == 1 for run in runs)
