@@ -5,10 +5,11 @@ import threading
 
 import ipywidgets as widgets
 
-from ._files import migration_files_fingerprint
+from ._picker_graph import PickerGraph
 from ._picker_snapshot import PICKER_CSS, PickerSnapshot
-from .exceptions import DjmigError, UnknownAppError
-from .pieces import FourPieces, _rows
+from ._preview_text import describe_losses, plan_line, preview_html, steps_phrase
+from .exceptions import DjmigError
+from .pieces import FourPieces
 from .render import dag_bundle
 
 __all__ = ["MigrationPicker", "PiecesView"]
@@ -17,35 +18,6 @@ _CSS = PICKER_CSS
 # The preview and the DAG share a row of fixed height (each scrolls inside it), so the picker
 # keeps its size from one target to the next and the effect of a click shows where it was.
 _ROW_HEIGHT = "30em"
-
-
-def _migrations(count):
-    return f"{count} migration{'' if count == 1 else 's'}"
-
-
-def _loss_phrases(losses):
-    """Return a phrase for each row of LOSSES (table, column, rows): "table app_book (1 row)"."""
-    return [
-        f"table {row.table} ({_rows(row.rows)})" if row.column is None
-        else f"column {row.table}.{row.column} ({_rows(row.rows)})"
-        for row in losses.itertuples(index=False)
-    ]
-
-
-def _describe_losses(losses):
-    """Return what LOSSES drop, as one phrase."""
-    return ", ".join(_loss_phrases(losses))
-
-
-_PAST = {"apply": "applied", "unapply": "unapplied"}
-
-
-def _steps(plan, done=False):
-    """Return what PLAN does, e.g. "unapply 2 migrations" (DONE: "unapplied 2 migrations")."""
-    counts = {}
-    for step in plan.steps:
-        counts[step["direction"]] = counts.get(step["direction"], 0) + 1
-    return " and ".join(f"{_PAST[d] if done else d} {_migrations(n)}" for d, n in counts.items())
 
 
 def _bundle_output(bundle):
@@ -103,8 +75,6 @@ class MigrationPicker(widgets.VBox):
         self._running = threading.Lock()
         self._quiet = False
         self._armed = False
-        self._dag_data = None
-        self._fingerprint = None
         self._plan = None
         self._losses = None
         self._status_text = ""
@@ -131,9 +101,8 @@ class MigrationPicker(widgets.VBox):
             **kwargs,
         )
         self.add_class("djmig-picker")
-        self._load_graph()
-        current = self._dag_data.current(app)
-        self._set_options(current[1] if current else "zero")
+        self._graph = PickerGraph(sandbox, app)
+        self._set_options(self._graph.current())
         self._target.observe(self._on_target_change, names="value")
         self._apply.on_click(self._on_apply_click)
         self._show_preview()
@@ -197,7 +166,7 @@ class MigrationPicker(widgets.VBox):
 
         Starts Django (once for the graph, once more if the target has a plan).
         """
-        self._load_graph()
+        self._graph.load()
         self._set_options(self._target.value)
         self._pieces.refresh()
         self._show_preview()
@@ -229,51 +198,18 @@ class MigrationPicker(widgets.VBox):
 
     # -- steps -------------------------------------------------------------------
 
-    def _load_graph(self):
-        self._fingerprint = migration_files_fingerprint(self._sandbox.path)
-        dag = self._sandbox.graph()
-        if self._app not in dag.apps:
-            raise UnknownAppError(
-                f"app {self._app!r} has no migrations in {self._sandbox!r}; choose one of: "
-                f"{', '.join(dag.apps)}, or run sb.makemigrations({self._app!r}) first"
-            )
-        self._dag_data = dag
-
-    def _reload_applied(self):
-        """Read the applied migrations from the ledger; ask Django again only if the graph may differ.
-
-        While no migration file changed, a migrate changes only which migrations are applied.
-        """
-        if migration_files_fingerprint(self._sandbox.path) == self._fingerprint:
-            ledger = self._sandbox.ledger()
-            dag = self._dag_data.with_applied(zip(ledger["app"], ledger["name"]))
-            if dag is not None:
-                self._dag_data = dag
-                return
-        self._load_graph()
-
     def _set_options(self, value):
-        dag, app = self._dag_data, self._app
-        names = [name for a, name in dag.nodes if a == app]
-        options = [("zero", "zero")] + [
-            (f"[{'X' if (app, name) in dag.applied else ' '}] {name}", name) for name in names
-        ]
         self._quiet = True
         try:
-            self._target.options = options
-            self._target.value = value if value in ["zero", *names] else "zero"
+            self._target.options = self._graph.options()
+            self._target.value = value if value in ["zero", *self._graph.names()] else "zero"
         finally:
             self._quiet = False
-
-    def _needs_nothing(self, target):
-        """Return True if ``migrate APP TARGET`` has nothing to do, as Django's executor decides."""
-        leaves = self._dag_data.applied_leaves(self._app)
-        return not leaves if target == "zero" else (self._app, target) in leaves
 
     def _show_preview(self):
         target = self._target.value
         self._plan, self._losses = None, None
-        if self._needs_nothing(target):
+        if self._graph.needs_nothing(target):
             self._preview.value = ""
             self._show_dag(())
             self._set_status(f"{self._app} is at {target}: nothing to do. Choose another target to preview it.")
@@ -289,42 +225,14 @@ class MigrationPicker(widgets.VBox):
             return
         self._plan = plan
         self._losses = plan.data_loss(self._sandbox.db_path)
-        self._preview.value = self._preview_html()
+        self._preview.value = preview_html(self._app, plan, self._losses)
         self._show_dag(plan.nodes)
         self._apply.disabled = False
-        self._set_status(self._plan_line())
-
-    def _plan_line(self):
-        plan, losses = self._plan, self._losses
-        line = f"migrate {self._app} {plan.target} would {_steps(plan)}"
-        if plan.irreversible:
-            line += f"; {', '.join(plan.irreversible)} cannot be unapplied, so migrate will stop with an error"
-        if len(losses):
-            return f"{line} and drop {_describe_losses(losses)}. Apply asks for a second click."
-        return f"{line}; no data is lost. Apply runs it."
-
-    def _preview_html(self):
-        plan, losses = self._plan, self._losses
-        sql = plan.sql()
-        steps = "".join(
-            f"<li><b>{html.escape(step['direction'])} {html.escape(step['migration'])}</b>"
-            f"{' (irreversible)' if step['irreversible'] else ''}: "
-            f"{html.escape('; '.join(step['operations']) or 'no operations')}"
-            f"<pre>{html.escape(chr(10).join(sql[step['migration']]) or '-- no SQL')}</pre></li>"
-            for step in plan.steps
-        )
-        if len(losses):
-            lost = "".join(f"<li>{html.escape(phrase)}</li>" for phrase in _loss_phrases(losses))
-            lost = f"<b>Data that would be lost</b><ul>{lost}</ul>"
-        else:
-            lost = "<b>No data is lost.</b>"
-        command = html.escape(f"python manage.py migrate {self._app} {plan.target}")
-        return f"<b>{command}</b><ol>{steps}</ol>{lost}"
+        self._set_status(plan_line(self._app, plan, self._losses))
 
     def _show_dag(self, highlight):
-        dag, app = self._dag_data, self._app
-        apps = {app} | {c[0] for p, c in dag.edges if p[0] == app} | {n[0] for n in highlight}
-        self._dag.outputs = (_bundle_output(dag_bundle(dag, highlight=highlight, apps=apps)),)
+        bundle = dag_bundle(self._graph.dag, highlight=highlight, apps=self._graph.around(highlight))
+        self._dag.outputs = (_bundle_output(bundle),)
 
     def _set_status(self, text, css=""):
         self._status_text = text
@@ -337,7 +245,7 @@ class MigrationPicker(widgets.VBox):
         self._apply.description = "Apply: drop the data"
         self._apply.button_style = "danger"
         self._set_status(
-            f"Armed: migrate {self._app} {self._plan.target} drops {_describe_losses(self._losses)}. "
+            f"Armed: migrate {self._app} {self._plan.target} drops {describe_losses(self._losses)}. "
             f"Click apply again to go ahead, or choose another target.",
             "djmig-armed",
         )
@@ -361,8 +269,8 @@ class MigrationPicker(widgets.VBox):
             # The sandbox put the database back as it was: keep the preview, say what failed.
             self._set_status(f"Error: {error}", "djmig-error")
             return
-        done = _steps(self._plan, done=True)
-        self._reload_applied()
+        done = steps_phrase(self._plan, done=True)
+        self._graph.reload_applied()
         self._set_options(target)
         self._pieces.refresh()
         self._show_preview()

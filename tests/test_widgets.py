@@ -333,7 +333,7 @@ def test_apply_reads_the_applied_migrations_from_the_ledger_without_asking_djang
     picker.apply.click()  # the year column goes: the second click runs it
     assert sb.migrates == [("app", "0002_added_Book_model")]
     assert sb.graphs == asked
-    assert picker._dag_data == sb.graph()  # the same graph, applied set and all, as Django's loader
+    assert picker._graph.dag == sb.graph()  # the same graph, applied set and all, as Django's loader
     assert picker.target.options[-1] == ("[ ] 0003_book_year", "0003_book_year")
 
 
@@ -348,7 +348,7 @@ def test_apply_asks_django_again_when_a_migration_file_changed(sb):
     picker.apply.click()
     picker.apply.click()  # the year column goes: the second click runs it
     assert sb.graphs == asked + 1
-    assert ("app", "0004_empty") in picker._dag_data.nodes
+    assert ("app", "0004_empty") in picker._graph.dag.nodes
 
 
 def test_the_preview_marks_a_step_whose_sql_cannot_be_computed_and_shows_the_rest(library):

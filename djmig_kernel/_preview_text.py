@@ -1,0 +1,64 @@
+"""The words of the picker's preview: its status line and its HTML (plan, SQL, data lost)."""
+
+import html
+
+from .pieces import _rows
+
+__all__ = ["describe_losses", "loss_phrases", "plan_line", "preview_html", "steps_phrase"]
+
+_PAST = {"apply": "applied", "unapply": "unapplied"}
+
+
+def _migrations(count):
+    return f"{count} migration{'' if count == 1 else 's'}"
+
+
+def loss_phrases(losses):
+    """Return a phrase for each row of LOSSES (table, column, rows): "table app_book (1 row)"."""
+    return [
+        f"table {row.table} ({_rows(row.rows)})" if row.column is None
+        else f"column {row.table}.{row.column} ({_rows(row.rows)})"
+        for row in losses.itertuples(index=False)
+    ]
+
+
+def describe_losses(losses):
+    """Return what LOSSES drop, as one phrase."""
+    return ", ".join(loss_phrases(losses))
+
+
+def steps_phrase(plan, done=False):
+    """Return what PLAN does, e.g. "unapply 2 migrations" (DONE: "unapplied 2 migrations")."""
+    counts = {}
+    for step in plan.steps:
+        counts[step["direction"]] = counts.get(step["direction"], 0) + 1
+    return " and ".join(f"{_PAST[d] if done else d} {_migrations(n)}" for d, n in counts.items())
+
+
+def plan_line(app, plan, losses):
+    """Return the status line of a preview of PLAN for APP, which drops LOSSES."""
+    line = f"migrate {app} {plan.target} would {steps_phrase(plan)}"
+    if plan.irreversible:
+        line += f"; {', '.join(plan.irreversible)} cannot be unapplied, so migrate will stop with an error"
+    if len(losses):
+        return f"{line} and drop {describe_losses(losses)}. Apply asks for a second click."
+    return f"{line}; no data is lost. Apply runs it."
+
+
+def preview_html(app, plan, losses):
+    """Return the preview of PLAN for APP as HTML: the command, each step with its SQL, the data lost."""
+    sql = plan.sql()
+    steps = "".join(
+        f"<li><b>{html.escape(step['direction'])} {html.escape(step['migration'])}</b>"
+        f"{' (irreversible)' if step['irreversible'] else ''}: "
+        f"{html.escape('; '.join(step['operations']) or 'no operations')}"
+        f"<pre>{html.escape(chr(10).join(sql[step['migration']]) or '-- no SQL')}</pre></li>"
+        for step in plan.steps
+    )
+    if len(losses):
+        lost = "".join(f"<li>{html.escape(phrase)}</li>" for phrase in loss_phrases(losses))
+        lost = f"<b>Data that would be lost</b><ul>{lost}</ul>"
+    else:
+        lost = "<b>No data is lost.</b>"
+    command = html.escape(f"python manage.py migrate {app} {plan.target}")
+    return f"<b>{command}</b><ol>{steps}</ol>{lost}"
