@@ -97,20 +97,20 @@ def records(loader, key):
     return [_name(r) for r in migration.replaces] + [_name(key)]
 
 
-def in_database(leaf_tables, key, connection):
-    """Return whether the database has every table and column that migration KEY makes (True if none)."""
+def in_database(leaf_tables, key, connection, live=None):
+    """Return whether the database has every table and column that migration KEY makes (True if none).
+
+    LIVE: the database's table names, when the caller has read them already.
+    """
     name = _name(key)
-    live = set(connection.introspection.table_names())
+    live = set(connection.introspection.table_names() if live is None else live)
+    made = [(table, info["made"] == name, {c for c, by in info["columns_made"].items() if by == name})
+            for table, info in leaf_tables.items()]
+    if any((whole or wanted) and table not in live for table, whole, wanted in made):
+        return False
     with connection.cursor() as cursor:
-        for table, info in leaf_tables.items():
-            wanted = {c for c, made in info["columns_made"].items() if made == name}
-            if info["made"] == name and table not in live:
-                return False
-            if wanted and table not in live:
-                return False
-            if wanted - {c.name for c in connection.introspection.get_table_description(cursor, table)}:
-                return False
-    return True
+        return not any(wanted - {c.name for c in connection.introspection.get_table_description(cursor, table)}
+                       for table, _, wanted in made if wanted)
 
 
 def leaf_tables(executor):
@@ -141,7 +141,7 @@ def answer(executor, app=None):
     leaf = now if len(applied) == len(plan) else state_.applied_state(executor, set(plan), migrations)[0]
     leaf_tables = state_.tables(leaf, connection, made)
     wrong = [
-        [_name(k), _name(p), in_database(leaf_tables, p, connection), records(loader, p)]
+        [_name(k), _name(p), in_database(leaf_tables, p, connection, live), records(loader, p)]
         for k, p in inconsistent(loader)
     ]
     keys = {tuple(n.split(".", 1)) for n in made[0].values()} | {tuple(n.split(".", 1)) for n in made[1].values()}
