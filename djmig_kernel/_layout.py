@@ -1,4 +1,4 @@
-"""Stack the app clusters of a many-app drawing in columns, so that it is about as tall as it is wide.
+"""Stack the app clusters of a many-app drawing in columns, so that it fits the notebook's column.
 
 Graphviz starts every app's cluster at the top, side by side: fourteen apps make a
 drawing five screens wide. Here an app whose migrations all come after another app's
@@ -11,9 +11,10 @@ import math
 __all__ = ["stacking_edges", "STACK_FROM"]
 
 STACK_FROM = 4  # drawings of fewer apps stay side by side
-# A column of nodes is about 2.5 node rows wide: a square drawing has about 2.5 times as
-# many rows as columns.
-_ROWS_PER_COLUMN = 1.6
+# A notebook scrolls down, not across: a drawing about twice as tall as wide shows at two
+# thirds of its size in the column. A column of nodes is about as wide as 1.75 rows are tall,
+# so that is about 3.5 rows for each column.
+_ROWS_PER_COLUMN = 3.5
 
 
 def _order(nodes, edges):

@@ -23,8 +23,7 @@ _HIGHLIGHT = {"color": "#d94801", "penwidth": "3"}
 # At most 9.5 inches wide (684 pt, 912 px): the notebook column of JupyterLab in a 1400 px window.
 # Graphviz only ever shrinks a drawing to fit `size`; a small graph keeps its natural size.
 _FIT = {"size": "9.5,100"}
-# A folded drawing is a big one: tighter rows and columns, lower boxes, and no size to fit
-# (the notebook shows a picture wider than its column shrunk to it; a wide screen, whole).
+# A folded drawing is a big one: tighter rows and columns, lower boxes.
 _COMPACT = {"ranksep": "0.3", "nodesep": "0.15"}
 _COMPACT_NODE = {"height": "0.3", "margin": "0.06,0.03"}
 
@@ -108,7 +107,7 @@ def render_dag(dag, highlight=(), apps=None, collapse="auto"):
                   "label": _LEGEND + ("orange: highlighted\\l" if highlight else "")
                   + ("3-d box: migrations folded into one\\l" if runs else "")
                   + (_left_out_line(len(left_out)) if left_out else ""),
-                  **(_COMPACT if folded else _FIT)}
+                  **_FIT, **(_COMPACT if folded else {})}
     dot = graphviz.Digraph("migrations", graph_attr=graph_attr,
                            node_attr={"shape": "box", "fontname": "Helvetica", "fontsize": "11",
                                       **(_COMPACT_NODE if folded else {})},
