@@ -11,7 +11,7 @@ import sqlite3
 
 import pytest
 
-from helpers import files_digest
+from helpers import assert_same_sql, executor_sql, files_digest, migration_file
 
 def _virtual_tables(sb):
     with sqlite3.connect(sb.db_path) as connection:
@@ -68,3 +68,16 @@ def test_a_real_project_still_reports_what_is_broken(wagtail_copy):
     connection.close()
     found = wagtail_copy.check()
     assert list(found[["kind", "subject"]].itertuples(index=False, name=None)) == [("missing-table", "taggit_tag")]
+
+
+def test_zoo_sql_with_a_renamed_model_is_what_djangos_executor_collects(zoo):
+    """A custom user, a multi-table child, a proxy, an unmanaged model, a many-to-many through a model
+    and a squash, then Tag renamed: its many-to-many table is renamed as migrate renames it."""
+    (zoo.path / "zoo/migrations/0004_rename_tag.py").write_text(
+        migration_file([("zoo", "0003_legacy_and_search")], 'migrations.RenameModel("Tag", "Label")'))
+    zoo.migrate("zoo")
+    plan = zoo.migration_plan("zoo", "zero")
+    assert any('RENAME TO "zoo_article_tags"' in line for line in plan.sql()["zoo.0004_rename_tag"])
+    assert_same_sql(plan, executor_sql(zoo, "zoo", "zero"))
+    zoo.manage("migrate", "zoo", "0003", "--fake")
+    assert_same_sql(zoo.migration_plan("zoo", "0004_rename_tag"), executor_sql(zoo, "zoo", "0004_rename_tag"))

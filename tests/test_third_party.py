@@ -3,7 +3,7 @@
 import pytest
 
 from test_graph import assert_same_as_django
-from helpers import executor_sql, masked_sql
+from helpers import assert_same_sql, executor_sql
 from test_plan import _rows, django_plan
 
 WAGTAIL_APPS = ["admin", "auth", "contenttypes", "sessions", "taggit", "wagtailadmin", "wagtailcore",
@@ -45,27 +45,12 @@ def test_wagtail_data_loss_to_zero_names_the_tables_that_go(wagtail):
     assert (losses["rows"] == 0).all()
 
 
-def _assert_same_sql(plan, django):
-    """Each step's SQL is Django's, line for line; where a step renames a model, Django rebuilds the
-    tables pointing at it in hash order (it differs from run to run), so there the lines are compared
-    as a whole."""
-    ours = masked_sql(plan)
-    assert list(ours) == list(django)
-    renames = {step["migration"] for step in plan.steps
-               if any(op.startswith("Rename model") for op in step["operations"])}
-    for migration, lines in ours.items():
-        if migration in renames:
-            assert sorted(lines) == sorted(django[migration]), migration
-        else:
-            assert lines == django[migration], migration
-
-
 def test_wagtail_rollback_of_everything_has_the_sql_djangos_executor_collects_step_by_step(wagtail):
     """Rolling auth back to zero undoes every Wagtail migration: each step's SQL is what Django's own
     executor collects from its fully rendered states (the kit renders only what each step touches)."""
     plan = wagtail.migration_plan("auth", "zero")
     assert len(plan.steps) > 150
-    _assert_same_sql(plan, executor_sql(wagtail, "auth", "zero"))
+    assert_same_sql(plan, executor_sql(wagtail, "auth", "zero"))
 
 
 def test_wagtail_forwards_from_nothing_has_the_sql_djangos_executor_collects(wagtail_copy):
@@ -73,4 +58,4 @@ def test_wagtail_forwards_from_nothing_has_the_sql_djangos_executor_collects(wag
     [(_, leaf)] = wagtail_copy.graph().leaf_nodes("wagtailcore")
     plan = wagtail_copy.migration_plan("wagtailcore", leaf)
     assert len(plan.steps) > 90
-    _assert_same_sql(plan, executor_sql(wagtail_copy, "wagtailcore", leaf))
+    assert_same_sql(plan, executor_sql(wagtail_copy, "wagtailcore", leaf))
