@@ -7,7 +7,7 @@ import pytest
 
 from djmig_kernel import DjmigError
 from djmig_kernel.plan import PLAN_COLUMNS
-from helpers import migration_file
+from helpers import assert_same_sql, executor_sql, migration_file
 
 
 def parse_migrate_plan(stdout):
@@ -175,3 +175,39 @@ def test_a_step_whose_sql_cannot_be_computed_does_not_sink_the_plan(library):
     assert any(line.startswith("CREATE UNIQUE INDEX") for line in steps["books.0005_not_unique"])
     with pytest.raises(DjmigError, match=r"Found wrong number \(0\) of constraints"):
         library.manage("sqlmigrate", "books", "0004_unique", "--backwards")
+
+
+# A package's own operation, which reads a model of another app: the kit cannot tell what it reads.
+_COUNT_AUTHORS = '''
+class CountAuthors(migrations.operations.base.Operation):
+    reduces_to_sql = True
+    reversible = True
+
+    def state_forwards(self, app_label, state):
+        pass
+
+    def database_forwards(self, app_label, schema_editor, from_state, to_state):
+        table = to_state.apps.get_model("authors", "Author")._meta.db_table
+        schema_editor.execute(f"SELECT COUNT(*) FROM {table}")
+
+    def database_backwards(self, app_label, schema_editor, from_state, to_state):
+        self.database_forwards(app_label, schema_editor, from_state, to_state)
+
+    def describe(self):
+        return "Count the authors"
+'''
+
+
+@pytest.mark.parametrize("target", ["0003_merge", "0004_count"])
+def test_a_packages_own_operation_gets_the_whole_state(library, target):
+    """An operation that is not Django's may read any model: its step's SQL is worked out from the
+    whole project state, and is what Django's executor collects, both ways."""
+    (library.path / "books/migrations/0004_count.py").write_text(
+        migration_file([("books", "0003_merge")], "CountAuthors()", preamble=_COUNT_AUTHORS))
+    if target == "0004_count":
+        library.migrate("books", "0003_merge")
+    else:
+        library.migrate("books")
+    sql = library.migration_plan("books", target).sql()
+    assert 'SELECT COUNT(*) FROM authors_author' in "\n".join(sql["books.0004_count"])
+    assert_same_sql(library.migration_plan("books", target), executor_sql(library, "books", target))
