@@ -33,7 +33,7 @@ def __getattr__(name):
 
 
 def load_ipython_extension(ipython):
-    """Register %manage, %%models and %sandbox, and show DjmigErrors as one line."""
+    """Register %manage, %%models, %sandbox and %%expect_error, and show DjmigErrors as one line."""
     from .magics import load
 
     load(ipython)

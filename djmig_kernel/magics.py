@@ -6,6 +6,7 @@ from IPython.core.error import UsageError
 from IPython.core.magic import Magics, cell_magic, line_magic, magics_class
 
 from .exceptions import DjmigError
+from .expect import ExpectErrorMagics
 from .sandbox import Sandbox
 
 # What separates a command's arguments from the answers to its questions (a shell's here-string).
@@ -92,6 +93,6 @@ def _show_djmig_error(shell, etype, value, tb, tb_offset=None):
 
 
 def load(ipython):
-    """Register the magics and the one-line display of DjmigError on IPYTHON."""
-    ipython.register_magics(DjmigMagics)
+    """Register the magics (%%expect_error too) and the one-line display of DjmigError on IPYTHON."""
+    ipython.register_magics(DjmigMagics, ExpectErrorMagics)
     ipython.set_custom_exc((DjmigError,), _show_djmig_error)

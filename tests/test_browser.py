@@ -107,7 +107,8 @@ def _ledger_text(picker):
 
 
 def _open_and_run_all(page, lab, name):
-    """Open notebook NAME in JupyterLab, run all its cells and return the indices of code cells that did not run."""
+    """Open notebook NAME in JupyterLab and Run All, as a learner does; return Run All's own result and
+    [index, execution count] of every code cell (count null for a cell that did not run)."""
     # reset: a workspace with this notebook only, not the tabs of the notebooks opened before.
     page.goto(f"{lab['base']}/lab/tree/{name}?reset&token={lab['token']}")
     page.wait_for_function(
@@ -115,23 +116,13 @@ def _open_and_run_all(page, lab, name):
         " && window.jupyterapp.shell.currentWidget.sessionContext?.session?.kernel?.status === 'idle'",
         arg=name,
     )
-    # Run All stops at a cell that fails on purpose (raises-exception; nbval and nbclient go on after
-    # it), and the kernel aborts the requests that reach it just after a failure: run each cell that
-    # did not run on its own, in order, as a learner would, trying a cell again if it was aborted.
-    # The command's promise settles when its last cell has run (or one failed): between two cells the
-    # kernel is idle for a moment with nothing running, which polling alone would mistake for the end.
-    page.evaluate("() => window.jupyterapp.commands.execute('notebook:run-all-cells')")
+    # Run All alone. Its promise resolves true once every cell has run and replied ok; at the first error
+    # reply (even from a cell tagged raises-exception) it resolves false at once and the cells still queued
+    # lose their [*] while the kernel goes on running them, so it must resolve true. Then wait for the
+    # kernel too: between two cells it is idle for a moment, which polling alone would mistake for the end.
+    ran = page.evaluate("() => window.jupyterapp.commands.execute('notebook:run-all-cells')")
     page.wait_for_function(_SETTLED, polling=500)
-    for _attempt in range(3):
-        unrun = page.evaluate(_UNRUN)
-        for index in unrun:
-            page.evaluate(f"window.jupyterapp.shell.currentWidget.content.activeCellIndex = {index}")
-            page.evaluate("() => window.jupyterapp.commands.execute('notebook:run-cell')")
-            page.wait_for_function(_SETTLED, polling=200)
-        if not page.evaluate(_UNRUN):
-            break
-        page.wait_for_timeout(1000)
-    return page.evaluate(_UNRUN)
+    return ran, page.evaluate(_COUNTS)
 
 
 # True when no cell of the notebook in front is queued or running, and its kernel is idle.
@@ -143,14 +134,14 @@ _SETTLED = """() => {
   }
   return widget.sessionContext.session.kernel.status === 'idle';
 }"""
-# The code cells that did not run.
-_UNRUN = """() => {
+# [index, execution count] of every code cell of the notebook in front.
+_COUNTS = """() => {
   const cells = window.jupyterapp.shell.currentWidget.content.model.cells;
-  const unrun = [];
+  const counts = [];
   for (let i = 0; i < cells.length; i++) {
-    if (cells.get(i).type === 'code' && cells.get(i).executionCount === null) unrun.push(i);
+    if (cells.get(i).type === 'code') counts.push([i, cells.get(i).executionCount]);
   }
-  return unrun;
+  return counts;
 }"""
 
 
@@ -199,8 +190,11 @@ def _screens(page, stem):
 
 def _run_all_and_check_the_fit(page, lab, name):
     """Run all of notebook NAME, save its screens, and check that every output fits its column."""
-    unrun = _open_and_run_all(page, lab, name)
-    assert not unrun, f"Run All stopped in {name}: code cells {unrun} did not run"
+    ran, counts = _open_and_run_all(page, lab, name)
+    unrun = [index for index, count in counts if count is None]
+    assert ran is True and not unrun, f"Run All stopped in {name} (it returned {ran}): code cells {unrun} did not run"
+    # In a fresh kernel, once each and in order: the counts go 1, 2, 3, ...
+    assert [count for _, count in counts] == list(range(1, len(counts) + 1)), f"{name} ran out of order: {counts}"
     page.wait_for_timeout(1000)  # widgets and pictures render after the kernel has answered
     problems = page.evaluate(_MEASURE)
     _screens(page, Path(name).stem)
