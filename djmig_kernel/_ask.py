@@ -25,7 +25,10 @@ def ask(project, db_path, *argv, timeout=60):
     )
     # The probe's own command line is the kit's business: messages name what was asked instead.
     label = f"djmig probe {' '.join(argv)}"
-    result = run(["manage.py", "shell", "--no-imports", "-c", code], project, timeout, label)
+    # A fixed hash seed: where Django walks a set of models (the tables a renamed model's
+    # neighbours rebuild, in which order), the probe's answer is the same from run to run.
+    result = run(["manage.py", "shell", "--no-imports", "-c", code], project, timeout, label,
+                 env={"PYTHONHASHSEED": "0"})
     if result.returncode:
         cls, message = _diagnose.diagnose(label, result.stderr, project)
         raise cls(message, result=result)

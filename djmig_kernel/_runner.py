@@ -78,8 +78,8 @@ def command_line(args):
     return " ".join(_quote(str(arg)) for arg in ["python", *args])
 
 
-def _environment():
-    env = dict(os.environ)
+def _environment(extra=None):
+    env = dict(os.environ, **(extra or {}))
     # manage.py only sets its settings module if none is set already.
     env.pop("DJANGO_SETTINGS_MODULE", None)
     env.update(
@@ -91,19 +91,20 @@ def _environment():
     return env
 
 
-def run(args, cwd, timeout, label=None, input=None):
+def run(args, cwd, timeout, label=None, input=None, env=None):
     """Run ``python ARGS...`` in CWD and return its CommandResult.
 
     The command runs in a process group of its own so that a timeout kills it
     and anything it started; it then raises CommandTimeout, which names the
     command by LABEL if given (for commands the learner did not type). INPUT,
     if given, is the text on the command's stdin (else stdin is empty): once it
-    is read to its end, a command that asks for more gets EOF, so it cannot wait.
+    is read to its end, a command that asks for more gets EOF, so it cannot wait. ENV: more
+    environment variables for the command.
     """
     process = subprocess.Popen(
         [sys.executable, *args],
         cwd=cwd,
-        env=_environment(),
+        env=_environment(env),
         stdin=subprocess.DEVNULL if input is None else subprocess.PIPE,
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,

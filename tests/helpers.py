@@ -176,7 +176,7 @@ def assert_same_sql(plan, django):
     ours = masked_sql(plan)
     assert list(ours) == list(django)
     renames = {step["migration"] for step in plan.steps
-               if any(op.startswith("Rename model") for op in step["operations"])}
+               if any("Rename model" in op for op in step["operations"])}  # "Undo Rename model …" backwards
     for migration, lines in ours.items():
         if migration in renames:
             assert sorted(lines) == sorted(django[migration]), migration
