@@ -6,22 +6,15 @@ import threading
 import ipywidgets as widgets
 
 from ._picker_graph import PickerGraph
+from ._picker_parts import ApplyButton, PreviewPane
 from ._picker_snapshot import PICKER_CSS, PickerSnapshot
-from ._preview_text import describe_losses, plan_line, preview_html, steps_phrase
+from ._preview_text import describe_losses, plan_line, steps_phrase
 from .exceptions import DjmigError
 from .pieces import FourPieces
-from .render import dag_bundle
 
 __all__ = ["MigrationPicker", "PiecesView"]
 
 _CSS = PICKER_CSS
-# The preview and the DAG share a row of fixed height (each scrolls inside it), so the picker
-# keeps its size from one target to the next and the effect of a click shows where it was.
-_ROW_HEIGHT = "30em"
-
-
-def _bundle_output(bundle):
-    return {"output_type": "display_data", "data": bundle, "metadata": {}}
 
 
 class PiecesView(widgets.HTML):
@@ -74,30 +67,16 @@ class MigrationPicker(widgets.VBox):
         self._sandbox, self._app = sandbox, app
         self._running = threading.Lock()
         self._quiet = False
-        self._armed = False
-        self._plan = None
-        self._losses = None
-        self._status_text = ""
+        self._plan, self._losses, self._status_text = None, None, ""
         self._target = widgets.Dropdown(description="migrate to", layout=widgets.Layout(width="28em"))
-        self._apply = widgets.Button(description="Apply", icon="play", layout=widgets.Layout(width="auto"))
+        self._apply = ApplyButton()
         self._status = widgets.HTML()
-        self._preview = widgets.HTML(layout=widgets.Layout(
-            flex="1 1 26em", min_width="20em", height=_ROW_HEIGHT, overflow="auto"))
-        self._preview.add_class("djmig-preview")
-        self._dag = widgets.Output(layout=widgets.Layout(
-            flex="0 1 auto", max_width="100%", max_height=_ROW_HEIGHT, overflow="auto"))
-        self._dag.add_class("djmig-dag")
-        self._pieces = PiecesView(sandbox, app)
         self._status.add_class("djmig-status")
+        self._preview = PreviewPane()
+        self._pieces = PiecesView(sandbox, app)
         super().__init__(
-            children=[
-                widgets.HTML(_CSS),
-                widgets.HBox([self._target, self._apply]),
-                self._status,
-                widgets.HBox([self._preview, self._dag], layout=widgets.Layout(
-                    flex_flow="row wrap", align_items="flex-start", grid_gap="8px")),
-                self._pieces,
-            ],
+            children=[widgets.HTML(_CSS), widgets.HBox([self._target, self._apply]), self._status,
+                      self._preview, self._pieces],
             **kwargs,
         )
         self.add_class("djmig-picker")
@@ -140,7 +119,7 @@ class MigrationPicker(widgets.VBox):
     @property
     def armed(self):
         """Return True when the next click on apply runs a plan that loses data."""
-        return self._armed
+        return self._apply.armed
 
     @property
     def running(self):
@@ -155,7 +134,7 @@ class MigrationPicker(widgets.VBox):
     @property
     def preview(self):
         """Return the preview the picker shows (plan, SQL, data lost) as HTML; '' when nothing to do."""
-        return self._preview.value
+        return self._preview.text.value
 
     def snapshot(self):
         """Return a PickerSnapshot: what the picker shows now, as a picture that stays as it is."""
@@ -178,7 +157,7 @@ class MigrationPicker(widgets.VBox):
             # Rebuilding the options, or a migrate runs (the dropdown is disabled then; it
             # ends by choosing the migration the app is now at).
             return
-        self._disarm()
+        self._apply.disarm()
         self._show_preview()
 
     def _on_apply_click(self, button):
@@ -187,7 +166,7 @@ class MigrationPicker(widgets.VBox):
         try:
             if self._plan is None:
                 return
-            if len(self._losses) and not self._armed:
+            if len(self._losses) and not self._apply.armed:
                 self._arm()
                 return
             self._run()
@@ -210,29 +189,21 @@ class MigrationPicker(widgets.VBox):
         target = self._target.value
         self._plan, self._losses = None, None
         if self._graph.needs_nothing(target):
-            self._preview.value = ""
-            self._show_dag(())
+            self._preview.clear(self._graph)
             self._set_status(f"{self._app} is at {target}: nothing to do. Choose another target to preview it.")
             self._apply.disabled = True
             return
         try:
             plan = self._sandbox.migration_plan(self._app, target, sql=True)
         except DjmigError as error:
-            self._preview.value = ""
-            self._show_dag(())
+            self._preview.clear(self._graph)
             self._set_status(f"Cannot preview: {error}", "djmig-error")
             self._apply.disabled = True
             return
-        self._plan = plan
-        self._losses = plan.data_loss(self._sandbox.db_path)
-        self._preview.value = preview_html(self._app, plan, self._losses)
-        self._show_dag(plan.nodes)
+        self._plan, self._losses = plan, plan.data_loss(self._sandbox.db_path)
+        self._preview.show(self._graph, self._app, plan, self._losses)
         self._apply.disabled = False
         self._set_status(plan_line(self._app, plan, self._losses))
-
-    def _show_dag(self, highlight):
-        bundle = dag_bundle(self._graph.dag, highlight=highlight, apps=self._graph.around(highlight))
-        self._dag.outputs = (_bundle_output(bundle),)
 
     def _set_status(self, text, css=""):
         self._status_text = text
@@ -241,23 +212,16 @@ class MigrationPicker(widgets.VBox):
     def _arm(self):
         # Count again: rows may have been added since the preview.
         self._losses = self._plan.data_loss(self._sandbox.db_path)
-        self._armed = True
-        self._apply.description = "Apply: drop the data"
-        self._apply.button_style = "danger"
+        self._apply.arm()
         self._set_status(
             f"Armed: migrate {self._app} {self._plan.target} drops {describe_losses(self._losses)}. "
             f"Click apply again to go ahead, or choose another target.",
             "djmig-armed",
         )
 
-    def _disarm(self):
-        self._armed = False
-        self._apply.description = "Apply"
-        self._apply.button_style = ""
-
     def _run(self):
         target = self._plan.target
-        self._disarm()
+        self._apply.disarm()
         self._apply.disabled = True
         self._target.disabled = True
         self._set_status(f"Running python manage.py migrate {self._app} {target} …")

@@ -96,7 +96,7 @@ def app_ledger(sb, app="app"):
 
 
 def dot_source(picker):
-    (output,) = picker._dag.outputs
+    (output,) = picker._preview.dag.outputs
     return output["data"]["text/vnd.graphviz"]
 
 
@@ -125,7 +125,7 @@ def test_preview_shows_plan_sql_losses_and_highlighted_dag_and_changes_nothing(s
 
     assert picker.plan.nodes == [("reviews", "0001_initial"), ("app", "0003_book_year")]
     assert picker.losses.values.tolist() == [["reviews_review", None, 1], ["app_book", "year", 1]]
-    preview = picker._preview.value
+    preview = picker._preview.text.value
     assert preview.index("unapply reviews.0001_initial") < preview.index("unapply app.0003_book_year")
     assert 'DROP TABLE &quot;reviews_review&quot;' in preview
     assert "ALTER TABLE &quot;app_book&quot; DROP COLUMN &quot;year&quot;" in preview
@@ -359,7 +359,7 @@ def test_the_preview_marks_a_step_whose_sql_cannot_be_computed_and_shows_the_res
     picker = MigrationPicker(library, "books")
     picker.target.value = "0003_merge"
     assert picker.plan.nodes == [("books", "0005_not_unique"), ("books", "0004_unique")]
-    preview = picker._preview.value
+    preview = picker._preview.text.value
     assert "-- SQL not available: Found wrong number (0) of constraints for books_book(title, pages)" in preview
     assert "CREATE UNIQUE INDEX" in preview
     assert picker.status == "migrate books 0003_merge would unapply 2 migrations; no data is lost. Apply runs it."
