@@ -32,6 +32,11 @@ def implied_edges(parents, edges):
     }
 
 
+def _folds(shown, collapse):
+    """Return True if a drawing of the SHOWN nodes folds: unless COLLAPSE is False, or "auto" and it is small."""
+    return not (collapse is False or (collapse == "auto" and len(shown) <= FOLD_ABOVE))
+
+
 def fold_runs(dag, shown, highlight=(), collapse="auto", loose=False, implied=None):
     """Return the runs of SHOWN nodes to fold, each a list of 3 or more migrations in order.
 
@@ -43,13 +48,10 @@ def fold_runs(dag, shown, highlight=(), collapse="auto", loose=False, implied=No
     migration folds too, with highlighted ones only. COLLAPSE: True folds, False
     never does, "auto" folds only when more than FOLD_ABOVE nodes are shown.
     """
-    if collapse is False or (collapse == "auto" and len(shown) <= FOLD_ABOVE):
+    if not _folds(shown, collapse):
         return []
     shown_set = set(shown)
-    parents, children = {}, {}
-    for parent, child in dag.edges:
-        parents.setdefault(child, []).append(parent)
-        children.setdefault(parent, []).append(child)
+    parents, children = dag._adjacency  # built once per DAG
     if implied is None:
         implied = implied_edges(parents, dag.edges)
     highlight = set(highlight)
@@ -95,12 +97,9 @@ def fold(dag, shown, highlight=(), collapse="auto"):
     cross-app edges that the others imply: they change no order, and they are what makes a
     many-app drawing a thicket.
     """
-    if collapse is False or (collapse == "auto" and len(shown) <= FOLD_ABOVE):
+    if not _folds(shown, collapse):
         return [], set()
-    parents = {}
-    for parent, child in dag.edges:
-        parents.setdefault(child, []).append(parent)
-    implied = implied_edges(parents, dag.edges)
+    implied = implied_edges(dag._adjacency[0], dag.edges)
     runs = fold_runs(dag, shown, highlight, collapse, implied=implied)
     if len(shown) - sum(len(run) - 1 for run in runs) > FOLD_ABOVE:
         runs = fold_runs(dag, shown, highlight, collapse, loose=True, implied=implied)

@@ -58,27 +58,27 @@ def _operation_keys(operation, app):
     model_name = getattr(operation, "model_name_lower", None)
     if model_name:
         keys.add((app, model_name))
-    fields = list(getattr(operation, "fields", None) or [])
+    fields = [field for _, field in getattr(operation, "fields", None) or ()]
     if getattr(operation, "field", None) is not None:
-        fields.append((operation.name, operation.field))
-    for _name, field in fields:
-        keys.update(_field_targets(field, app, model_name or getattr(operation, "name_lower", None)))
-    for base in getattr(operation, "bases", None) or ():
+        fields.append(operation.field)
+    name = model_name or getattr(operation, "name_lower", None)
+    keys.update(_targets(fields, getattr(operation, "bases", None) or (), app, name))
+    return keys
+
+
+def _targets(fields, bases, app, name):
+    """Yield the keys of the models that FIELDS and BASES of model NAME of APP point at."""
+    for field in fields:
+        yield from _field_targets(field, app, name)
+    for base in bases:
         key = _reference(base, app)
         if key:
-            keys.add(key)
-    return keys
+            yield key
 
 
 def _points_at(model_state):
     """Yield the keys of the models MODEL_STATE points at: related models, through models, parents."""
-    app, name = model_state.app_label, model_state.name_lower
-    for field in model_state.fields.values():
-        yield from _field_targets(field, app, name)
-    for base in model_state.bases:
-        key = _reference(base, app)
-        if key:
-            yield key
+    return _targets(model_state.fields.values(), model_state.bases, model_state.app_label, model_state.name_lower)
 
 
 class Nearby:
