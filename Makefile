@@ -56,7 +56,7 @@ images: setup
 	mkdir -p notebooks/images
 	dot -Tsvg notebooks/images/four-pieces.dot -o notebooks/images/four-pieces.svg
 	cd notebooks && ../$(PY) -c "from djmig_kernel import render_dag; \
-	  from djmig_kernel.walkthrough import replay; \
+	  from djmig_kernel import replay; \
 	  dag = replay('sandboxes/images', '05').graph(); \
 	  render_dag(dag).render('images/walkthrough-dag', format='svg', cleanup=True)"
 	rm -rf notebooks/sandboxes/images

@@ -12,7 +12,7 @@ back to zero drags every app with it. models.py matches the last migration.
 from pathlib import Path
 
 from djmig_kernel import Sandbox
-from djmig_kernel._settings import register_app
+from djmig_kernel.project.settings import register_app
 
 MODELS = 4
 HEADER = "from django.db import migrations, models\nimport django.db.models.deletion\n\n\n"

@@ -17,8 +17,8 @@ import time
 from pathlib import Path
 
 from djmig_kernel import MigrationPicker
-from djmig_kernel._runner import run
-from djmig_kernel.walkthrough import replay
+from djmig_kernel.commands.runner import run
+from djmig_kernel import replay
 from project import generate
 
 

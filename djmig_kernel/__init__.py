@@ -1,12 +1,14 @@
 """djmig: see what Django's makemigrations and migrate do, in Jupyter."""
 
-from ._runner import CommandResult
+from .commands.runner import CommandResult
 from .exceptions import DjmigError
-from .graph import MigrationDAG
-from .pieces import FourPieces
-from .render import render_dag
+from .display.render import render_dag
+from .notebook.branches import bring_migrations, copy_project
+from .notebook.walkthrough import replay
+from .pieces.capture import FourPieces
+from .plans.dag import MigrationDAG
+from .plans.sqlsteps import sql_steps
 from .sandbox import Sandbox
-from .walkthrough import replay
 
 __all__ = [
     "Sandbox",
@@ -19,21 +21,28 @@ __all__ = [
     "CommandResult",
     "load_ipython_extension",
     "replay",
+    "copy_project",
+    "bring_migrations",
+    "sql_steps",
 ]
 __version__ = "0.1.0"
 
 
 def __getattr__(name):
-    # ipywidgets is imported only when the picker is used.
-    if name in ("MigrationPicker", "PiecesView"):
-        from . import widgets
+    # ipywidgets is imported only when a widget is used.
+    if name == "MigrationPicker":
+        from .picker.widget import MigrationPicker
 
-        return getattr(widgets, name)
+        return MigrationPicker
+    if name == "PiecesView":
+        from .pieces.view import PiecesView
+
+        return PiecesView
     raise AttributeError(f"module 'djmig_kernel' has no attribute {name!r}")
 
 
 def load_ipython_extension(ipython):
     """Register %manage, %%models, %sandbox and %%expect_error, and show DjmigErrors as one line."""
-    from .magics import load
+    from .notebook.magics import load
 
     load(ipython)

@@ -19,6 +19,8 @@ __all__ = [
     "InconsistentHistoryError",
     "QuestionError",
     "UnsupportedDatabaseError",
+    "BranchConflictError",
+    "UnknownNotebookError",
 ]
 
 _ADDRESS = re.compile(r" at 0x[0-9a-fA-F]+")
@@ -125,3 +127,11 @@ class QuestionError(DjmigError, ValueError):
 
 class UnsupportedDatabaseError(DjmigError, NotImplementedError):
     """The project's database is not a SQLite file, which is all the kit's readers read."""
+
+
+class BranchConflictError(DjmigError, FileExistsError):
+    """A file that both lines of work have, with different contents."""
+
+
+class UnknownNotebookError(DjmigError, LookupError):
+    """A notebook number that no walkthrough step belongs to."""

@@ -4,17 +4,19 @@ import functools
 import textwrap
 from pathlib import Path
 
-from . import _commands, exceptions as exc
-from ._ask import ask
-from ._database import database_path
-from ._names import check_identifier, check_new_module
-from ._project import MARKER, SourceChange, app_folder, create_project, project_folder, write_models
-from ._settings import register_app
-from .drift import disagreements
-from .graph import MigrationDAG
-from .ledger import read_ledger
-from .plan import MigrationPlan, raise_probe_error
-from .schema import read_columns, read_schema, read_table, read_tables, schema_frame
+from . import exceptions as exc
+from .commands.manage import create_project, manage
+from .commands.probe import query
+from .database.ledger import read_ledger
+from .database.location import open_database
+from .database.schema import read_schema, read_table, schema_frame
+from .drift.rows import check_frame
+from .plans.dag import MigrationDAG
+from .plans.plan import MigrationPlan
+from .project.files import migration_files_fingerprint
+from .project.folders import MARKER, SourceChange, app_folder, owned, project_folder, write_models
+from .project.names import check_identifier, check_new_module
+from .project.settings import register_app
 
 __all__ = ["Sandbox", "SourceChange", "MARKER"]
 
@@ -40,6 +42,10 @@ class Sandbox:
     def __hash__(self):
         return hash(self.path)
 
+    def _database(self):
+        """Return the backend that reads the database the project's settings name (read by its Django, once)."""
+        return open_database(self.path, owned(self.path))
+
     @property
     def db_path(self):
         """Return the path of the SQLite file the project's settings name (it may not exist yet).
@@ -47,7 +53,7 @@ class Sandbox:
         A project the kit made keeps it beside manage.py; any other project's settings are
         read by its Django, once. A database that is not SQLite raises UnsupportedDatabaseError.
         """
-        return database_path(self.path, (self.path / MARKER).is_file())
+        return self._database().path
 
     # -- making and opening ------------------------------------------------
 
@@ -76,7 +82,7 @@ class Sandbox:
         ANSWERS go, in order, to the questions ``makemigrations`` asks on a terminal;
         a question they leave open raises QuestionError, and nothing is written.
         """
-        return _commands.manage(self.path, self.db_path, args, timeout, answers)
+        return manage(self.path, args, timeout, answers, guard=self._database().guard)
 
     def startapp(self, label, timeout=60):
         """Run ``manage.py startapp LABEL`` (unless the app exists) and add it to INSTALLED_APPS.
@@ -132,24 +138,34 @@ class Sandbox:
 
     def ledger(self):
         """Return the django_migrations table: id, app, name, applied. Read-only."""
-        return read_ledger(self.db_path)
+        return read_ledger(self._database())
 
     def tables(self):
         """Return the sorted table names, as sqlite3's .tables shows them. Read-only."""
-        return read_tables(self.db_path)
+        return self._database().table_names()
 
     def table(self, name):
         """Return the rows of table NAME as a DataFrame. Read-only."""
-        return read_table(self.db_path, name)
+        return read_table(self._database(), name)
 
     def schema(self, *tables):
         """Return table, column, type, notnull, pk, references for TABLES (default: all). Read-only."""
-        return read_schema(self.db_path, tables or None)
+        return read_schema(self._database(), tables or None)
+
+    def row_counts(self, tables):
+        """Return {table: rows} for TABLES, 0 for a table the database lacks. Read-only."""
+        return self._database().count_rows(tables)
 
     # -- asking Django (probe) ---------------------------------------------
 
     def _probe(self, *argv, timeout=60):
-        return ask(self.path, self.db_path, *argv, timeout=timeout)
+        self._database().check()
+        return query(self.path, *argv, timeout=timeout)
+
+    def files_fingerprint(self):
+        """Return a fingerprint of the migration files and settings: while it is equal, graph() changes
+        only in which migrations are applied. Reads file metadata only."""
+        return migration_files_fingerprint(self.path)
 
     def graph(self, timeout=60):
         """Return the MigrationDAG that Django's MigrationLoader builds. Starts Django."""
@@ -163,8 +179,6 @@ class Sandbox:
         """
         check_identifier(app, "app")
         answer = self._probe("plan", app, str(target), *(["--sql"] if sql else []), timeout=timeout)
-        if "error" in answer:
-            raise_probe_error(answer)
         fetch = functools.partial(self._probe, "sql", app, answer["target"], timeout=timeout)
         plan = MigrationPlan(app, answer["target"], answer["steps"], answer["losses"], fetch)
         if sql:
@@ -177,7 +191,7 @@ class Sandbox:
 
     def data_loss(self, app, target, timeout=60):
         """Return table, column (None for a table), rows: what ``migrate APP TARGET`` would drop."""
-        return self.migration_plan(app, target, timeout).data_loss(self.db_path)
+        return self.migration_plan(app, target, timeout).data_loss(self.row_counts)
 
     # -- where the pieces disagree --------------------------------------------
 
@@ -188,9 +202,7 @@ class Sandbox:
         """
         _check_app(app)
         facts = self._probe("check", *([app] if app else []), timeout=timeout)
-        if "error" in facts:
-            raise_probe_error(facts)
-        return disagreements(facts, read_columns(self.db_path), app)
+        return check_frame(facts, self._database().column_names(), app)
 
     def schema_at(self, app=None, target=None, timeout=60):
         """Return the schema() columns that the migration state describes: now, or after ``migrate APP TARGET``.
@@ -202,6 +214,4 @@ class Sandbox:
             raise exc.UnknownAppError(f"target {target!r} needs an app; call sb.schema_at(APP, {target!r})")
         answer = self._probe("state", *([app] if app else []), *([str(target)] if target is not None else []),
                              timeout=timeout)
-        if "error" in answer:
-            raise_probe_error(answer)
-        return schema_frame(answer["tables"])
+        return schema_frame(self._database(), answer["tables"])

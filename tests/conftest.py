@@ -12,8 +12,8 @@ import pytest
 from IPython.core.interactiveshell import InteractiveShell
 
 from djmig_kernel import Sandbox
-from djmig_kernel.render import GRAPHVIZ_HINT
-from helpers import build_library, build_wagtail, build_zoo
+from djmig_kernel.display.jupyter import GRAPHVIZ_HINT
+from projects import build_library, build_wagtail, build_zoo
 
 
 def pytest_collection_modifyitems(items):
@@ -42,16 +42,6 @@ def _built(tmp_path_factory, name, build):
     return root / name
 
 
-@pytest.fixture(scope="session")
-def _library_build(tmp_path_factory):
-    return _built(tmp_path_factory, "library", build_library)
-
-
-@pytest.fixture(scope="session")
-def _fresh_build(tmp_path_factory):
-    return _built(tmp_path_factory, "fresh", lambda root: Sandbox.create(root, "fresh"))
-
-
 def _build_shelf(root):
     sb = Sandbox.create(root, "shelf")
     sb.startapp("shelf")
@@ -60,47 +50,48 @@ def _build_shelf(root):
     sb.db_path.unlink()  # makemigrations made an empty one
 
 
-@pytest.fixture(scope="session")
-def _shelf_build(tmp_path_factory):
-    return _built(tmp_path_factory, "shelf", _build_shelf)
+# Each project the tests share: its folder name and how it is built in ROOT.
+_BUILDS = {
+    "library": build_library,
+    "fresh": lambda root: Sandbox.create(root, "fresh"),
+    "shelf": _build_shelf,
+    "cms": build_wagtail,
+    "zoo_site": build_zoo,
+}
 
 
 @pytest.fixture(scope="session")
-def _wagtail_build(tmp_path_factory):
-    return _built(tmp_path_factory, "cms", build_wagtail)
-
-
-@pytest.fixture(scope="session")
-def _zoo_build(tmp_path_factory):
-    return _built(tmp_path_factory, "zoo_site", build_zoo)
-
-
-def _copy(source, tmp_path):
-    return Sandbox.open(shutil.copytree(source, tmp_path / source.name, symlinks=True))
+def built(tmp_path_factory):
+    """Return a function: NAME -> the folder of that shared project, built once for the whole run."""
+    return lambda name: _built(tmp_path_factory, name, _BUILDS[name])
 
 
 @pytest.fixture
-def library(_library_build, tmp_path):
-    """A copy of the library project: authors + books, fully migrated, with LIBRARY_ROWS."""
-    return _copy(_library_build, tmp_path)
+def copy_of(built, tmp_path):
+    """Return a function: NAME -> a Sandbox on this test's own copy of that shared project."""
+    return lambda name: Sandbox.open(shutil.copytree(built(name), tmp_path / name, symlinks=True))
 
 
-@pytest.fixture
-def fresh(_fresh_build, tmp_path):
-    """A copy of a project straight from startproject: no apps, no db.sqlite3."""
-    return _copy(_fresh_build, tmp_path)
+def _copy_fixture(fixture, project, doc):
+    """Return the fixture FIXTURE: a copy of the shared PROJECT for each test (DOC says what it is)."""
+    def copy(copy_of):
+        return copy_of(project)
+
+    copy.__doc__ = doc
+    return pytest.fixture(name=fixture)(copy)
 
 
-@pytest.fixture
-def shelf(_shelf_build, tmp_path):
-    """A copy of a project with one app, shelf, and its 0001_initial migration, but no db.sqlite3."""
-    return _copy(_shelf_build, tmp_path)
+library = _copy_fixture("library", "library", "A copy of the library project: authors + books, fully migrated, with LIBRARY_ROWS.")
+fresh = _copy_fixture("fresh", "fresh", "A copy of a project straight from startproject: no apps, no db.sqlite3.")
+shelf = _copy_fixture("shelf", "shelf", "A project with one app, shelf, and its 0001_initial migration, but no db.sqlite3.")
+wagtail_copy = _copy_fixture("wagtail_copy", "cms", "A copy of the migrated Wagtail project, for a test that changes it.")
+zoo = _copy_fixture("zoo", "zoo_site", "The zoo project: custom user, proxy, unmanaged, RunSQL and FTS5 tables, a squash.")
 
 
 @pytest.fixture(scope="module")
-def wagtail(_wagtail_build):
+def wagtail(built):
     """Wagtail's 183 migrations in 14 apps, all applied: shared by a module's tests, which only read it."""
-    return Sandbox.open(_wagtail_build)
+    return Sandbox.open(built("cms"))
 
 
 @pytest.fixture
@@ -126,15 +117,3 @@ def ip():
     yield shell
     shell.reset()
     TestingShell.clear_instance()
-
-
-@pytest.fixture
-def wagtail_copy(_wagtail_build, tmp_path):
-    """A copy of the migrated Wagtail project, for a test that changes it."""
-    return _copy(_wagtail_build, tmp_path)
-
-
-@pytest.fixture
-def zoo(_zoo_build, tmp_path):
-    """A copy of the zoo project: custom user, proxy, unmanaged, RunSQL and FTS5 tables, a squash."""
-    return _copy(_zoo_build, tmp_path)

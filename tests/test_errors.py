@@ -19,7 +19,7 @@ import pytest
 
 from djmig_kernel import DjmigError, Sandbox
 from djmig_kernel import exceptions as exc
-from djmig_kernel.render import DOT_MIMETYPE, GRAPHVIZ_HINT
+from djmig_kernel.display.jupyter import DOT_MIMETYPE, GRAPHVIZ_HINT
 from helpers import AUTHOR, AUTHOR_BIO, BOOKS, files_digest, migration_file
 
 APPS = "admin, auth, authors, books, contenttypes, messages, sessions, staticfiles"

@@ -8,8 +8,9 @@ import pytest
 
 import djmig_kernel
 from djmig_kernel import DjmigError, Sandbox, render_dag
-from djmig_kernel._db import read_only
-from helpers import build_library, files_digest
+from djmig_kernel.database.sqlite import read_only
+from helpers import files_digest
+from projects import build_library
 
 PACKAGE = Path(djmig_kernel.__file__).parent
 SUBPROCESS_CALLS = {"run", "call", "check_call", "check_output", "Popen", "getoutput", "getstatusoutput"}
@@ -24,7 +25,7 @@ def _calls(tree):
             yield (owner.id if isinstance(owner, ast.Name) else None), node.func.attr, node
 
 
-@pytest.mark.parametrize("module", sorted(p.name for p in PACKAGE.glob("*.py")))
+@pytest.mark.parametrize("module", sorted(str(p.relative_to(PACKAGE)) for p in PACKAGE.rglob("*.py")))
 def test_every_subprocess_call_passes_a_list_and_no_shell(module):
     tree = ast.parse((PACKAGE / module).read_text())
     for owner, name, call in _calls(tree):
@@ -40,12 +41,12 @@ def test_every_subprocess_call_passes_a_list_and_no_shell(module):
 
 def test_the_kit_starts_processes_in_one_place_only():
     starters = [
-        f"{path.name}:{call.lineno}"
-        for path in sorted(PACKAGE.glob("*.py"))
+        f"{path.relative_to(PACKAGE)}:{call.lineno}"
+        for path in sorted(PACKAGE.rglob("*.py"))
         for owner, name, call in _calls(ast.parse(path.read_text()))
         if owner == "subprocess"
     ]
-    assert starters == [starters[0]] and starters[0].startswith("_runner.py:")
+    assert starters == [starters[0]] and starters[0].startswith("commands/runner.py:")
 
 
 @pytest.mark.parametrize(

@@ -3,7 +3,7 @@
 import pytest
 
 from djmig_kernel import CommandResult, DjmigError, Sandbox
-from djmig_kernel._settings import settings_path
+from djmig_kernel.project.settings import settings_path
 from djmig_kernel.sandbox import MARKER
 from helpers import AUTHOR
 
@@ -187,7 +187,7 @@ def test_write_models_shows_a_coloured_diff(shelf):
 def test_transcripts_quote_arguments_so_a_shell_gives_them_back(arg):
     import shlex
 
-    from djmig_kernel._runner import command_line
+    from djmig_kernel.display.terminal import command_line
 
     line = command_line(["manage.py", "shell", "-c", arg])
     assert shlex.split(line) == ["python", "manage.py", "shell", "-c", arg]

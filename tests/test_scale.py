@@ -5,10 +5,10 @@ from pathlib import Path
 
 import pytest
 
-from djmig_kernel.branches import copy_project
-from helpers import executor_sql, masked_sql
-from test_graph import assert_same_as_django
-from test_plan import _rows, django_plan
+from djmig_kernel.notebook.branches import copy_project
+from oracles import executor_sql, masked_sql
+from oracles import assert_same_as_django
+from oracles import plan_rows, django_plan
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "benchmarks"))
 from project import generate  # noqa: E402
@@ -36,7 +36,7 @@ def test_generated_graph_is_djangos_graph(generated):
 
 @pytest.mark.parametrize("app", ["app00", "app01", "app03"])
 def test_generated_rollbacks_plan_as_migrate_does(generated, app):
-    assert _rows(generated.plan(app, "zero")) == django_plan(generated, app, "zero")
+    assert plan_rows(generated.plan(app, "zero")) == django_plan(generated, app, "zero")
 
 
 def test_generated_rollback_of_app00_drags_every_app_and_has_sql_for_every_step(generated):

@@ -2,9 +2,9 @@
 
 import pytest
 
-from test_graph import assert_same_as_django
-from helpers import assert_same_sql, executor_sql
-from test_plan import _rows, django_plan
+from oracles import assert_same_as_django
+from oracles import assert_same_sql, executor_sql
+from oracles import plan_rows, django_plan
 
 WAGTAIL_APPS = ["admin", "auth", "contenttypes", "sessions", "taggit", "wagtailadmin", "wagtailcore",
                 "wagtaildocs", "wagtailembeds", "wagtailforms", "wagtailimages", "wagtailredirects",
@@ -21,7 +21,7 @@ def test_wagtail_graph_is_djangos_graph(wagtail):
 @pytest.mark.parametrize("app", WAGTAIL_APPS)
 def test_every_wagtail_app_to_zero_plans_as_migrate_does(wagtail, app):
     """Step for step and operation for operation, migrations without operations included."""
-    assert _rows(wagtail.plan(app, "zero")) == django_plan(wagtail, app, "zero")
+    assert plan_rows(wagtail.plan(app, "zero")) == django_plan(wagtail, app, "zero")
 
 
 def test_wagtail_rollback_sql_marks_the_steps_django_cannot_write_and_shows_the_rest(wagtail):

@@ -1,7 +1,8 @@
 """Ask the sandbox's own Django about its migrations; print the answer as one JSON line.
 
 This package runs inside the sandbox (``manage.py shell -c``), never in the kernel: it may
-import only the standard library and Django. One module answers each request.
+import only the standard library and Django. main() hands each request to the module that answers it:
+graph, plan (``plan`` and ``sql``), schema (``state``) and drift (``check``).
 """
 
 import json
@@ -30,7 +31,7 @@ def main(argv):
     from django.db import connection
     from django.db.migrations.executor import MigrationExecutor
 
-    from . import drift, graph, plan, state
+    from . import drift, graph, plan, schema
 
     _read_only(connection)
     executor = MigrationExecutor(connection)
@@ -41,7 +42,7 @@ def main(argv):
     elif argv[0] == "sql":
         answer = plan.sql_answer(executor, argv[1], argv[2])
     elif argv[0] == "state":
-        answer = state.answer(executor, *argv[1:])
+        answer = schema.answer(executor, *argv[1:])
     elif argv[0] == "check":
         answer = drift.answer(executor, *argv[1:])
     else:

@@ -1,14 +1,14 @@
 """What the ledger, the migration files and models.py say, for the kernel to hold against the schema."""
 
 from . import state as state_, target as target_
-from .preflight import inconsistent
+from .preflight import in_database, inconsistent, records
 
 
-def _name(key):
+def _dotted(key):
     return f"{key[0]}.{key[1]}"
 
 
-def _replaced(loader):
+def _squashed_away(loader):
     """Return the (app, name) of every migration that a squashed migration on disk replaces."""
     return {tuple(r) for migration in loader.disk_migrations.values() for r in migration.replaces}
 
@@ -21,7 +21,7 @@ def no_file(loader, recorded):
     """
     from django.apps import apps
 
-    replaced = _replaced(loader)
+    replaced = _squashed_away(loader)
     rows = []
     for key in recorded:
         if key in loader.disk_migrations or key in replaced:
@@ -91,41 +91,12 @@ def bookkeeping():
     return tables
 
 
-def records(loader, key):
-    """Return the ledger names Django records when it applies KEY: a squash records what it replaces too."""
-    migration = loader.graph.nodes[key]
-    return [_name(r) for r in migration.replaces] + [_name(key)]
-
-
-def in_database(leaf_tables, key, connection, live=None):
-    """Return whether the database has every table and column that migration KEY makes (True if none).
-
-    LIVE: the database's table names, when the caller has read them already.
-    """
-    name = _name(key)
-    live = set(connection.introspection.table_names() if live is None else live)
-    made = [(table, info["made"] == name, {c for c, by in info["columns_made"].items() if by == name})
-            for table, info in leaf_tables.items()]
-    if any((whole or wanted) and table not in live for table, whole, wanted in made):
-        return False
-    with connection.cursor() as cursor:
-        return not any(wanted - {c.name for c in connection.introspection.get_table_description(cursor, table)}
-                       for table, _, wanted in made if wanted)
-
-
-def leaf_tables(executor):
-    """Return state_.tables() at every migration, with what made each."""
-    connection, plan = executor.connection, state_.full_plan(executor)
-    leaf, _ = state_.applied_state(executor, set(executor.loader.graph.nodes), plan)
-    return state_.tables(leaf, connection, state_.creators(plan))
-
-
 def answer(executor, app=None):
     """Return the facts that ``check`` holds against the live schema."""
     from django.db.migrations.recorder import MigrationRecorder
 
     if app is not None:
-        unknown = target_.installed(app)
+        unknown = target_.unknown_app(app)
         if unknown:
             return unknown
     loader, connection = executor.loader, executor.connection
@@ -141,7 +112,7 @@ def answer(executor, app=None):
     leaf = now if len(applied) == len(plan) else state_.applied_state(executor, set(plan), migrations)[0]
     leaf_tables = state_.tables(leaf, connection, made)
     wrong = [
-        [_name(k), _name(p), in_database(leaf_tables, p, connection, live), records(loader, p)]
+        [_dotted(k), _dotted(p), in_database(leaf_tables, p, connection, live), records(loader, p)]
         for k, p in inconsistent(loader)
     ]
     keys = {tuple(n.split(".", 1)) for n in made[0].values()} | {tuple(n.split(".", 1)) for n in made[1].values()}
@@ -151,7 +122,7 @@ def answer(executor, app=None):
             last[key[0]] = key[1]
     return {
         "no_file": no_file(loader, recorded),
-        "pending": [_name(k) for k in plan if k not in applied],
+        "pending": [_dotted(k) for k in plan if k not in applied],
         "inconsistent": wrong,
         "expected": leaf_tables if now is leaf else _tables(now, connection, made),
         "leaf": leaf_tables,
@@ -160,9 +131,9 @@ def answer(executor, app=None):
         "changes": model_changes(loader, app, leaf) if not loader.detect_conflicts() else {},
         "runsql": _mentioned(loader, applied, live),
         "bookkeeping": bookkeeping(),
-        "before": {_name(k): _before(loader, k) for k in keys if k in graph.nodes},
-        "initial": sorted(_name(k) for k in keys if k in graph.nodes and graph.nodes[k].initial),
+        "before": {_dotted(k): _before(loader, k) for k in keys if k in graph.nodes},
+        "initial": sorted(_dotted(k) for k in keys if k in graph.nodes and graph.nodes[k].initial),
         "last_applied": last,
-        "unsure": [_name(k) for k in failed],
+        "unsure": [_dotted(k) for k in failed],
         "unmigrated": sorted(loader.unmigrated_apps),
     }

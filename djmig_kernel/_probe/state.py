@@ -1,8 +1,5 @@
 """The tables and columns a migration state describes, and the migration that made each."""
 
-from . import preflight, target as target_
-
-
 def full_plan(executor):
     """Return every migration of the graph, in the order that applies them all from nothing."""
     graph = executor.loader.graph
@@ -150,25 +147,8 @@ def known_tables(state, connection):
     return sorted({model._meta.db_table for model in state.apps.get_models(include_auto_created=True)})
 
 
-def answer(executor, app=None, name=None):
-    """Return the tables of the state at the applied migrations, or as ``migrate APP [NAME]`` leaves it."""
-    loader = executor.loader
-    applied = {k for k in loader.applied_migrations if k in loader.graph.nodes}
-    if app is not None:
-        stop = preflight.error(executor, app)
-        if stop:
-            return stop
-        if name is None:
-            targets = [key for key in loader.graph.leaf_nodes() if key[0] == app]
-            if not targets:
-                return target_.resolve(loader, app, "zero") if app not in loader.migrated_apps else {}
-        else:
-            target = target_.resolve(loader, app, name)
-            if isinstance(target, dict):
-                return target
-            targets = [target]
-        for migration, backwards in executor.migration_plan(targets):
-            key = (migration.app_label, migration.name)
-            (applied.discard if backwards else applied.add)(key)
-    state, failed = applied_state(executor, applied)
-    return {"tables": tables(state, executor.connection), "unsure": [f"{a}.{n}" for a, n in failed]}
+def leaf_tables(executor):
+    """Return tables() at every migration, with what made each."""
+    connection, plan = executor.connection, full_plan(executor)
+    leaf, _ = applied_state(executor, set(executor.loader.graph.nodes), plan)
+    return tables(leaf, connection, creators(plan))

@@ -1,7 +1,7 @@
 """Resolve a migrate target the way ``migrate APP NAME`` does."""
 
 
-def installed(app):
+def unknown_app(app):
     """Return None if APP is an installed app's label, else the probe's error answer."""
     from django.apps import apps
 
@@ -17,7 +17,7 @@ def resolve(loader, app, name):
     """Resolve NAME in APP as ``migrate APP NAME`` does; return a migrate target or an error dict."""
     from django.db.migrations.exceptions import AmbiguityError
 
-    unknown = installed(app)
+    unknown = unknown_app(app)
     if unknown:
         return unknown
     if app not in loader.migrated_apps:

@@ -2,7 +2,7 @@
 
 import re
 
-from . import exceptions as exc
+from .. import exceptions as exc
 
 # The line that ends a traceback ("TypeError: ..."), or Django's "CommandError: ...".
 _ERROR_LINE = re.compile(r"^(?P<name>[A-Za-z_][\w.]*(Error|Exception|Exit)): (?P<text>.*)$")

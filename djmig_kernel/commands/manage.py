@@ -1,52 +1,62 @@
-"""Run ``manage.py`` commands: a failed migrate puts the database back, and a failure is one DjmigError line."""
+"""Run Django's commands for the learner: ``startproject``, and ``manage.py`` commands whose failure is one line."""
 
-import sqlite3
+import shutil
+from pathlib import Path
 
-from . import _db, _diagnose, _questions, exceptions as exc
-from ._ask import ask
-from ._runner import command_line
-from .plan import raise_probe_error
+from .. import exceptions as exc
+from ..project.folders import make_room, mark
+from ..project.names import check_new_module
+from .diagnose import diagnose, error_line, migration_lookup
+from .probe import query
+from .questions import run_answering
+from .runner import run
 
-__all__ = ["manage"]
+__all__ = ["manage", "create_project"]
 
 
-def manage(project, db_path, args, timeout, answers=None):
-    """Run ``python manage.py ARGS...`` in PROJECT and return its CommandResult; see Sandbox.manage."""
+def manage(project, args, timeout, answers=None, guard=None):
+    """Run ``python manage.py ARGS...`` in PROJECT and return its CommandResult; see Sandbox.manage.
+
+    GUARD(command) is a context manager that puts the database back if a ``migrate`` fails.
+    """
     args = [str(a) for a in args]
-    if args and args[0] == "migrate" and "--plan" not in args:
-        return _guarded(project, db_path, args, timeout, answers)
-    return _run(project, db_path, args, timeout, answers)
+    if guard is not None and args[:1] == ["migrate"] and "--plan" not in args:
+        with guard(args):
+            return _run(project, args, timeout, answers)
+    return _run(project, args, timeout, answers)
 
 
-def _run(project, db_path, args, timeout, answers):
-    result = _questions.ask(project, args, timeout, answers)
+def _run(project, args, timeout, answers):
+    result = run_answering(project, args, timeout, answers)
     if result.returncode:
-        _raise(project, db_path, result)
+        _raise(project, result)
     return result
 
 
-def _guarded(project, db_path, args, timeout, answers):
-    try:
-        _db.check_unlocked(db_path)
-    except sqlite3.OperationalError as error:
-        raise exc.DatabaseLockedError(
-            f"`{command_line(['manage.py', *args])}` not run: db.sqlite3 is busy ({error}); "
-            f"close the other program or connection that holds it open (e.g. a sqlite3 shell) and run again"
-        ) from None
-    except sqlite3.DatabaseError as error:
-        raise exc.NotADatabaseError.for_file(db_path, error) from None
-    with _db.restored_on_error(db_path):
-        return _run(project, db_path, args, timeout, answers)
-
-
-def _raise(project, db_path, result):
-    lookup = result.args[1:2] == ("migrate",) and _diagnose.migration_lookup(
-        _diagnose.error_line(result.stderr, project)
-    )
+def _raise(project, result):
+    lookup = result.args[1:2] == ("migrate",) and migration_lookup(error_line(result.stderr, project))
     if lookup:
         # A migrate target: ask Django for the names it takes (zero, squashed-away files too).
-        answer = ask(project, db_path, "plan", *lookup)
-        if "error" in answer:
-            raise_probe_error(answer, result=result)
-    cls, message = _diagnose.diagnose(result.command, result.stderr, project, result.stdout)
+        query(project, "plan", *lookup, result=result)
+    cls, message = diagnose(result.command, result.stderr, project, result.stdout)
     raise cls(message, result=result)
+
+
+def create_project(root, name, replace, timeout):
+    """Run ``django-admin startproject NAME`` inside ROOT and return the new folder, marked as the kit's.
+
+    If ROOT/NAME exists, REPLACE=False refuses; REPLACE=True deletes it, but only if the kit
+    made it (it holds the kit's marker file). Starts Django.
+    """
+    root = Path(root)
+    check_new_module(name, "project", root)
+    target = root / name
+    make_room(target, replace)
+    root.mkdir(parents=True, exist_ok=True)
+    result = run(["-m", "django", "startproject", name], root, timeout)
+    if result.returncode:
+        shutil.rmtree(target, ignore_errors=True)
+        _, message = diagnose(result.command, result.stderr, root)
+        raise exc.CommandError(message, result=result)
+    mark(target)
+    return target

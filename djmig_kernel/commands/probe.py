@@ -1,21 +1,22 @@
-"""Ask the probe package inside a project's own Django, and read its one JSON line."""
+"""The probe client: ask the probe package inside a project's own Django, read its one JSON line, raise its errors."""
 
-import json
 from pathlib import Path
 
-from . import _db, _diagnose, _probe, exceptions as exc
-from ._runner import run
+from .. import _probe, exceptions as exc
+from ..drift.words import inconsistent_fix
+from .runner import read_answer
 
-__all__ = ["ask"]
+__all__ = ["query", "raise_probe_error"]
 
 
-def ask(project, db_path, *argv, timeout=60):
+def query(project, *argv, timeout=60, result=None):
     """Return the probe's answer to ARGV, run by PROJECT's Django (``manage.py shell``). Starts Django.
 
-    The probe package is loaded from its folder under a name of its own: importing
-    djmig_kernel inside the project would pull in pandas and the kernel's imports.
+    An error answer (an unknown app or migration, conflicting leaves, an inconsistent history)
+    raises its DjmigError; RESULT is the failed command it explains, if any. The probe package is
+    loaded from its folder under a name of its own: importing djmig_kernel inside the project would
+    pull in pandas and the kernel's imports.
     """
-    _db.check_database(db_path)
     init = str(Path(_probe.__file__))
     code = (
         "import importlib.util as u, sys; "
@@ -27,12 +28,40 @@ def ask(project, db_path, *argv, timeout=60):
     label = f"djmig probe {' '.join(argv)}"
     # A fixed hash seed: where Django walks a set of models (the tables a renamed model's
     # neighbours rebuild, in which order), the probe's answer is the same from run to run.
-    result = run(["manage.py", "shell", "--no-imports", "-c", code], project, timeout, label,
-                 env={"PYTHONHASHSEED": "0"})
-    if result.returncode:
-        cls, message = _diagnose.diagnose(label, result.stderr, project)
-        raise cls(message, result=result)
-    for line in result.stdout.splitlines():
-        if line.startswith(_probe.MARK):
-            return json.loads(line[len(_probe.MARK):])
-    raise exc.DjmigError(f"the probe printed no answer to {' '.join(argv)!r}; see .result", result=result)
+    answer = read_answer(["manage.py", "shell", "--no-imports", "-c", code], project, timeout, label, _probe.MARK,
+                         env={"PYTHONHASHSEED": "0"})
+    if "error" in answer:
+        raise_probe_error(answer, result=result)
+    return answer
+
+
+def raise_probe_error(error, result=None):
+    """Raise the DjmigError for an error answer of the probe (RESULT: the command it explains)."""
+    kind, app = error["error"], error["app"]
+    if kind == "conflict":
+        leaves = "; ".join(f"{', '.join(names)} in {label}" for label, names in sorted(error["conflicts"].items()))
+        raise exc.CommandError(
+            f"conflicting migrations: more than one leaf ({leaves}), so migrate would stop; "
+            f"merge them with `python manage.py makemigrations --merge` and try again",
+            result=result,
+        )
+    if kind == "inconsistent":
+        migration, dependency = error["migration"], error["dependency"]
+        raise exc.InconsistentHistoryError(
+            f"migration {migration} is applied before its dependency {dependency} (inconsistent history), "
+            f"so migrate would stop; repair the ledger: {inconsistent_fix(migration, dependency, error['made'], error['records'])}",
+            result=result,
+        )
+    if kind == "app":
+        raise exc.UnknownAppError(
+            f"no installed app with label {app!r}; choose one of: {', '.join(error['apps'])}, "
+            f"or create and register it with sb.startapp({app!r})",
+            result=result,
+        )
+    if kind == "unmigrated":
+        raise exc.UnknownAppError(
+            f"app {app!r} has no migrations yet; run sb.makemigrations({app!r}) first", result=result
+        )
+    if kind == "ambiguous":
+        raise exc.AmbiguousMigrationError.for_name(app, error["name"], error["matches"], result=result)
+    raise exc.UnknownMigrationError.for_name(app, error["name"], error["candidates"], result=result)

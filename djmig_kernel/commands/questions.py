@@ -4,9 +4,10 @@ import contextlib
 import re
 from dataclasses import dataclass, replace
 
-from ._runner import command_line, run
-from ._snapshot import migrations_restored_on_error
-from .exceptions import QuestionError
+from ..display.terminal import command_line
+from ..exceptions import QuestionError
+from .restore import migrations_restored_on_error
+from .runner import run
 
 # The prompts of Django's InteractiveMigrationQuestioner (django/db/migrations/questioner.py):
 # each is written without a newline, right before input() reads the answer.
@@ -104,7 +105,7 @@ def checked_answers(answers, args):
     return tuple(map(str, answers))
 
 
-def ask(path, args, timeout, answers=None):
+def run_answering(path, args, timeout, answers=None):
     """Run ``python manage.py ARGS`` in PATH with ANSWERS on its stdin; return its CommandResult.
 
     Starts Django. The result's output shows each answer after its question. A

@@ -1,23 +1,14 @@
 """Put a project's migration folders back as they were when a command must leave no trace."""
 
 import contextlib
-import os
 import shutil
-from pathlib import Path
 
-# Folders that hold no migration of the project's own apps: never walked.
-_SKIPPED = {"__pycache__", "node_modules", "site-packages"}
+from ..project.files import project_folders
 
 
 def _migration_folders(root):
     """Yield every folder named ``migrations`` below ROOT, outside virtual environments and hidden folders."""
-    for folder, subfolders, files in os.walk(root):
-        if "pyvenv.cfg" in files:
-            subfolders[:] = []
-            continue
-        subfolders[:] = [name for name in subfolders if not name.startswith(".") and name not in _SKIPPED]
-        if Path(folder).name == "migrations":
-            yield Path(folder)
+    return (folder for folder, _ in project_folders(root) if folder.name == "migrations")
 
 
 def _files(root):
@@ -33,7 +24,7 @@ def migrations_restored_on_error(root):
 
     ``makemigrations`` writes only there: new migration files (and a new
     ``migrations`` package for an app that had none); ``--update`` also rewrites
-    and deletes one. The snapshot is kept in memory.
+    and deletes one. The files as they were are kept in memory.
     """
     folders, before = _files(root)
     try:

@@ -1,15 +1,17 @@
-"""Run one command in a subprocess with a timeout and keep its transcript."""
+"""Run one command in a subprocess with a timeout and keep its transcript; read the answer a command prints."""
 
 import html
+import json
 import os
-import shlex
 import signal
 import subprocess
 import sys
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from .exceptions import CommandTimeout
+from ..display.terminal import command_line
+from ..exceptions import CommandTimeout, DjmigError
+from .diagnose import diagnose
 
 # A dark block, so that what a command printed never looks like a Python value.
 _TERMINAL = (
@@ -65,19 +67,6 @@ class CommandResult:
         return "".join(parts) + html.escape(self.stdout[start:])
 
 
-def _quote(arg):
-    """Quote ARG for a POSIX shell, in double quotes where that reads better (Python code with 'strings')."""
-    quoted = shlex.quote(arg)
-    if quoted != arg and "'" in arg and not any(c in arg for c in '"$`\\!'):
-        return f'"{arg}"'
-    return quoted
-
-
-def command_line(args):
-    """Return ``python ARGS...`` as the learner would type it."""
-    return " ".join(_quote(str(arg)) for arg in ["python", *args])
-
-
 def _environment(extra=None):
     env = dict(os.environ, **(extra or {}))
     # manage.py only sets its settings module if none is set already.
@@ -130,3 +119,18 @@ def run(args, cwd, timeout, label=None, input=None, env=None):
     # squashmigrations); a transcript names them from the folder the command ran in.
     stdout = stdout.replace(f"{Path(cwd).resolve()}{os.sep}", "")
     return CommandResult(tuple(args), process.returncode, stdout, stderr)
+
+
+def read_answer(args, cwd, timeout, label, mark, env=None):
+    """Run ``python ARGS...`` in CWD and return the JSON on the line it prints after MARK.
+
+    A failed run raises the DjmigError of its error line, naming the command by LABEL.
+    """
+    result = run(args, cwd, timeout, label, env=env)
+    if result.returncode:
+        cls, message = diagnose(label, result.stderr, Path(cwd))
+        raise cls(message, result=result)
+    for line in result.stdout.splitlines():
+        if line.startswith(mark):
+            return json.loads(line[len(mark):])
+    raise DjmigError(f"`{label}` printed no answer; see .result", result=result)

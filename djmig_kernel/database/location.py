@@ -1,13 +1,14 @@
-"""Find the SQLite file a project's settings point at (DATABASES["default"]["NAME"])."""
+"""Where a project's settings put its database (DATABASES["default"]), and the backend that reads it."""
 
-import json
 from pathlib import Path
 
-from . import _diagnose, exceptions as exc
-from ._runner import run
-from ._settings import settings_module, settings_path
+from .. import exceptions as exc
+from ..commands.runner import read_answer
+from ..project.files import settings_fingerprint
+from ..project.settings import settings_module, settings_path
+from .sqlite import SQLite
 
-__all__ = ["database_path"]
+__all__ = ["database_path", "open_database"]
 
 _MARK = "DJMIG-DATABASE:"
 # Run in the project folder: Django's settings object reads the settings module as manage.py
@@ -22,23 +23,10 @@ _ASK = (
 _known = {}  # (project, settings files' fingerprint) -> (engine, name)
 
 
-def _fingerprint(project):
-    """Return the (path, mtime_ns) of the .py files in the folder of PROJECT's settings module."""
-    folder = settings_path(project).parent
-    return tuple(sorted((str(p), p.stat().st_mtime_ns) for p in folder.glob("*.py")))
-
-
 def _read_settings(project, timeout=60):
     """Return (ENGINE, NAME) of DATABASES["default"], as PROJECT's Django reads them (a Python start)."""
     label = "djmig read DATABASES from the settings"
-    result = run(["-c", _ASK.format(module=settings_module(project))], project, timeout, label)
-    if result.returncode:
-        cls, message = _diagnose.diagnose(label, result.stderr, project)
-        raise cls(message, result=result)
-    for line in result.stdout.splitlines():
-        if line.startswith(_MARK):
-            return tuple(json.loads(line[len(_MARK):]))
-    raise exc.DjmigError("the project's settings gave no DATABASES['default']; see .result", result=result)
+    return tuple(read_answer(["-c", _ASK.format(module=settings_module(project))], project, timeout, label, _MARK))
 
 
 def database_path(project, own):
@@ -52,7 +40,7 @@ def database_path(project, own):
     if own:
         return project / "db.sqlite3"
     try:
-        key = (project, _fingerprint(project))
+        key = (project, settings_fingerprint(settings_path(project)))
     except exc.DjmigError:
         return project / "db.sqlite3"  # no settings module to read: startproject's default
     if key not in _known:
@@ -65,3 +53,8 @@ def database_path(project, own):
             f"files: point DATABASES['default'] at a file with django.db.backends.sqlite3 (other databases come later)"
         )
     return project / Path(name)  # an absolute NAME stays as it is
+
+
+def open_database(project, own):
+    """Return the backend that reads PROJECT's database (see database_path). Reads no table."""
+    return SQLite(database_path(project, own))

@@ -1,9 +1,22 @@
-"""Read-only connections to a sandbox's SQLite file, and a snapshot that undoes a failed change."""
+"""The SQLite backend: read a project's SQLite file read-only, and undo a failed migrate on it."""
 
 import contextlib
 import sqlite3
 
-from .exceptions import DatabaseLockedError, NotADatabaseError
+import pandas as pd
+
+from ..display.terminal import manage_line
+from ..exceptions import DatabaseLockedError, NotADatabaseError
+
+__all__ = ["SQLite"]
+
+# SQLite reports these declared types in capitals (PRAGMA table_info), whatever the CREATE TABLE said.
+_SQLITE_TYPES = {"int", "integer", "real", "text", "blob", "any"}
+
+
+def quote_name(name):
+    """Return NAME quoted as an SQL identifier."""
+    return '"' + name.replace('"', '""') + '"'
 
 
 @contextlib.contextmanager
@@ -32,6 +45,7 @@ def read_only(path):
 
 
 def _unreadable(error):
+    # A bare DatabaseError, or SQLite's words for a file that is no database.
     return type(error) is sqlite3.DatabaseError or "malformed" in str(error) or "not a database" in str(error)
 
 
@@ -103,3 +117,114 @@ def _settle(path):
     except sqlite3.OperationalError:
         return
     journal.unlink(missing_ok=True)  # not hot (SQLite would have removed it): nothing in it to keep
+
+
+def _names(connection):
+    if connection is None:
+        return []
+    rows = connection.execute(
+        "SELECT name FROM sqlite_master WHERE type IN ('table', 'view') "
+        "AND name NOT LIKE 'sqlite_%' ORDER BY name"
+    )
+    return [name for (name,) in rows]
+
+
+class SQLite:
+    """A project's SQLite file (it may not exist yet). Every read is read-only: it never writes to the file."""
+
+    vendor = "sqlite"
+
+    def __init__(self, path):
+        self.path = path
+
+    def __repr__(self):
+        return f"<SQLite {self.path.name}>"
+
+    @property
+    def label(self):
+        """Return how messages name the database: its file name."""
+        return self.path.name
+
+    def check(self):
+        """Raise NotADatabaseError if the file exists but SQLite cannot read it; a missing or busy file is fine."""
+        check_database(self.path)
+
+    def ledger_rows(self):
+        """Return the django_migrations rows (id, app, name, applied) by id, or None if there is no such table."""
+        with read_only(self.path) as connection:
+            if connection is None or not connection.execute(
+                "SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'django_migrations'"
+            ).fetchone():
+                return None
+            return pd.read_sql_query("SELECT id, app, name, applied FROM django_migrations ORDER BY id", connection)
+
+    def table_names(self):
+        """Return the sorted table and view names, as sqlite3's ``.tables`` lists them."""
+        with read_only(self.path) as connection:
+            return _names(connection)
+
+    def columns(self, tables):
+        """Return {table: [(column, type, notnull, pk, references)]} for TABLES, which must exist.
+
+        ``references`` is "table.column" for a foreign key, else None.
+        """
+        found = {}
+        with read_only(self.path) as connection:
+            for name in tables:
+                foreign = {row[3]: f"{row[2]}.{row[4]}"
+                           for row in connection.execute(f"PRAGMA foreign_key_list({quote_name(name)})")}
+                found[name] = [
+                    (column, type_, bool(notnull), bool(pk), foreign.get(column))
+                    for _, column, type_, notnull, _default, pk
+                    in connection.execute(f"PRAGMA table_info({quote_name(name)})")
+                ]
+        return found
+
+    def column_names(self):
+        """Return {table: [column names]} of every table and view, leaving out virtual tables' shadow tables.
+
+        SQLite makes the shadow tables (an FTS5 table's ``_data``, ``_idx``, ...) itself.
+        """
+        with read_only(self.path) as connection:
+            if connection is None:
+                return {}
+            shadow = {name for _, name, kind, *_ in connection.execute("PRAGMA main.table_list") if kind == "shadow"}
+            return {
+                name: [row[1] for row in connection.execute(f"PRAGMA table_info({quote_name(name)})")]
+                for name in _names(connection)
+                if name not in shadow
+            }
+
+    def rows(self, table):
+        """Return the rows of TABLE, which must exist, as a DataFrame."""
+        with read_only(self.path) as connection:
+            return pd.read_sql_query(f"SELECT * FROM {quote_name(table)}", connection)
+
+    def count_rows(self, tables):
+        """Return {table: how many rows it has} for TABLES, 0 for a table that is not there."""
+        with read_only(self.path) as connection:
+            present = set(_names(connection))
+            return {
+                name: connection.execute(f"SELECT COUNT(*) FROM {quote_name(name)}").fetchone()[0]
+                if name in present else 0
+                for name in tables
+            }
+
+    def state_type(self, type_):
+        """Return a column type of Django's migration state as this database reports it."""
+        return type_.upper() if type_.lower() in _SQLITE_TYPES else type_
+
+    @contextlib.contextmanager
+    def guard(self, args):
+        """Put the file back as it was if the body (``manage.py ARGS``, a migrate) raises; refuse a busy file."""
+        try:
+            check_unlocked(self.path)
+        except sqlite3.OperationalError as error:
+            raise DatabaseLockedError(
+                f"`{manage_line(*args)}` not run: {self.path.name} is busy ({error}); "
+                f"close the other program or connection that holds it open (e.g. a sqlite3 shell) and run again"
+            ) from None
+        except sqlite3.DatabaseError as error:
+            raise NotADatabaseError.for_file(self.path, error) from None
+        with restored_on_error(self.path):
+            yield

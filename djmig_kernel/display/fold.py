@@ -51,7 +51,7 @@ def fold_runs(dag, shown, highlight=(), collapse="auto", loose=False, implied=No
     if not _folds(shown, collapse):
         return []
     shown_set = set(shown)
-    parents, children = dag._adjacency  # built once per DAG
+    parents, children = dag.adjacency()
     if implied is None:
         implied = implied_edges(parents, dag.edges)
     highlight = set(highlight)
@@ -99,7 +99,7 @@ def fold(dag, shown, highlight=(), collapse="auto"):
     """
     if not _folds(shown, collapse):
         return [], set()
-    implied = implied_edges(dag._adjacency[0], dag.edges)
+    implied = implied_edges(dag.adjacency()[0], dag.edges)
     runs = fold_runs(dag, shown, highlight, collapse, implied=implied)
     if len(shown) - sum(len(run) - 1 for run in runs) > FOLD_ABOVE:
         runs = fold_runs(dag, shown, highlight, collapse, loose=True, implied=implied)

@@ -1,10 +1,10 @@
-"""Frame: a pandas DataFrame shown without its index, and with "(no rows)" when it is empty."""
+"""The kit's tables: pandas DataFrames shown without their index (Frame), and check()'s table (CheckFrame)."""
 
 import html
 
 import pandas as pd
 
-__all__ = ["Frame"]
+__all__ = ["Frame", "CheckFrame"]
 
 _NO_ROWS = "(no rows)"
 
@@ -42,3 +42,44 @@ class Frame(pd.DataFrame):
                 f"{_NO_ROWS}</td></tr></tbody></table>"
             )
         return self.to_html(index=False, border=0, notebook=True, **_limits())
+
+
+_AGREE = "The four pieces agree: sb.check() finds nothing to fix."
+_CELL = "text-align:left;vertical-align:top;white-space:normal;overflow-wrap:normal;word-break:normal"
+_CODE = "font-family:var(--jp-code-font-family,monospace);font-size:12px"
+_CODE_COLUMNS = ("subject", "fix")
+
+
+class CheckFrame(Frame):
+    """check()'s table (kind, app, subject, detail, fix), shown whole: no index, no cut lines.
+
+    Empty, it says that the pieces agree instead of showing a bare header.
+    """
+
+    @property
+    def _constructor(self):
+        return CheckFrame
+
+    def __repr__(self):
+        if self.empty:
+            return _AGREE
+        return "\n\n".join(
+            f"{r.kind}  {r.app}  {r.subject}\n  {r.detail}\n  fix: {r.fix}" for r in self.itertuples(index=False)
+        )
+
+    def _repr_pretty_(self, printer, cycle):
+        printer.text(repr(self))
+
+    def _repr_html_(self):
+        if self.empty:
+            return f"<p>{html.escape(_AGREE)}</p>"
+        columns = list(self.columns)
+        head = "".join(f"<th style='{_CELL}'>{name}</th>" for name in columns)
+        body = "".join(
+            "<tr>" + "".join(
+                f"<td style='{_CELL};{_CODE if name in _CODE_COLUMNS else ''}'>{html.escape(str(value))}</td>"
+                for name, value in zip(columns, row)
+            ) + "</tr>"
+            for row in self.itertuples(index=False)
+        )
+        return f"<table class='dataframe djmig-check'><thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>"

@@ -51,7 +51,8 @@ def stacking_edges(nodes, edges):
     """Return the invisible edges that stack apps in columns.
 
     NODES: the drawn nodes (each (app, name)), in drawing order; EDGES: the drawn edges
-    between them. Returns [] for fewer than STACK_FROM apps.
+    between them. Each edge is (above, below): from a last migration of an app to a first
+    migration of the app stacked below it. Returns [] for fewer than STACK_FROM apps.
     """
     apps = {}
     for node in nodes:
@@ -76,7 +77,7 @@ def stacking_edges(nodes, edges):
             continue
         column = max(fits, key=lambda c: c[0])
         above = column[2]
-        result += [(bottom, top) for bottom in apps[above] if bottom not in has_child
-                   for top in apps[app] if top not in has_parent]
+        result += [(last, first) for last in apps[above] if last not in has_child
+                   for first in apps[app] if first not in has_parent]
         column[:] = [column[0] + heights[app], end, app]
     return result

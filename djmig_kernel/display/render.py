@@ -1,21 +1,13 @@
-"""Draw a MigrationDAG as a graphviz.Digraph (no I/O), or as text where Graphviz is missing."""
+"""Draw a MigrationDAG as a graphviz.Digraph (no I/O)."""
 
 import re
-import shutil
 
 import graphviz
 
-from ._fold import fold
-from ._layout import stacking_edges
+from .fold import fold
+from .layout import stacking_edges
 
-__all__ = ["render_dag", "dag_as_text", "dag_bundle", "DagDrawing", "DOT_MIMETYPE", "GRAPHVIZ_HINT"]
-
-DOT_MIMETYPE = "text/vnd.graphviz"
-GRAPHVIZ_HINT = (
-    "Graphviz's 'dot' program is not on PATH, so the DAG is shown as text: install it with "
-    "'sudo apt-get install graphviz' (Debian/Ubuntu), 'brew install graphviz' (macOS) "
-    "or 'conda install -c conda-forge graphviz'"
-)
+__all__ = ["render_dag", "dotted"]
 
 _APPLIED = {"style": "filled", "fillcolor": "#c7e9c0", "color": "#238b45"}
 _UNAPPLIED = {"style": "dashed", "fillcolor": "white", "color": "#737373", "fontcolor": "#525252"}
@@ -57,7 +49,8 @@ def _left_out_line(count):
     return f"{count} cross-app {what}: not drawn\\l"
 
 
-def _id(node):
+def dotted(node):
+    """Return "app.name" for the migration NODE, (app, name)."""
     return f"{node[0]}.{node[1]}"
 
 
@@ -86,13 +79,13 @@ def render_dag(dag, highlight=(), apps=None, collapse="auto"):
     double border and its current migration says so; HIGHLIGHT nodes (an iterable of
     (app, name)) are drawn in a thick orange outline. APPS limits the drawing to
     those app labels; edges from other apps then show as their app's name.
-    COLLAPSE=True folds each run of 3 or more migrations of one app that follow each
-    other with no branch, merge, squash, cross-app edge, highlight or status change
+    COLLAPSE=True folds each run of SHORTEST_RUN or more migrations of one app that follow
+    each other with no branch, merge, squash, cross-app edge, highlight or status change
     into one node "N migrations: first … last"; "auto" folds only when the drawing
-    would have more than 40 nodes; False never folds. A folded drawing that would still
-    have more than 40 nodes lets cross-app edges fold too, and leaves out the cross-app
-    edges that the others imply (see _fold.fold); one of four apps or more stacks them
-    in columns (see _layout).
+    would have more than FOLD_ABOVE nodes; False never folds. A folded drawing that would
+    still have more than FOLD_ABOVE nodes lets cross-app edges fold too, and leaves out the
+    cross-app edges that the others imply (see fold.fold); one of STACK_FROM apps or more
+    stacks them in columns (see layout).
     """
     highlight = {tuple(n) for n in highlight}
     shown = [n for n in dag.nodes if apps is None or n[0] in apps]
@@ -123,11 +116,11 @@ def render_dag(dag, highlight=(), apps=None, collapse="auto"):
                     attrs.update(_HIGHLIGHT)
                 if node in runs:
                     if node == runs[node][0]:
-                        cluster.node(_id(node), _run_label(runs[node]), shape="box3d", **attrs)
+                        cluster.node(dotted(node), _run_label(runs[node]), shape="box3d", **attrs)
                     continue
                 if node in leaves:
                     attrs["peripheries"] = "2"
-                cluster.node(_id(node), _label(dag, node, current, merges, folded), **attrs)
+                cluster.node(dotted(node), _label(dag, node, current, merges, folded), **attrs)
     outside, drawn = set(), set()
     for parent, child in dag.edges:
         if child not in shown_set or (parent, child) in left_out:
@@ -138,14 +131,14 @@ def render_dag(dag, highlight=(), apps=None, collapse="auto"):
                 continue  # inside a folded run, or already drawn to it
             drawn.add(edge)
             cross = parent[0] != child[0]
-            dot.edge(*map(_id, edge), **({"style": "dashed"} if cross else {}))
+            dot.edge(*map(dotted, edge), **({"style": "dashed"} if cross else {}))
         else:
             outside.add((parent[0], child))
-    for top, bottom in stacking_edges([n for n in shown if _head(runs, n) == n], sorted(drawn)) if folded else ():
-        dot.edge(_id(top), _id(bottom), style="invis", minlen="2")
+    for above, below in stacking_edges([n for n in shown if _head(runs, n) == n], sorted(drawn)) if folded else ():
+        dot.edge(dotted(above), dotted(below), style="invis", minlen="2")
     for app, child in sorted(outside):
         dot.node(f"{app} (not shown)", shape="plaintext", fontcolor="#737373")
-        dot.edge(f"{app} (not shown)", _id(_head(runs, child)), style="dotted")
+        dot.edge(f"{app} (not shown)", dotted(_head(runs, child)), style="dotted")
     return dot
 
 
@@ -154,54 +147,3 @@ def _head(runs, node):
     return runs[node][0] if node in runs else node
 
 
-def dag_as_text(dag, highlight=(), apps=None):
-    """Return DAG as text, showmigrations-style, with each migration's dependencies."""
-    highlight = {tuple(n) for n in highlight}
-    lines = []
-    for app in dag.apps:
-        if apps is not None and app not in apps:
-            continue
-        lines.append(app)
-        current = dag.current(app)
-        for node in (n for n in dag.nodes if n[0] == app):
-            mark = "[X]" if node in dag.applied else "[ ]"
-            notes = []
-            parents = dag.parents(node)
-            if parents:
-                notes.append("after " + ", ".join(_id(p) for p in parents))
-            if node in dag.replaces:
-                notes.append("squashes " + ", ".join(n[1] for n in dag.replaces[node]))
-            if node == current:
-                notes.append("current")
-            if node in highlight:
-                notes.append("highlighted")
-            suffix = f"  ({'; '.join(notes)})" if notes else ""
-            lines.append(f" {mark} {node[1]}{suffix}")
-    return "\n".join(lines)
-
-
-def dag_bundle(dag, highlight=(), apps=None, collapse="auto"):
-    """Return a Jupyter mimebundle: SVG and DOT where Graphviz is installed, else text and a hint."""
-    text = repr(dag)
-    if shutil.which("dot") is None:
-        return {"text/plain": f"{text}\n{dag_as_text(dag, highlight, apps)}\n{GRAPHVIZ_HINT}"}
-    digraph = render_dag(dag, highlight, apps, collapse)
-    return {
-        "image/svg+xml": digraph.pipe(format="svg", encoding="utf-8"),
-        DOT_MIMETYPE: digraph.source,
-        "text/plain": text,
-    }
-
-
-class DagDrawing:
-    """A MigrationDAG to display with some apps only and some migrations highlighted."""
-
-    def __init__(self, dag, apps=None, highlight=(), collapse="auto"):
-        self.dag, self.apps, self.highlight = dag, apps, tuple(tuple(n) for n in highlight)
-        self.collapse = collapse
-
-    def __repr__(self):
-        return repr(self.dag)
-
-    def _repr_mimebundle_(self, include=None, exclude=None):
-        return dag_bundle(self.dag, self.highlight, self.apps, self.collapse)

@@ -1,8 +1,9 @@
 """Hold the probe's facts against the live schema: each place where the four pieces disagree, and its fix."""
 
-from .disagreements import CHECK_COLUMNS, KINDS, Disagreements, inconsistent_fix, manage_line, no_file_row
+from ..display.frames import CheckFrame
+from .words import CHECK_COLUMNS, KINDS, inconsistent_fix, manage_line, no_file_row
 
-__all__ = ["disagreements"]
+__all__ = ["check_frame"]
 
 
 class _Facts:
@@ -150,7 +151,7 @@ def _unexpected_rows(known, expected, live):
                 yield ["unexpected-column", app, f"{table}.{column}", detail, fix]
 
 
-def disagreements(facts, live, app=None):
+def check_frame(facts, live, app=None):
     """Return the check() DataFrame: FACTS from the probe against LIVE {table: [columns]} of the database.
 
     Tables of SQLite's own making (virtual tables' shadow tables, sqlite_*) must already be left out of LIVE.
@@ -163,7 +164,7 @@ def disagreements(facts, live, app=None):
     if expected is not None:  # None: the applied migrations do not make one state (inconsistent history)
         schema_rows = [*_missing(known, expected, live), *_unexpected(known, expected, live)]
         rows += sorted(schema_rows, key=lambda r: KINDS.index(r[0]))
-    frame = Disagreements(rows, columns=CHECK_COLUMNS)
+    frame = CheckFrame(rows, columns=CHECK_COLUMNS)
     if app is not None:
         frame = frame[frame["app"] == app].reset_index(drop=True)
     return frame

@@ -3,19 +3,15 @@
 import filecmp
 import shutil
 
-from . import exceptions as exc
-from ._names import check_identifier
-from ._project import make_room
-from .sandbox import Sandbox
+from .. import exceptions as exc
+from ..project.folders import make_room
+from ..project.names import check_identifier
+from ..sandbox import Sandbox
 
-__all__ = ["copy_project", "bring_migrations", "BranchConflictError"]
+__all__ = ["copy_project", "bring_migrations"]
 
 # A clone of the code has no database of its own (db.sqlite3 is not committed), nor byte code.
 _NOT_COPIED = shutil.ignore_patterns("db.sqlite3", "db.sqlite3-*", "__pycache__")
-
-
-class BranchConflictError(exc.DjmigError, FileExistsError):
-    """A file that both lines of work have, with different contents."""
 
 
 def copy_project(sandbox, name, replace=True):
@@ -60,7 +56,7 @@ def bring_migrations(source, target, app):
     folder, ours = _migration_files(target, app)
     differ = sorted(n for n in theirs.keys() & ours.keys() if not filecmp.cmp(theirs[n], ours[n], shallow=False))
     if differ:
-        raise BranchConflictError(
+        raise exc.BranchConflictError(
             f"{app}/migrations/{differ[0]} differs between {source.path.name!r} and {target.path.name!r}; "
             f"give one of them another name (or delete it) before bringing the files over"
         )

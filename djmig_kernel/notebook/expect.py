@@ -3,7 +3,7 @@
 from IPython.core.error import UsageError
 from IPython.core.magic import Magics, cell_magic, magics_class
 
-from .exceptions import DjmigError
+from ..exceptions import DjmigError
 
 # What a cell may fail with on purpose: the kit's own errors (%manage and %%models raise them as UsageErrors).
 EXPECTED = (DjmigError, UsageError)

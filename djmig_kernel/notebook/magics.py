@@ -5,9 +5,9 @@ import shlex
 from IPython.core.error import UsageError
 from IPython.core.magic import Magics, cell_magic, line_magic, magics_class
 
-from .exceptions import DjmigError
+from ..exceptions import DjmigError
+from ..sandbox import Sandbox
 from .expect import ExpectErrorMagics
-from .sandbox import Sandbox
 
 # What separates a command's arguments from the answers to its questions (a shell's here-string).
 ANSWERS = "<<<"

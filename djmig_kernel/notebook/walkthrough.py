@@ -3,8 +3,8 @@
 from dataclasses import dataclass
 from pathlib import Path
 
-from .exceptions import DjmigError
-from .sandbox import Sandbox
+from ..exceptions import DjmigError, UnknownNotebookError
+from ..sandbox import Sandbox
 
 __all__ = ["Step", "STEPS", "NOTEBOOKS", "AUTHOR_MODELS", "BOOK_MODELS", "POPULATE", "replay"]
 
@@ -41,10 +41,6 @@ NOTEBOOKS = {
     "04": "Populate with the ORM",
     "05": "Roll back",
 }
-
-
-class UnknownNotebookError(DjmigError, LookupError):
-    """A notebook number that no walkthrough step belongs to."""
 
 
 @dataclass(frozen=True)

@@ -1,7 +1,6 @@
 """The picker's copy of the migration graph: asked of Django once, then kept up to date from the ledger."""
 
-from ._files import migration_files_fingerprint
-from .exceptions import UnknownAppError
+from ..exceptions import UnknownAppError
 
 __all__ = ["PickerGraph"]
 
@@ -16,7 +15,7 @@ class PickerGraph:
 
     def load(self):
         """Ask Django for the graph (one start); raise UnknownAppError if APP has no migrations."""
-        self._fingerprint = migration_files_fingerprint(self._sandbox.path)
+        self._fingerprint = self._sandbox.files_fingerprint()
         dag = self._sandbox.graph()
         if self._app not in dag.apps:
             raise UnknownAppError(
@@ -30,7 +29,7 @@ class PickerGraph:
 
         While no migration file changed, a migrate changes only which migrations are applied.
         """
-        if migration_files_fingerprint(self._sandbox.path) == self._fingerprint:
+        if self._sandbox.files_fingerprint() == self._fingerprint:
             ledger = self._sandbox.ledger()
             dag = self.dag.with_applied(zip(ledger["app"], ledger["name"]))
             if dag is not None:

@@ -2,8 +2,8 @@
 
 import ipywidgets as widgets
 
-from ._preview_text import preview_html
-from .render import dag_bundle
+from ..display.jupyter import dag_bundle
+from .preview import preview_html
 
 __all__ = ["ApplyButton", "PreviewPane"]
 

@@ -2,22 +2,19 @@
 
 import html
 
-from .pieces import _rows
+from ..display.html import count_phrase
+from ..display.terminal import manage_line
 
 __all__ = ["describe_losses", "loss_phrases", "plan_line", "preview_html", "steps_phrase"]
 
 _PAST = {"apply": "applied", "unapply": "unapplied"}
 
 
-def _migrations(count):
-    return f"{count} migration{'' if count == 1 else 's'}"
-
-
 def loss_phrases(losses):
     """Return a phrase for each row of LOSSES (table, column, rows): "table app_book (1 row)"."""
     return [
-        f"table {row.table} ({_rows(row.rows)})" if row.column is None
-        else f"column {row.table}.{row.column} ({_rows(row.rows)})"
+        f"table {row.table} ({count_phrase(row.rows, 'row')})" if row.column is None
+        else f"column {row.table}.{row.column} ({count_phrase(row.rows, 'row')})"
         for row in losses.itertuples(index=False)
     ]
 
@@ -32,7 +29,7 @@ def steps_phrase(plan, done=False):
     counts = {}
     for step in plan.steps:
         counts[step["direction"]] = counts.get(step["direction"], 0) + 1
-    return " and ".join(f"{_PAST[d] if done else d} {_migrations(n)}" for d, n in counts.items())
+    return " and ".join(f"{_PAST[d] if done else d} {count_phrase(n, 'migration')}" for d, n in counts.items())
 
 
 def plan_line(app, plan, losses):
@@ -60,5 +57,5 @@ def preview_html(app, plan, losses):
         lost = f"<b>Data that would be lost</b><ul>{lost}</ul>"
     else:
         lost = "<b>No data is lost.</b>"
-    command = html.escape(f"python manage.py migrate {app} {plan.target}")
+    command = html.escape(manage_line('migrate', app, plan.target))
     return f"<b>{command}</b><ol>{steps}</ol>{lost}"

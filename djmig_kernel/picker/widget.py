@@ -1,54 +1,21 @@
-"""Widgets: MigrationPicker (preview and run ``migrate APP TARGET``) and PiecesView (the four pieces)."""
+"""MigrationPicker: a widget that previews ``migrate APP TARGET`` (plan, SQL, data lost) and runs it."""
 
 import html
 import threading
 
 import ipywidgets as widgets
 
-from ._picker_graph import PickerGraph
-from ._picker_parts import ApplyButton, PreviewPane
-from ._picker_snapshot import PICKER_CSS, PickerSnapshot
-from ._preview_text import describe_losses, plan_line, steps_phrase
-from .exceptions import DjmigError
-from .pieces import FourPieces
+from ..display.terminal import manage_line
+from ..exceptions import DjmigError
+from ..pieces.view import PiecesView
+from .graph import PickerGraph
+from .parts import ApplyButton, PreviewPane
+from .preview import describe_losses, plan_line, steps_phrase
+from .snapshot import PICKER_CSS, PickerSnapshot
 
-__all__ = ["MigrationPicker", "PiecesView"]
+__all__ = ["MigrationPicker"]
 
 _CSS = PICKER_CSS
-
-
-class PiecesView(widgets.HTML):
-    """The four pieces of one app (models.py, migrations/, ledger, tables) and what last changed.
-
-    ``refresh()`` reads them again; the view then also lists what changed since
-    the snapshot before. Reads files and the database; starts no Django unless
-    CHECK, which marks every disagreement ``sandbox.check(app)`` names (one Django start per reading).
-    """
-
-    def __init__(self, sandbox, app, check=False, **kwargs):
-        super().__init__(**kwargs)
-        self._sandbox, self._app, self._check = sandbox, app, check
-        self.add_class("djmig-pieces-view")
-        self.snapshot = FourPieces.capture(sandbox, app, check)
-        self.changes = None
-        self._render()
-
-    def __repr__(self):
-        return f"<PiecesView of app {self._app!r}>"
-
-    def refresh(self):
-        """Read the four pieces again and return what changed since the last reading."""
-        before, self.snapshot = self.snapshot, FourPieces.capture(self._sandbox, self._app, self._check)
-        self.changes = self.snapshot.changes_since(before)
-        self._render()
-        return self.changes
-
-    def _render(self):
-        # What the last step changed comes first: it is what a learner looks for after a click.
-        parts = [self.snapshot._repr_html_()]
-        if self.changes is not None:
-            parts.insert(0, "<h4>What the last step changed</h4>" + self.changes._repr_html_())
-        self.value = "".join(parts)
 
 
 class MigrationPicker(widgets.VBox):
@@ -200,7 +167,7 @@ class MigrationPicker(widgets.VBox):
             self._set_status(f"Cannot preview: {error}", "djmig-error")
             self._apply.disabled = True
             return
-        self._plan, self._losses = plan, plan.data_loss(self._sandbox.db_path)
+        self._plan, self._losses = plan, plan.data_loss(self._sandbox.row_counts)
         self._preview.show(self._graph, self._app, plan, self._losses)
         self._apply.disabled = False
         self._set_status(plan_line(self._app, plan, self._losses))
@@ -211,7 +178,7 @@ class MigrationPicker(widgets.VBox):
 
     def _arm(self):
         # Count again: rows may have been added since the preview.
-        self._losses = self._plan.data_loss(self._sandbox.db_path)
+        self._losses = self._plan.data_loss(self._sandbox.row_counts)
         self._apply.arm()
         self._set_status(
             f"Armed: migrate {self._app} {self._plan.target} drops {describe_losses(self._losses)}. "
@@ -224,8 +191,8 @@ class MigrationPicker(widgets.VBox):
         self._apply.disarm()
         self._apply.disabled = True
         self._target.disabled = True
-        self._set_status(f"Running python manage.py migrate {self._app} {target} …")
-        # A fresh snapshot first, so that the view's changes are the migrate's alone.
+        self._set_status(f"Running {manage_line('migrate', self._app, target)} …")
+        # A fresh reading first, so that the view's changes are the migrate's alone.
         self._pieces.refresh()
         try:
             self._sandbox.migrate(self._app, target)

@@ -7,9 +7,10 @@ from dataclasses import dataclass, field
 
 import pandas as pd
 
-from .disagreements import CHECK_COLUMNS, KINDS, Disagreements, no_file_row
-from .ledger import read_ledger
-from .schema import count_rows, read_schema, read_tables
+from ..database.schema import SCHEMA_COLUMNS
+from ..display.frames import CheckFrame, Frame
+from ..display.html import PRE_STYLE, count_phrase, diff_line_html
+from ..drift.words import CHECK_COLUMNS, KINDS, no_file_row
 
 __all__ = ["FourPieces", "PiecesChange"]
 
@@ -19,20 +20,6 @@ _STYLE = (
     ".djmig-pieces h4{margin:2px 0 6px}.djmig-pieces pre{margin:0;font-size:12px;"
     "font-family:var(--jp-code-font-family,monospace)}</style>"
 )
-# JupyterLab breaks output <pre> lines inside words (word-break:break-all): wrap at spaces only.
-PRE_STYLE = "margin:0;white-space:pre-wrap;word-break:normal;overflow-wrap:normal"
-# Inline colours, so that a diff keeps them where a notebook is not trusted and <style> is dropped.
-_DIFF_COLOURS = (("+++", "#6e7781"), ("---", "#6e7781"), ("@@", "#6e7781"), ("+", "#1a7f37"), ("-", "#cf222e"))
-
-
-def diff_line_html(text):
-    """Return one line of a diff as HTML: additions green, removals red, headers grey."""
-    for prefix, colour in _DIFF_COLOURS:
-        if text.startswith(prefix):
-            return f"<span style='color:{colour}'>{html.escape(text)}</span>"
-    return html.escape(text)
-
-
 _RED = "#cf222e"
 
 
@@ -48,11 +35,7 @@ def _mark(kind):
     return f"  ✗ {kind}" if kind else ""
 
 
-def _rows(count):
-    return f"{count} row{'' if count == 1 else 's'}"
-
-
-def _replaced(path):
+def _replaced_names(path):
     """Return the names a squashed migration file replaces (its ``replaces`` list), read without Django."""
     try:
         tree = ast.parse(path.read_text())
@@ -70,14 +53,14 @@ def _replaced(path):
 def _no_file_rows(app, folder, ledger):
     """Return check()'s rows for the app's ledger rows whose migration file is gone (and no squash replaces)."""
     files = list((folder / "migrations").glob("*.py"))
-    known = {p.stem for p in files}.union(*(_replaced(p) for p in files))
+    known = {p.stem for p in files}.union(*(_replaced_names(p) for p in files))
     rows = [no_file_row(app, name) for name in ledger["name"] if name not in known]
-    return Disagreements(rows, columns=CHECK_COLUMNS)
+    return CheckFrame(rows, columns=CHECK_COLUMNS)
 
 
 @dataclass(frozen=True)
 class FourPieces:
-    """A read-only snapshot of the four moving pieces of one app.
+    """A reading of the four moving pieces of one app, which does not change afterwards.
 
     ``models`` is the source of APP/models.py ('' if there is none);
     ``migrations`` the migration modules in APP/migrations/, sorted;
@@ -91,7 +74,7 @@ class FourPieces:
     ledger: pd.DataFrame
     schema: pd.DataFrame
     rows: dict
-    problems: pd.DataFrame = field(default_factory=lambda: Disagreements(columns=CHECK_COLUMNS))
+    problems: pd.DataFrame = field(default_factory=lambda: CheckFrame(columns=CHECK_COLUMNS))
 
     @classmethod
     def capture(cls, sandbox, app, check=False):
@@ -107,16 +90,16 @@ class FourPieces:
         migrations = tuple(
             sorted(p.stem for p in (folder / "migrations").glob("*.py") if p.stem != "__init__")
         )
-        ledger = read_ledger(sandbox.db_path)
+        ledger = sandbox.ledger()
         ledger = ledger[ledger["app"] == app].reset_index(drop=True)
-        tables = [t for t in read_tables(sandbox.db_path) if t.startswith(f"{app}_")]
+        tables = [t for t in sandbox.tables() if t.startswith(f"{app}_")]
         return cls(
             app=app,
             models=models.read_text() if models.is_file() else "",
             migrations=migrations,
             ledger=ledger,
-            schema=read_schema(sandbox.db_path, tables),
-            rows=count_rows(sandbox.db_path, tables),
+            schema=sandbox.schema(*tables) if tables else Frame(columns=SCHEMA_COLUMNS),
+            rows=sandbox.row_counts(tables),
             problems=sandbox.check(app) if check else _no_file_rows(app, folder, ledger),
         )
 
@@ -126,7 +109,7 @@ class FourPieces:
         return set(self.ledger["name"])
 
     def changes_since(self, before):
-        """Return a PiecesChange from the snapshot BEFORE to this one."""
+        """Return a PiecesChange from the reading BEFORE to this one."""
         return PiecesChange(before, self)
 
     # -- display -------------------------------------------------------------
@@ -149,7 +132,7 @@ class FourPieces:
         lines = []
         for table, count in self.rows.items():
             columns = self.schema[self.schema["table"] == table]
-            lines.append(f"{table} ({_rows(count)}){_mark(marks.get(table))}")
+            lines.append(f"{table} ({count_phrase(count, 'row')}){_mark(marks.get(table))}")
             for column in columns.itertuples(index=False):
                 ref = f" -> {column.references}" if column.references else ""
                 lines.append(f"    {column.column} {column.type}{ref}{_mark(marks.get(f'{table}.{column.column}'))}")
@@ -198,7 +181,7 @@ class FourPieces:
 
 
 class PiecesChange:
-    """What changed in each of the four pieces between two FourPieces snapshots."""
+    """What changed in each of the four pieces between two readings (FourPieces)."""
 
     def __init__(self, before, after):
         self.before, self.after = before, after
@@ -230,12 +213,12 @@ class PiecesChange:
         changes = []
         old, new = self.before.rows, self.after.rows
         for table in sorted(new.keys() - old.keys()):
-            changes.append(("+", f"table {table} ({_rows(new[table])})"))
+            changes.append(("+", f"table {table} ({count_phrase(new[table], 'row')})"))
         for table in sorted(old.keys() - new.keys()):
-            changes.append(("-", f"table {table}, with its {_rows(old[table])}"))
+            changes.append(("-", f"table {table}, with its {count_phrase(old[table], 'row')}"))
 
-        def columns(snapshot, table):
-            frame = snapshot.schema[snapshot.schema["table"] == table]
+        def columns(reading, table):
+            frame = reading.schema[reading.schema["table"] == table]
             return list(frame["column"])
 
         for table in sorted(old.keys() & new.keys()):
@@ -243,7 +226,7 @@ class PiecesChange:
             changes += [("+", f"column {table}.{c}") for c in now if c not in was]
             changes += [("-", f"column {table}.{c}") for c in was if c not in now]
             if old[table] != new[table]:
-                changes.append(("~", f"{table}: {_rows(old[table])} → {_rows(new[table])}"))
+                changes.append(("~", f"{table}: {count_phrase(old[table], 'row')} → {count_phrase(new[table], 'row')}"))
         return changes
 
     def _sections(self):

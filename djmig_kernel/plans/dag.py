@@ -3,7 +3,8 @@
 from dataclasses import dataclass, field, replace
 from functools import cached_property
 
-from .exceptions import UnknownMigrationError
+from ..display.jupyter import DagDisplay
+from ..exceptions import UnknownMigrationError
 
 __all__ = ["MigrationDAG"]
 
@@ -14,7 +15,7 @@ def _node(value):
 
 
 @dataclass(frozen=True, eq=True)
-class MigrationDAG:
+class MigrationDAG(DagDisplay):
     """The graph Django's MigrationLoader builds: a node per migration (app, name).
 
     An edge (parent, child) says that child depends on parent. ``applied`` holds
@@ -66,20 +67,6 @@ class MigrationDAG:
         applied = sum(node in self.applied for node in self.nodes)
         return f"<MigrationDAG: {len(self.nodes)} migrations in {apps} apps, {applied} applied>"
 
-    def _repr_mimebundle_(self, include=None, exclude=None):
-        from .render import dag_bundle  # render imports nothing of graph: no cycle at import
-
-        return dag_bundle(self)
-
-    def show(self, apps=None, highlight=(), collapse="auto"):
-        """Return the DAG for display, limited to APPS, with the HIGHLIGHT migrations outlined.
-
-        COLLAPSE folds runs of plain migrations into one node each (see render_dag).
-        """
-        from .render import DagDrawing
-
-        return DagDrawing(self, apps, highlight, collapse)
-
     # -- structure ---------------------------------------------------------
 
     @property
@@ -95,6 +82,10 @@ class MigrationDAG:
             parents.setdefault(child, []).append(parent)
             children.setdefault(parent, []).append(child)
         return parents, children
+
+    def adjacency(self):
+        """Return ({node: [parents]}, {node: [children]}), built once per DAG; do not change them."""
+        return self._adjacency
 
     def parents(self, node):
         """Return the sorted migrations NODE depends on."""

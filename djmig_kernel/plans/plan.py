@@ -2,10 +2,8 @@
 
 from dataclasses import dataclass, field
 
-from . import exceptions as exc
-from ._frame import Frame
-from .disagreements import inconsistent_fix
-from .schema import count_rows
+from .. import exceptions as exc
+from ..display.frames import Frame
 
 __all__ = ["MigrationPlan", "PLAN_COLUMNS", "LOSS_COLUMNS"]
 
@@ -13,44 +11,13 @@ PLAN_COLUMNS = ["migration", "direction", "operation"]
 LOSS_COLUMNS = ["table", "column", "rows"]
 
 
-def raise_probe_error(error, result=None):
-    """Raise the DjmigError for an error answer of the probe (RESULT: the command it explains)."""
-    kind, app = error["error"], error["app"]
-    if kind == "conflict":
-        leaves = "; ".join(f"{', '.join(names)} in {label}" for label, names in sorted(error["conflicts"].items()))
-        raise exc.CommandError(
-            f"conflicting migrations: more than one leaf ({leaves}), so migrate would stop; "
-            f"merge them with `python manage.py makemigrations --merge` and try again",
-            result=result,
-        )
-    if kind == "inconsistent":
-        migration, dependency = error["migration"], error["dependency"]
-        raise exc.InconsistentHistoryError(
-            f"migration {migration} is applied before its dependency {dependency} (inconsistent history), "
-            f"so migrate would stop; repair the ledger: {inconsistent_fix(migration, dependency, error['made'], error['records'])}",
-            result=result,
-        )
-    if kind == "app":
-        raise exc.UnknownAppError(
-            f"no installed app with label {app!r}; choose one of: {', '.join(error['apps'])}, "
-            f"or create and register it with sb.startapp({app!r})",
-            result=result,
-        )
-    if kind == "unmigrated":
-        raise exc.UnknownAppError(
-            f"app {app!r} has no migrations yet; run sb.makemigrations({app!r}) first", result=result
-        )
-    if kind == "ambiguous":
-        raise exc.AmbiguousMigrationError.for_name(app, error["name"], error["matches"], result=result)
-    raise exc.UnknownMigrationError.for_name(app, error["name"], error["candidates"], result=result)
-
-
-@dataclass(frozen=True)
+@dataclass
 class MigrationPlan:
     """What ``migrate APP TARGET`` would do, worked out by the sandbox's Django.
 
     The SQL of its steps is worked out only when ``sql()`` is first asked: FETCH_SQL
-    (a function that starts Django once) returns the probe's answer to ``sql APP TARGET``.
+    (a function that starts Django once) returns the probe's answer to ``sql APP TARGET``,
+    and the plan keeps it.
     """
 
     app: str
@@ -83,18 +50,24 @@ class MigrationPlan:
         ]
         return Frame(rows, columns=PLAN_COLUMNS)
 
-    def data_loss(self, db_path):
-        """Return a DataFrame (table, column, rows) of what the plan drops, rows counted live in DB_PATH.
+    def dropped(self):
+        """Return the (table, column) the plan drops, each once, in plan order (column None: the whole table).
 
-        A column whose whole table is dropped in the same plan is left out: the
-        table's row says it all. This is a read-only operation - it does not write to the database.
+        A column whose whole table is dropped in the same plan is left out: the table says it all.
         """
         whole = {table for table, column, _ in self.losses if column is None}
         # dict.fromkeys: each (table, column) once, in plan order, in linear time
-        dropped = list(dict.fromkeys(
+        return list(dict.fromkeys(
             (table, column) for table, column, _migration in self.losses if column is None or table not in whole
         ))
-        counts = count_rows(db_path, {table for table, _ in dropped})
+
+    def data_loss(self, count_rows):
+        """Return a DataFrame (table, column, rows) of what the plan drops, rows counted live.
+
+        COUNT_ROWS: a function from table names to {table: rows}, such as Sandbox.row_counts.
+        """
+        dropped = self.dropped()
+        counts = count_rows(sorted({table for table, _ in dropped}))
         rows = [[table, column, counts[table]] for table, column in dropped]
         frame = Frame(rows, columns=LOSS_COLUMNS)
         return frame.astype({"rows": "int64"})
@@ -114,6 +87,4 @@ class MigrationPlan:
 
     def add_sql(self, answer):
         """Keep the SQL of the probe's ANSWER (its "sql": [["app.name", [statements]], ...])."""
-        if "error" in answer:
-            raise_probe_error(answer)
         self._sql.update((migration, statements) for migration, statements in answer["sql"])

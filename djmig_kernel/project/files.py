@@ -1,9 +1,31 @@
-"""Fingerprint the files that decide a project's migration graph (migration files, settings)."""
+"""Walk a project's own folders, and fingerprint the files that decide its migration graph and its settings."""
 
 import os
+from pathlib import Path
 
-# Folders that hold no app of the project: a virtualenv, caches, version control.
+__all__ = ["project_folders", "migration_files_fingerprint", "settings_fingerprint"]
+
+# Folders that hold no app of the project: caches, packages, version control (hidden folders).
 _SKIPPED = {"__pycache__", "node_modules", "site-packages"}
+
+
+def project_folders(root):
+    """Yield (folder, file names) for ROOT and the folders below it that may hold the project's apps.
+
+    Hidden folders, caches and virtual environments (a folder with pyvenv.cfg) are not walked.
+    Reads the file system only.
+    """
+    for folder, subfolders, files in os.walk(root):
+        if "pyvenv.cfg" in files:
+            subfolders[:] = []
+            continue
+        subfolders[:] = [name for name in subfolders if not name.startswith(".") and name not in _SKIPPED]
+        yield Path(folder), files
+
+
+def _stat(path, project):
+    stat = os.stat(path)
+    return (os.path.relpath(path, project), stat.st_mtime_ns, stat.st_size)
 
 
 def migration_files_fingerprint(project):
@@ -14,13 +36,16 @@ def migration_files_fingerprint(project):
     Reads file metadata only.
     """
     found = []
-    for folder, dirs, files in os.walk(project):
-        dirs[:] = [d for d in dirs if not d.startswith(".") and d not in _SKIPPED
-                   and not os.path.exists(os.path.join(folder, d, "pyvenv.cfg"))]
-        name = os.path.basename(folder)
-        if name == "migrations" or "settings.py" in files or name == "settings":
-            for file in files:
-                if file.endswith(".py"):
-                    stat = os.stat(os.path.join(folder, file))
-                    found.append((os.path.relpath(os.path.join(folder, file), project), stat.st_mtime_ns, stat.st_size))
+    for folder, files in project_folders(project):
+        if folder.name == "migrations" or "settings.py" in files or folder.name == "settings":
+            found += [_stat(folder / file, project) for file in files if file.endswith(".py")]
     return sorted(found)
+
+
+def settings_fingerprint(settings_file):
+    """Return the sorted (path, mtime_ns, size) of the .py files beside SETTINGS_FILE (its package).
+
+    Equal fingerprints mean the settings read the same. Reads file metadata only.
+    """
+    folder = Path(settings_file).parent
+    return tuple(sorted(_stat(path, folder) for path in folder.glob("*.py")))

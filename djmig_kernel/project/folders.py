@@ -1,4 +1,4 @@
-"""Project folders: startproject with the kit's marker, the checks before opening one, and models.py files."""
+"""Project folders: room for a new one, the kit's marker, the checks before opening one, and models.py files."""
 
 import difflib
 import html
@@ -6,12 +6,11 @@ import shutil
 import textwrap
 from pathlib import Path
 
-from . import _diagnose, exceptions as exc
-from ._names import check_identifier, check_new_module
-from ._runner import run
-from .pieces import PRE_STYLE, diff_line_html
+from .. import exceptions as exc
+from ..display.html import PRE_STYLE, diff_line_html
+from .names import check_identifier
 
-__all__ = ["MARKER", "SourceChange", "make_room", "create_project", "project_folder", "app_folder", "write_models"]
+__all__ = ["MARKER", "SourceChange", "make_room", "mark", "owned", "project_folder", "app_folder", "write_models"]
 
 MARKER = ".djmig-sandbox"
 _MODELS_HEADER = "from django.db import models\n"
@@ -51,7 +50,7 @@ def make_room(target, replace):
                 f"folder {name!r} already exists; pass replace=True to rebuild it "
                 f"or choose another name"
             )
-        if target.is_symlink() or not (target / MARKER).is_file():
+        if target.is_symlink() or not owned(target):
             raise exc.NotOwnedError(
                 f"folder {name!r} was not made by djmig (no {MARKER} file), so it is left untouched; "
                 f"choose another name or root"
@@ -59,24 +58,14 @@ def make_room(target, replace):
         shutil.rmtree(target)
 
 
-def create_project(root, name, replace, timeout):
-    """Run ``django-admin startproject NAME`` inside ROOT and return the new folder, marked as the kit's.
+def mark(folder):
+    """Mark FOLDER as made by the kit, so that replace=True may delete it later."""
+    (folder / MARKER).write_text("This folder was made by djmig; Sandbox.create(replace=True) may delete it.\n")
 
-    If ROOT/NAME exists, REPLACE=False refuses; REPLACE=True deletes it, but only if the kit
-    made it (it holds the kit's marker file). Starts Django.
-    """
-    root = Path(root)
-    check_new_module(name, "project", root)
-    target = root / name
-    make_room(target, replace)
-    root.mkdir(parents=True, exist_ok=True)
-    result = run(["-m", "django", "startproject", name], root, timeout)
-    if result.returncode:
-        shutil.rmtree(target, ignore_errors=True)
-        _, message = _diagnose.diagnose(result.command, result.stderr, root)
-        raise exc.CommandError(message, result=result)
-    (target / MARKER).write_text("This folder was made by djmig; Sandbox.create(replace=True) may delete it.\n")
-    return target
+
+def owned(folder):
+    """Return True if the kit made FOLDER (it holds the kit's marker file)."""
+    return (folder / MARKER).is_file()
 
 
 def project_folder(path):

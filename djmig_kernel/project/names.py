@@ -3,7 +3,7 @@
 import importlib.util
 import keyword
 
-from .exceptions import InvalidNameError
+from ..exceptions import InvalidNameError
 
 
 def check_identifier(name, what):

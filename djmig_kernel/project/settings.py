@@ -2,7 +2,7 @@
 
 import re
 
-from .exceptions import DjmigError
+from ..exceptions import DjmigError
 
 _SETTINGS_MODULE = re.compile(r"""DJANGO_SETTINGS_MODULE['"]\s*,\s*['"]([\w.]+)['"]""")
 _INSTALLED_APPS = re.compile(r"^INSTALLED_APPS\s*=\s*\[(?P<body>.*?)^\]", re.S | re.M)
@@ -25,7 +25,7 @@ def settings_path(project):
     return project.joinpath(*settings_module(project).split(".")).with_suffix(".py")
 
 
-def installed(body, label):
+def lists_app(body, label):
     """Return True if the INSTALLED_APPS source BODY already lists app LABEL."""
     entry = re.compile(rf"""['"]{re.escape(label)}(\.apps\.\w+)?['"]""")
     return bool(entry.search(body))
@@ -41,7 +41,7 @@ def register_app(project, label):
             f"no 'INSTALLED_APPS = [' list found in {path.name}; add {label!r} to INSTALLED_APPS by hand"
         )
     body = match.group("body")
-    if installed(body, label):
+    if lists_app(body, label):
         return
     quote = "'" if body.count("'") > body.count('"') else '"'
     end = match.end("body")

@@ -6,9 +6,9 @@ import re
 import pytest
 
 from djmig_kernel import render_dag
-from djmig_kernel._fold import fold
-from djmig_kernel._layout import stacking_edges
-from test_fold import chain, dag_of
+from djmig_kernel.display.fold import fold
+from djmig_kernel.display.layout import stacking_edges
+from dags import chain, dag_of
 
 
 def _placed(digraph):

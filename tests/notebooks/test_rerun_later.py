@@ -6,7 +6,8 @@ it beside the first half instead of after it.
 
 import pytest
 
-from test_rerun import LATER, check_rerun
+from rerun import check_rerun
+from tutorial import LATER
 
 
 @pytest.mark.notebook

@@ -6,7 +6,7 @@ from pathlib import Path
 import pytest
 
 from djmig_kernel import DjmigError, Sandbox
-from djmig_kernel.walkthrough import AUTHOR_MODELS, BOOK_MODELS, STEPS, replay
+from djmig_kernel.notebook.walkthrough import AUTHOR_MODELS, BOOK_MODELS, STEPS, replay
 
 NOTEBOOKS = Path(__file__).resolve().parent.parent / "notebooks"
 

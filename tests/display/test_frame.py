@@ -2,7 +2,7 @@
 
 import pandas as pd
 
-from djmig_kernel._frame import Frame
+from djmig_kernel.display.frames import Frame
 
 
 def test_the_ledger_is_a_dataframe_shown_without_its_index(library):

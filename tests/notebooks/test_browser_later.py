@@ -6,12 +6,13 @@ it beside the first half instead of after it.
 
 import pytest
 
-from test_browser import LATER, _run_all_and_check_the_fit, chromium, lab, page  # noqa: F401 (fixtures)
+from lab_page import run_all_and_check_the_fit
+from tutorial import LATER
 
 pytestmark = pytest.mark.browser
 
 
 @pytest.mark.parametrize("notebook", LATER, ids=[p.stem[:2] for p in LATER])
-def test_every_later_output_fits_its_column_after_run_all(page, lab, notebook):  # noqa: F811
+def test_every_later_output_fits_its_column_after_run_all(page, lab, notebook):
     """At 1400x1000 no output is wider than the notebook column, and no picture is shrunk unreadable."""
-    _run_all_and_check_the_fit(page, lab, notebook.name)
+    run_all_and_check_the_fit(page, lab, notebook.name)

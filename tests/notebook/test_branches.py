@@ -3,7 +3,8 @@
 import pytest
 
 from djmig_kernel import exceptions as exc
-from djmig_kernel.branches import BranchConflictError, bring_migrations, copy_project
+from djmig_kernel.exceptions import BranchConflictError
+from djmig_kernel.notebook.branches import bring_migrations, copy_project
 from helpers import files_digest
 
 SHELF = "class Shelf(models.Model):\n    pass\n"

@@ -5,7 +5,7 @@ from IPython.core.error import UsageError
 
 from djmig_kernel import CommandResult
 from djmig_kernel import exceptions as exc
-from helpers import AUTHOR, AUTHOR_BIO, BOOK_PAGES, BOOKS, count, files_digest
+from helpers import AUTHOR, AUTHOR_BIO, BOOKS, BOOK_PAGES, count, files_digest
 
 RENAMED = AUTHOR.replace("    name =", "    full_name =") + AUTHOR_BIO
 TWO_RENAMES = AUTHOR.replace("    name =", "    full_name =") + AUTHOR_BIO.replace("bio", "about")

@@ -8,7 +8,8 @@ import pytest
 
 from djmig_kernel import MigrationPicker, PiecesView, Sandbox, replay
 from djmig_kernel.exceptions import UnknownAppError
-from djmig_kernel.walkthrough import BOOK_MODELS
+from djmig_kernel.notebook.walkthrough import BOOK_MODELS
+from projects import add_then_drop_unique_together
 
 YEAR_MODELS = BOOK_MODELS + "    year = models.IntegerField(null=True)\n"
 
@@ -163,7 +164,7 @@ def test_a_plan_that_loses_data_runs_on_the_second_click(sb):
     # Ledger, tables and DAG refreshed.
     assert picker.target.options[2] == ("[ ] 0002_added_Book_model", "0002_added_Book_model")
     assert "0001_initial\n◀ current" in dot_source(picker)
-    assert "0003_book_year" not in picker.pieces.snapshot.applied
+    assert "0003_book_year" not in picker.pieces.reading.applied
     assert [change for change in picker.pieces.changes.ledger()] == [
         ("-", 20, "0002_added_Book_model"), ("-", 21, "0003_book_year")
     ]
@@ -353,9 +354,8 @@ def test_apply_asks_django_again_when_a_migration_file_changed(sb):
 
 def test_the_preview_marks_a_step_whose_sql_cannot_be_computed_and_shows_the_rest(library):
     """books.0004 adds a unique (title, pages), 0005 drops it: unapplying 0004's SQL cannot be had."""
-    from test_plan import _add_then_drop_unique_together
 
-    _add_then_drop_unique_together(library)
+    add_then_drop_unique_together(library)
     picker = MigrationPicker(library, "books")
     picker.target.value = "0003_merge"
     assert picker.plan.nodes == [("books", "0005_not_unique"), ("books", "0004_unique")]

@@ -1,6 +1,6 @@
 """sql_steps: a plan's SQL, step by step, with the tables SQLite rebuilds, on a real project."""
 
-from djmig_kernel.sqlsteps import SQL_STEP_COLUMNS, sql_steps
+from djmig_kernel.plans.sqlsteps import SQL_STEP_COLUMNS, sql_steps
 
 
 def test_sql_steps_counts_statements_and_names_rebuilt_tables(shelf):

@@ -4,54 +4,8 @@ import pytest
 from django.db.migrations.graph import MigrationGraph
 
 from djmig_kernel import DjmigError, MigrationDAG
-from helpers import SQUASHED, django_answer, migration_file
-
-# Run inside the sandbox: Django's own answer for everything graph() reports.
-DJANGO_GRAPH = """
-import json
-from django.db import connection
-from django.db.migrations.loader import MigrationLoader
-
-loader = MigrationLoader(connection)
-graph = loader.graph
-nodes = sorted(graph.nodes)
-print(json.dumps({
-    "nodes": nodes,
-    "edges": sorted([parent.key, child] for child in nodes for parent in graph.node_map[child].parents),
-    "applied": sorted(key for key in loader.applied_migrations if key in graph.nodes),
-    "replaces": {".".join(key): list(m.replaces) for key, m in loader.replacements.items() if key in graph.nodes},
-    "leaves": {app: graph.leaf_nodes(app) for app in sorted({a for a, _ in nodes})},
-    "all_leaves": graph.leaf_nodes(),
-    "roots": graph.root_nodes(),
-    "forwards": {".".join(n): graph.forwards_plan(n) for n in nodes},
-    "backwards": {".".join(n): graph.backwards_plan(n) for n in nodes},
-}))
-"""
-
-
-def _nodes(values):
-    return [tuple(v) for v in values]
-
-
-def assert_same_as_django(sb):
-    """Check every part of sb.graph() against what Django's loader says in the same sandbox."""
-    dag, django = sb.graph(), django_answer(sb, DJANGO_GRAPH)
-    assert dag.nodes == _nodes(django["nodes"])
-    assert dag.edges == [(tuple(p), tuple(c)) for p, c in django["edges"]]
-    assert {n for n in dag.applied if n in dag.nodes} == set(_nodes(django["applied"]))
-    assert {".".join(k): v for k, v in dag.replaces.items()} == {
-        k: _nodes(v) for k, v in django["replaces"].items()
-    }
-    assert dag.leaf_nodes() == _nodes(django["all_leaves"])
-    for app, leaves in django["leaves"].items():
-        assert dag.leaf_nodes(app) == _nodes(leaves), app
-    assert dag.root_nodes() == _nodes(django["roots"])
-    for node in dag.nodes:
-        key = ".".join(node)
-        assert dag.forwards_plan(node) == _nodes(django["forwards"][key]), key
-        assert dag.backwards_plan(node) == _nodes(django["backwards"][key]), key
-    return dag
-
+from helpers import SQUASHED, migration_file
+from oracles import assert_same_as_django
 
 def test_library_graph_is_djangos_graph(library):
     """The library, everything applied: the squash stands in for the two migrations it replaces."""

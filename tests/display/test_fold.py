@@ -4,25 +4,10 @@ import re
 
 import pytest
 
-from djmig_kernel import MigrationDAG, render_dag
-from djmig_kernel._fold import fold, fold_runs, implied_edges
-from djmig_kernel.render import DOT_MIMETYPE
-
-
-def chain(app, count, applied=0, start=1):
-    """Return the nodes and edges of APP's migrations START … START+COUNT-1, the first APPLIED applied."""
-    nodes = [(app, f"{i:04d}") for i in range(start, start + count)]
-    return nodes, list(zip(nodes, nodes[1:])), set(nodes[:applied])
-
-
-def dag_of(*parts, extra_edges=(), replaces=None):
-    nodes, edges, applied = [], list(extra_edges), set()
-    for part_nodes, part_edges, part_applied in parts:
-        nodes += part_nodes
-        edges += part_edges
-        applied |= part_applied
-    return MigrationDAG(nodes=sorted(nodes), edges=sorted(edges), applied=frozenset(applied),
-                        replaces=replaces or {})
+from djmig_kernel import render_dag
+from dags import chain, dag_of
+from djmig_kernel.display.fold import fold, fold_runs, implied_edges
+from djmig_kernel.display.jupyter import DOT_MIMETYPE
 
 
 def node_lines(source):

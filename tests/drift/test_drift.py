@@ -11,7 +11,7 @@ import sqlite3
 import pytest
 
 from djmig_kernel import exceptions as exc
-from djmig_kernel.disagreements import CHECK_COLUMNS, KINDS
+from djmig_kernel.drift.words import CHECK_COLUMNS, KINDS
 from helpers import AUTHOR, AUTHOR_BIO, files_digest
 
 LATE = "    born = models.IntegerField(null=True)\n"

@@ -3,7 +3,7 @@
 import pytest
 
 from djmig_kernel import MigrationDAG, render_dag
-from djmig_kernel.render import DOT_MIMETYPE, dag_as_text, dag_bundle
+from djmig_kernel.display.jupyter import DOT_MIMETYPE, dag_as_text, dag_bundle
 from helpers import SQUASHED
 
 A1, A2, A3, A4 = (("a", f"000{i}") for i in range(1, 5))

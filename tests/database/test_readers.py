@@ -6,8 +6,8 @@ import subprocess
 
 import pytest
 
-from djmig_kernel.ledger import LEDGER_COLUMNS
-from djmig_kernel.schema import SCHEMA_COLUMNS
+from djmig_kernel.database.ledger import LEDGER_COLUMNS
+from djmig_kernel.database.schema import SCHEMA_COLUMNS
 from helpers import LIBRARY_ROWS
 
 

@@ -11,7 +11,9 @@ import sqlite3
 
 import pytest
 
-from helpers import assert_same_sql, executor_sql, files_digest, migration_file
+from helpers import files_digest, migration_file
+
+from oracles import assert_same_sql, executor_sql
 
 def _virtual_tables(sb):
     with sqlite3.connect(sb.db_path) as connection:

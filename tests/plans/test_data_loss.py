@@ -2,8 +2,8 @@
 
 import pytest
 
-from djmig_kernel.plan import LOSS_COLUMNS
-from helpers import AUTHOR, AUTHOR_BIO, BOOK_PAGES, BOOKS, LIBRARY_ROWS, count
+from djmig_kernel.plans.plan import LOSS_COLUMNS
+from helpers import AUTHOR, AUTHOR_BIO, BOOKS, BOOK_PAGES, LIBRARY_ROWS, count
 
 
 def _losses(frame):

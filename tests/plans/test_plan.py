@@ -6,35 +6,10 @@ import sqlite3
 import pytest
 
 from djmig_kernel import DjmigError
-from djmig_kernel.plan import PLAN_COLUMNS
-from helpers import assert_same_sql, executor_sql, migration_file
-
-
-def parse_migrate_plan(stdout):
-    """Return [(migration, operation)] from what `migrate --plan` printed; "" for a migration without operations."""
-    lines = stdout.splitlines()
-    assert lines[0] == "Planned operations:"
-    rows = []
-    for line in lines[1:]:
-        if line.strip() == "No planned migration operations.":
-            continue
-        if line.startswith("    "):
-            migration, operation = rows[-1]
-            if operation == "":
-                rows.pop()  # the migration's own row, now that it has an operation
-            rows.append((migration, line.strip()))
-        else:
-            rows.append((line.strip(), ""))
-    return rows
-
-
-def django_plan(sb, app, target):
-    """Return [(migration, operation)] parsed from `manage.py migrate APP TARGET --plan`."""
-    return parse_migrate_plan(sb.manage("migrate", app, target, "--plan").stdout)
-
-
-def _rows(frame):
-    return list(zip(frame["migration"], frame["operation"]))
+from djmig_kernel.plans.plan import PLAN_COLUMNS
+from helpers import migration_file
+from oracles import assert_same_sql, django_plan, executor_sql, plan_rows
+from projects import add_then_drop_unique_together
 
 
 CASES = [
@@ -50,14 +25,14 @@ CASES = [
 def test_plan_backwards_matches_migrate_plan(library, app, target):
     plan = library.plan(app, target)
     assert list(plan.columns) == PLAN_COLUMNS
-    assert _rows(plan) == django_plan(library, app, target)
+    assert plan_rows(plan) == django_plan(library, app, target)
     assert set(plan["direction"]) <= {"unapply"}
 
 
 def test_plan_forwards_matches_migrate_plan(library):
     library.migrate("authors", "zero")
     plan = library.plan("books", "0003_merge")
-    assert _rows(plan) == django_plan(library, "books", "0003_merge")
+    assert plan_rows(plan) == django_plan(library, "books", "0003_merge")
     assert set(plan["direction"]) == {"apply"}
     # Applying books needs authors first: the squash, not the two files it replaces.
     assert plan["migration"].iloc[0] == "authors.0001_squashed_0002_author_bio"
@@ -65,7 +40,7 @@ def test_plan_forwards_matches_migrate_plan(library):
 
 def test_plan_of_the_cross_app_rollback_lists_both_apps_in_order(library):
     plan = library.plan("authors", "zero")
-    assert _rows(plan) == [
+    assert plan_rows(plan) == [
         ("books.0003_merge", ""),
         ("books.0002_book_pages", "Undo Add field pages to book"),
         ("books.0002_book_isbn", "Undo Add field isbn to book"),
@@ -77,7 +52,7 @@ def test_plan_of_the_cross_app_rollback_lists_both_apps_in_order(library):
 
 @pytest.mark.parametrize("target", ["0001", "0001_", "0001_initial"])
 def test_plan_target_by_prefix_or_full_name(library, target):
-    assert _rows(library.plan("books", target)) == [
+    assert plan_rows(library.plan("books", target)) == [
         ("books.0003_merge", ""),
         ("books.0002_book_isbn", "Undo Add field isbn to book"),
         ("books.0002_book_pages", "Undo Add field pages to book"),
@@ -100,8 +75,8 @@ def test_plan_marks_an_irreversible_operation_as_django_does(library):
     )
     library.migrate("books")
     plan = library.migration_plan("books", "0003")
-    assert _rows(plan.operations()) == django_plan(library, "books", "0003")
-    assert _rows(plan.operations()) == [("books.0004_fill", "Raw Python operation -> IRREVERSIBLE")]
+    assert plan_rows(plan.operations()) == django_plan(library, "books", "0003")
+    assert plan_rows(plan.operations()) == [("books.0004_fill", "Raw Python operation -> IRREVERSIBLE")]
     assert plan.irreversible == ["books.0004_fill"]
 
 
@@ -123,7 +98,7 @@ def test_plan_sql_is_what_sqlmigrate_prints(library, migration):
 
 def test_plan_lists_a_migration_without_operations_with_an_empty_operation(library):
     plan = library.plan("books", "0002_book_isbn")
-    assert _rows(plan) == [("books.0003_merge", "")] == django_plan(library, "books", "0002_book_isbn")
+    assert plan_rows(plan) == [("books.0003_merge", "")] == django_plan(library, "books", "0002_book_isbn")
 
 
 def test_plan_sql_forwards_is_what_migrate_runs_step_after_step(library):
@@ -150,23 +125,13 @@ def _remade_columns(lines):
     return re.findall(r'(?:^CREATE TABLE "\w+" \(|, )"(\w+)"', remake)
 
 
-def _add_then_drop_unique_together(sb):
-    """books.0004 adds a unique (title, pages); 0005 drops it again; both applied."""
-    for name, parent, together in [("0004_unique", "0003_merge", "{('title', 'pages')}"),
-                                   ("0005_not_unique", "0004_unique", "set()")]:
-        (sb.path / f"books/migrations/{name}.py").write_text(migration_file(
-            [("books", parent)], f'migrations.AlterUniqueTogether("book", {together})'
-        ))
-    sb.migrate("books")
-
-
 def test_a_step_whose_sql_cannot_be_computed_does_not_sink_the_plan(library):
     """Collecting the SQL of unapplying 0004 asks the live database for a constraint 0005 removed.
 
     Django's own `sqlmigrate` fails the same way; the plan marks that step only.
     """
-    _add_then_drop_unique_together(library)
-    assert _rows(library.plan("books", "0003")) == django_plan(library, "books", "0003")
+    add_then_drop_unique_together(library)
+    assert plan_rows(library.plan("books", "0003")) == django_plan(library, "books", "0003")
     steps = library.migration_plan("books", "0003").sql()
     assert list(steps) == ["books.0005_not_unique", "books.0004_unique"]
     assert steps["books.0004_unique"] == [

@@ -1,24 +1,14 @@
-"""Notebooks run again, and side by side: every run shows exactly the stored outputs.
-
-Every notebook recovers when re-run after stopping halfway, and Run All twice in one
-kernel repeats itself; two notebooks executing at once do not interfere. Each test runs
-in a copy of the notebooks folder, so its sandboxes cannot clash with nbval's run of the
-same notebook on the other worker.
-"""
+"""Run a notebook again in one kernel and compare every run with its stored outputs, as nbval compares them."""
 
 import configparser
 import re
 import shutil
-import subprocess
-import sys
-from pathlib import Path
 
 import nbformat
-import pytest
 from nbclient import NotebookClient
 
-ROOT = Path(__file__).resolve().parents[1]
-NOTEBOOKS = sorted((ROOT / "notebooks").glob("[0-9][0-9]-*.ipynb"))
+from tutorial import ROOT
+
 # What nbval does not compare either (root conftest.py), plus what nbval never compares.
 NOT_COMPARED = {"image/svg+xml", "image/png", "image/jpeg", "application/vnd.jupyter.widget-view+json",
                 "application/vnd.jupyter.widget-state+json"}
@@ -39,7 +29,7 @@ def _clean(text):
     return text
 
 
-def _outputs(cell):
+def outputs(cell):
     """Return CELL's outputs as nbval compares them: streams joined, skipped types left out, masked."""
     shown = []
     for output in cell.get("outputs", []):
@@ -60,29 +50,16 @@ def _outputs(cell):
 def _run(client, notebook, indices):
     for index in indices:
         client.execute_cell(notebook.cells[index], index)
-    return [_outputs(notebook.cells[i]) for i in indices]
+    return [outputs(notebook.cells[i]) for i in indices]
 
 
-def _code_cells(notebook):
+def code_cells(notebook):
     return [i for i, cell in enumerate(notebook.cells) if cell.cell_type == "code"]
 
 
-def _copy_notebooks(folder):
+def copy_notebooks(folder):
     for notebook in (ROOT / "notebooks").glob("*.ipynb"):
         shutil.copy(notebook, folder / notebook.name)  # links between notebooks keep working
-
-
-# Notebooks 07 on are checked by test_rerun_later.py, a file of its own so that pytest-xdist runs it
-# on the other worker.
-EARLY = [p for p in NOTEBOOKS if p.name < "07"]
-LATER = [p for p in NOTEBOOKS if p.name >= "07"]
-
-
-@pytest.mark.notebook
-@pytest.mark.parametrize("path", EARLY, ids=[p.stem for p in EARLY])
-def test_notebook_recovers_from_a_half_run_and_repeats_itself(path, tmp_path):
-    """Run half the cells, then Run All, then Run All again, all in one kernel."""
-    check_rerun(path, tmp_path)
 
 
 def check_rerun(path, tmp_path):
@@ -90,14 +67,14 @@ def check_rerun(path, tmp_path):
 
     Both full runs must show exactly the stored outputs (what nbval compares).
     """
-    _copy_notebooks(tmp_path)
+    copy_notebooks(tmp_path)
     stored = nbformat.read(path, as_version=4)
     notebook = nbformat.read(path, as_version=4)
     client = NotebookClient(
         notebook, timeout=300, kernel_name="python3", resources={"metadata": {"path": str(tmp_path)}}
     )
-    cells = _code_cells(notebook)
-    expected = [_outputs(stored.cells[i]) for i in cells]
+    cells = code_cells(notebook)
+    expected = [outputs(stored.cells[i]) for i in cells]
     with client.setup_kernel():
         _run(client, notebook, cells[: len(cells) // 2])  # stopped halfway
         after_a_half_run = _run(client, notebook, cells)
@@ -105,25 +82,3 @@ def check_rerun(path, tmp_path):
     for i, index in enumerate(cells):
         assert after_a_half_run[i] == expected[i], f"cell {index} differs after a half run, then Run All"
         assert run_again[i] == expected[i], f"cell {index} differs when Run All runs a second time"
-
-
-@pytest.mark.notebook
-def test_two_notebooks_executing_at_once_do_not_interfere(tmp_path):
-    """Start two notebooks in two kernels at the same moment, in one folder; both show the stored outputs."""
-    _copy_notebooks(tmp_path)
-    names = [NOTEBOOKS[4].name, NOTEBOOKS[5].name]
-    runs = [
-        subprocess.Popen(
-            [sys.executable, "-m", "jupyter", "nbconvert", "--to", "notebook", "--execute", "--inplace",
-             "--ExecutePreprocessor.kernel_name=python3", "--ExecutePreprocessor.timeout=300", name],
-            cwd=tmp_path, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True,
-        )
-        for name in names
-    ]
-    for name, run in zip(names, runs):
-        assert run.wait(timeout=600) == 0, f"{name} failed: {run.stderr.read()[-2000:]}"
-    for name in names:
-        stored = nbformat.read(ROOT / "notebooks" / name, as_version=4)
-        ran = nbformat.read(tmp_path / name, as_version=4)
-        for index in _code_cells(stored):
-            assert _outputs(ran.cells[index]) == _outputs(stored.cells[index]), f"{name} cell {index} differs"

@@ -1,0 +1,23 @@
+"""Small pieces of HTML and wording that several displays share: wrapped <pre> text, diff lines, counts."""
+
+import html
+
+__all__ = ["PRE_STYLE", "diff_line_html", "count_phrase"]
+
+# JupyterLab breaks output <pre> lines inside words (word-break:break-all): wrap at spaces only.
+PRE_STYLE = "margin:0;white-space:pre-wrap;word-break:normal;overflow-wrap:normal"
+# Inline colours, so that a diff keeps them where a notebook is not trusted and <style> is dropped.
+_DIFF_COLOURS = (("+++", "#6e7781"), ("---", "#6e7781"), ("@@", "#6e7781"), ("+", "#1a7f37"), ("-", "#cf222e"))
+
+
+def diff_line_html(text):
+    """Return one line of a diff as HTML: additions green, removals red, headers grey."""
+    for prefix, colour in _DIFF_COLOURS:
+        if text.startswith(prefix):
+            return f"<span style='color:{colour}'>{html.escape(text)}</span>"
+    return html.escape(text)
+
+
+def count_phrase(count, noun):
+    """Return "1 row", "2 rows": COUNT and NOUN, plural where it needs to be."""
+    return f"{count} {noun}{'' if count == 1 else 's'}"

@@ -1,0 +1,1 @@
+"""MigrationPicker: choose a target, preview ``migrate APP TARGET`` (plan, SQL, data lost) and run it."""

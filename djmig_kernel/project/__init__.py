@@ -1,0 +1,1 @@
+"""Project folders without Django: making room, the kit's marker, names, settings edits, file fingerprints."""

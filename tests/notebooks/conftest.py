@@ -1,0 +1,90 @@
+"""Fixtures of the browser tests: Debian's Chromium, a fresh JupyterLab on a copy of the notebooks, a page."""
+
+import json
+import os
+import secrets
+import shutil
+import signal
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from helpers import free_port, wait_until_up
+from lab_page import CHROMIUM_ARGS, TIMEOUT_MS
+from tutorial import NOTEBOOKS, ROOT
+
+CHROMIUM = Path("/usr/bin/chromium")
+
+
+@pytest.fixture(scope="session")
+def chromium():
+    """Return the path of Debian's Chromium; skip without it, but fail in CI."""
+    if not CHROMIUM.is_file():
+        message = f"no Chromium at {CHROMIUM}: install it with 'sudo apt-get install chromium' (or 'make chromium')"
+        if os.environ.get("CI"):
+            pytest.fail(f"CI is set, so the browser test must run, but there is {message}")
+        pytest.skip(message)
+    return str(CHROMIUM)
+
+
+@pytest.fixture(scope="session")
+def lab(tmp_path_factory):
+    """Start a fresh JupyterLab on 127.0.0.1 with a random token on a copy of the notebooks; stop it after."""
+    home = tmp_path_factory.mktemp("lab")
+    notebooks = home / "notebooks"
+    notebooks.mkdir()
+    for notebook in NOTEBOOKS:
+        shutil.copy(notebook, notebooks / notebook.name)
+    shutil.copytree(ROOT / "notebooks" / "images", notebooks / "images")
+    # Every cell in the DOM (no windowing), so the page can be read after Run All.
+    settings = home / "settings" / "@jupyterlab" / "notebook-extension"
+    settings.mkdir(parents=True)
+    (settings / "tracker.jupyterlab-settings").write_text(json.dumps({"windowingMode": "none"}))
+    # No "get notified about Jupyter news?" toast over the page (and no request for the news).
+    notification = home / "settings" / "@jupyterlab" / "apputils-extension"
+    notification.mkdir(parents=True)
+    (notification / "notification.jupyterlab-settings").write_text(json.dumps({"fetchNews": "false"}))
+    port, token = free_port(), secrets.token_hex(16)
+    env = dict(os.environ, JUPYTER_RUNTIME_DIR=str(home / "runtime"), JUPYTER_CONFIG_DIR=str(home / "config"))
+    args = [
+        sys.executable, "-m", "jupyterlab", "--no-browser", "--ip=127.0.0.1", f"--port={port}",
+        f"--IdentityProvider.token={token}", f"--ServerApp.root_dir={notebooks}",
+        "--ServerApp.port_retries=0",  # a port taken meanwhile fails at once instead of moving
+        f"--LabApp.user_settings_dir={home / 'settings'}", f"--LabApp.workspaces_dir={home / 'workspaces'}",
+        "--LabApp.expose_app_in_browser=True",
+    ]
+    if os.geteuid() == 0:
+        args.append("--allow-root")
+    log = (home / "jupyter.log").open("w")
+    server = subprocess.Popen(args, cwd=notebooks, env=env, stdout=log, stderr=subprocess.STDOUT,
+                              start_new_session=True)
+    base = f"http://127.0.0.1:{port}"
+    try:
+        wait_until_up(f"{base}/api/status?token={token}", server)
+        yield {"base": base, "token": token, "notebooks": notebooks}
+    finally:
+        server.send_signal(signal.SIGTERM)  # the server shuts its kernels down on SIGTERM
+        try:
+            server.wait(30)
+        except subprocess.TimeoutExpired:
+            os.killpg(server.pid, signal.SIGKILL)
+            server.wait()
+        log.close()
+
+
+@pytest.fixture
+def page(chromium, lab):
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=chromium, args=CHROMIUM_ARGS)
+        try:
+            page = browser.new_page(viewport={"width": 1400, "height": 1000})
+            page.set_default_timeout(TIMEOUT_MS)
+            yield page
+            # Stop this test's kernels: each notebook's kernel holds a Django project's worth of memory.
+            page.evaluate("window.jupyterapp?.serviceManager.sessions.shutdownAll()")
+        finally:
+            browser.close()

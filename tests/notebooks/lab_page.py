@@ -1,0 +1,107 @@
+"""Drive a notebook in JupyterLab from Chromium: open it, Run All, measure what is wider than its column, screenshots."""
+
+from pathlib import Path
+
+from tutorial import ROOT
+
+CHROMIUM_ARGS = [
+    "--headless", "--no-sandbox", "--disable-gpu", "--no-first-run",
+    "--disable-background-networking", "--disable-component-update", "--disable-sync",
+]
+ARTIFACTS = ROOT / "test-artifacts"
+TIMEOUT_MS = 120_000
+
+
+def open_and_run_all(page, lab, name):
+    """Open notebook NAME in JupyterLab and Run All, as a learner does; return Run All's own result and
+    [index, execution count] of every code cell (count null for a cell that did not run)."""
+    # reset: a workspace with this notebook only, not the tabs of the notebooks opened before.
+    page.goto(f"{lab['base']}/lab/tree/{name}?reset&token={lab['token']}")
+    page.wait_for_function(
+        "name => window.jupyterapp?.shell?.currentWidget?.context?.path === name"
+        " && window.jupyterapp.shell.currentWidget.sessionContext?.session?.kernel?.status === 'idle'",
+        arg=name,
+    )
+    # Run All alone. Its promise resolves true once every cell has run and replied ok; at the first error
+    # reply (even from a cell tagged raises-exception) it resolves false at once and the cells still queued
+    # lose their [*] while the kernel goes on running them, so it must resolve true. Then wait for the
+    # kernel too: between two cells it is idle for a moment, which polling alone would mistake for the end.
+    ran = page.evaluate("() => window.jupyterapp.commands.execute('notebook:run-all-cells')")
+    page.wait_for_function(_SETTLED, polling=500)
+    return ran, page.evaluate(_COUNTS)
+
+
+# True when no cell of the notebook in front is queued or running, and its kernel is idle.
+_SETTLED = """() => {
+  const widget = window.jupyterapp.shell.currentWidget;
+  const cells = widget.content.model.cells;
+  for (let i = 0; i < cells.length; i++) {
+    if (cells.get(i).type === 'code' && cells.get(i).executionState === 'running') return false;
+  }
+  return widget.sessionContext.session.kernel.status === 'idle';
+}"""
+# [index, execution count] of every code cell of the notebook in front.
+_COUNTS = """() => {
+  const cells = window.jupyterapp.shell.currentWidget.content.model.cells;
+  const counts = [];
+  for (let i = 0; i < cells.length; i++) {
+    if (cells.get(i).type === 'code') counts.push([i, cells.get(i).executionCount]);
+  }
+  return counts;
+}"""
+
+
+# For every output (and every picture in the prose): how far it reaches past its column, and how much
+# the browser shrank a picture below its own size (a picture drawn too large is shrunk unreadable).
+_MEASURE = """() => {
+  const found = [];
+  // The notebook in front only: JupyterLab keeps the notebooks opened before in hidden tabs.
+  const cells = [...window.jupyterapp.shell.currentWidget.node.querySelectorAll('.jp-Notebook .jp-Cell')];
+  cells.forEach((cell, index) => {
+    const column = cell.getBoundingClientRect();
+    const where = `cell ${index}`;
+    for (const output of cell.querySelectorAll('.jp-OutputArea-output')) {
+      const box = output.getBoundingClientRect();
+      if (output.scrollWidth > output.clientWidth + 1)
+        found.push(`${where}: an output ${output.scrollWidth} px wide in a ${output.clientWidth} px box`);
+      if (box.right > column.right + 1)
+        found.push(`${where}: an output reaches ${Math.round(box.right - column.right)} px past its cell`);
+    }
+    for (const img of cell.querySelectorAll('.jp-OutputArea-output img, .jp-RenderedMarkdown img')) {
+      const box = img.getBoundingClientRect();
+      if (box.right > column.right + 1)
+        found.push(`${where}: a picture reaches ${Math.round(box.right - column.right)} px past its cell`);
+      if (img.naturalWidth && box.width < 0.75 * img.naturalWidth && !img.closest('.djmig-dag'))
+        found.push(`${where}: a picture shrunk to ${Math.round(100 * box.width / img.naturalWidth)}% ` +
+                   `(${img.naturalWidth} px drawn for a ${Math.round(box.width)} px column)`);
+    }
+  });
+  return found;
+}"""
+
+
+def _screens(page, stem):
+    """Save the notebook one screen at a time, top to bottom, as test-artifacts/STEM-NN.png."""
+    ARTIFACTS.mkdir(exist_ok=True)
+    for old in ARTIFACTS.glob(f"{stem}-[0-9][0-9].png"):
+        old.unlink()
+    scroller = "window.jupyterapp.shell.currentWidget.node.querySelector('.jp-WindowedPanel-outer')"
+    height = page.evaluate(f"{scroller}.scrollHeight")
+    step = page.evaluate(f"{scroller}.clientHeight") - 40
+    for number, top in enumerate(range(0, max(height, 1), step)):
+        page.evaluate(f"{scroller}.scrollTo(0, {top})")
+        page.wait_for_timeout(100)
+        page.screenshot(path=str(ARTIFACTS / f"{stem}-{number:02d}.png"))
+
+
+def run_all_and_check_the_fit(page, lab, name):
+    """Run all of notebook NAME, save its screens, and check that every output fits its column."""
+    ran, counts = open_and_run_all(page, lab, name)
+    unrun = [index for index, count in counts if count is None]
+    assert ran is True and not unrun, f"Run All stopped in {name} (it returned {ran}): code cells {unrun} did not run"
+    # In a fresh kernel, once each and in order: the counts go 1, 2, 3, ...
+    assert [count for _, count in counts] == list(range(1, len(counts) + 1)), f"{name} ran out of order: {counts}"
+    page.wait_for_timeout(1000)  # widgets and pictures render after the kernel has answered
+    problems = page.evaluate(_MEASURE)
+    _screens(page, Path(name).stem)
+    assert not problems, f"{name}: " + "; ".join(problems)
