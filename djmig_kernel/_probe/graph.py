@@ -1,8 +1,9 @@
 """The migration graph as Django's MigrationLoader builds it."""
 
 
-def _key(node):
-    return [node[0], node[1]]
+def _pair(key):
+    # JSON has no tuples: a migration's key goes as [app, name].
+    return [key[0], key[1]]
 
 
 def answer(loader):
@@ -15,14 +16,14 @@ def answer(loader):
         for parent in graph.node_map[child].parents
     )
     return {
-        "nodes": [_key(n) for n in nodes],
-        "edges": [[_key(p), _key(c)] for p, c in edges],
-        "applied": [_key(n) for n in sorted(loader.applied_migrations)],
+        "nodes": [_pair(n) for n in nodes],
+        "edges": [[_pair(p), _pair(c)] for p, c in edges],
+        "applied": [_pair(n) for n in sorted(loader.applied_migrations)],
         "replaces": {
-            f"{k[0]}.{k[1]}": [_key(r) for r in m.replaces]
+            f"{k[0]}.{k[1]}": [_pair(r) for r in m.replaces]
             for k, m in sorted(loader.replacements.items())
             if k in graph.nodes
         },
         # Every squash, also one left out of the graph because it is partly applied.
-        "squashes": {f"{k[0]}.{k[1]}": [_key(r) for r in m.replaces] for k, m in sorted(loader.replacements.items())},
+        "squashes": {f"{k[0]}.{k[1]}": [_pair(r) for r in m.replaces] for k, m in sorted(loader.replacements.items())},
     }

@@ -8,6 +8,10 @@ from .. import exceptions as exc
 _ERROR_LINE = re.compile(r"^(?P<name>[A-Za-z_][\w.]*(Error|Exception|Exit)): (?P<text>.*)$")
 _FRAME = re.compile(r'^\s*File "(?P<file>[^"]+)", line (?P<line>\d+)')
 
+# Django's words for a migrate target it cannot resolve: (name, app).
+_NOT_FOUND = r"Cannot find a migration matching '(?P<name>[^']*)' from app '(?P<app>[^']*)'"
+_AMBIGUOUS = r"More than one migration matches '(?P<name>[^']*)' in app '(?P<app>[^']*)'"
+
 # (pattern in Django's error line, error class, fix); the fix may use the pattern's named groups
 # (a trailing _ in a group name lets two alternatives fill the same field).
 _FIXES = [
@@ -43,12 +47,12 @@ _FIXES = [
         "or choose a target after it",
     ),
     (
-        r"Cannot find a migration matching '[^']*' from app '(?P<app>[^']*)'",
+        _NOT_FOUND,
         exc.UnknownMigrationError,
         "list the app's migrations with sb.showmigrations({app!r})",
     ),
     (
-        r"More than one migration matches '[^']*' in app '(?P<app>[^']*)'",
+        _AMBIGUOUS,
         exc.AmbiguousMigrationError,
         "give more of the name; sb.showmigrations({app!r}) lists them",
     ),
@@ -161,7 +165,5 @@ def diagnose(command, stderr, project, stdout=""):
 
 def migration_lookup(line):
     """Return (app, name) if LINE is Django's error for a migration name it cannot resolve."""
-    match = re.search(r"Cannot find a migration matching '(.*)' from app '(.*)'", line) or re.search(
-        r"More than one migration matches '(.*)' in app '(.*)'", line
-    )
-    return (match.group(2), match.group(1)) if match else None
+    match = re.search(_NOT_FOUND, line) or re.search(_AMBIGUOUS, line)
+    return (match["app"], match["name"]) if match else None

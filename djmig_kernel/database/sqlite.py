@@ -81,8 +81,8 @@ def restored_on_error(path):
 
     Django runs each migration in its own transaction, so a plan that fails at
     its third migration would leave the first two applied, and a command killed
-    at its timeout may leave a hot journal behind. The snapshot is kept in
-    memory: nothing is written beside the database.
+    at its timeout may leave a hot journal behind. The file as it was is kept
+    in memory: nothing is written beside the database.
     """
     before = path.read_bytes() if path.exists() else None
     try:
