@@ -252,3 +252,9 @@ def test_create_stop_open_and_replace():
     finally:
         server.stop(root / "site_pg")
         subprocess.run(["rm", "-rf", str(root)])
+
+
+def test_the_cli_check_on_postgresql(pg_walkthrough):
+    result = subprocess.run([sys.executable, "-m", "djmig_kernel", "check", str(pg_walkthrough.path), "--json"],
+                            capture_output=True, text=True)
+    assert (result.returncode, json.loads(result.stdout)) == (0, []), result.stderr
