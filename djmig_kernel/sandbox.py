@@ -5,10 +5,10 @@ import textwrap
 from pathlib import Path
 
 from . import exceptions as exc
-from .commands.manage import create_project, manage
+from .commands.manage import manage
 from .commands.probe import query
 from .database.ledger import read_ledger
-from .database.location import open_database
+from .database.location import new_project, open_database, start_own_server, stop_own_server
 from .database.schema import read_schema, read_table, schema_frame
 from .drift.rows import check_frame
 from .plans.dag import MigrationDAG
@@ -48,28 +48,41 @@ class Sandbox:
 
     @property
     def db_path(self):
-        """Return the path of the SQLite file the project's settings name (it may not exist yet).
+        """Return the path of the SQLite file the project's settings name (it may not exist yet); None for PostgreSQL.
 
         A project the kit made keeps it beside manage.py; any other project's settings are
-        read by its Django, once. A database that is not SQLite raises UnsupportedDatabaseError.
+        read by its Django, once. Another engine raises UnsupportedDatabaseError.
         """
         return self._database().path
+
+    @property
+    def database(self):
+        """Return "sqlite" or "postgresql": the database the project's settings name."""
+        return self._database().vendor
+
+    def stop_database(self):
+        """Stop the PostgreSQL server the kit runs for this project; a no-op otherwise. Returns True if it stopped."""
+        return stop_own_server(self.path)
 
     # -- making and opening ------------------------------------------------
 
     @classmethod
-    def create(cls, root, name="djsandbox", replace=False, timeout=60):
+    def create(cls, root, name="djsandbox", replace=False, timeout=60, database="sqlite"):
         """Run ``django-admin startproject NAME`` inside ROOT and return the new Sandbox.
 
         If ROOT/NAME exists, REPLACE=False refuses; REPLACE=True deletes it, but
         only if the kit made it (it holds the kit's marker file). Starts Django.
+        DATABASE="postgresql": the settings point at a PostgreSQL server the kit starts, data in .pgdata.
         """
-        return cls(create_project(root, name, replace, timeout))
+        return cls(new_project(root, name, replace, timeout, database))
 
     @classmethod
     def open(cls, path):
-        """Return the Sandbox of the existing project folder PATH (it must hold manage.py)."""
-        return cls(project_folder(path))
+        """Return the Sandbox of the existing project folder PATH (it must hold manage.py).
+
+        Starts the kit's PostgreSQL server for it if its settings name that server and it is not running.
+        """
+        return cls(start_own_server(project_folder(path).resolve()))
 
     # -- running Django ----------------------------------------------------
 
@@ -201,8 +214,8 @@ class Sandbox:
         Empty when they agree. Starts Django once; changes nothing.
         """
         _check_app(app)
-        facts = self._probe("check", *([app] if app else []), timeout=timeout)
-        return check_frame(facts, self._database().column_names(), app)
+        facts, database = self._probe("check", *([app] if app else []), timeout=timeout), self._database()
+        return check_frame(facts, database.column_names(), database.sql_command, app)
 
     def schema_at(self, app=None, target=None, timeout=60):
         """Return the schema() columns that the migration state describes: now, or after ``migrate APP TARGET``.

@@ -13,6 +13,7 @@ from IPython.core.interactiveshell import InteractiveShell
 
 from djmig_kernel import Sandbox
 from djmig_kernel.display.jupyter import GRAPHVIZ_HINT
+from pgfixtures import pg_copy, pg_settings, pg_walkthrough, stop_shared  # noqa: F401  (fixtures)
 from projects import build_library, build_wagtail, build_zoo
 
 
@@ -24,6 +25,12 @@ def pytest_collection_modifyitems(items):
     for item in items:
         if item.get_closest_marker("graphviz"):
             item.add_marker(skip)
+
+
+def pytest_sessionfinish(session):
+    """Stop the PostgreSQL server of this run once (in pytest-xdist's controller, after every worker)."""
+    if not hasattr(session.config, "workerinput"):
+        stop_shared(session.config)
 
 
 def _built(tmp_path_factory, name, build):

@@ -13,11 +13,17 @@ MARK = "DJMIG-PROBE:"
 
 
 def _read_only(connection):
-    """Make CONNECTION open its SQLite file read-only (an empty in-memory one if there is none yet).
+    """Make CONNECTION read-only: its SQLite file opened read-only (an empty in-memory one if there is none
+    yet), a PostgreSQL session whose every transaction is READ ONLY.
 
-    Asking about migrations must not create db.sqlite3 or change it.
+    Asking about migrations must not create db.sqlite3 or change any database.
     """
     settings = connection.settings_dict
+    if connection.vendor == "postgresql":
+        connection.close()  # the next connection takes the options below; a write then fails, changing nothing
+        options = settings.setdefault("OPTIONS", {})
+        options["options"] = f"{options.get('options', '')} -c default_transaction_read_only=on".strip()
+        return
     if connection.vendor != "sqlite" or connection.is_in_memory_db():
         return
     path = pathlib.Path(settings["NAME"])

@@ -108,7 +108,9 @@ def _column(field, connection):
     if field.remote_field is not None and getattr(field, "db_constraint", False) and field.concrete:
         target = field.target_field
         references = f"{target.model._meta.db_table}.{target.column}"
-    return [field.column, params["type"], not field.null, bool(field.primary_key), references]
+    # A GeneratedField is never NOT NULL: the schema editor writes GENERATED ALWAYS AS (...) instead.
+    notnull = not field.null and not getattr(field, "generated", False)
+    return [field.column, params["type"], notnull, bool(field.primary_key), references]
 
 
 def tables(state, connection, made=None):

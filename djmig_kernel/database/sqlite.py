@@ -214,6 +214,10 @@ class SQLite:
         """Return a column type of Django's migration state as this database reports it."""
         return type_.upper() if type_.lower() in _SQLITE_TYPES else type_
 
+    def sql_command(self, statement):
+        """Return the terminal command that runs STATEMENT on this file."""
+        return f"sqlite3 {self.path.name} '{statement}'"
+
     @contextlib.contextmanager
     def guard(self, args):
         """Put the file back as it was if the body (``manage.py ARGS``, a migrate) raises; refuse a busy file."""

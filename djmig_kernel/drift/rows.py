@@ -98,12 +98,12 @@ def _owner(table, apps):
     return max(matches, key=len) if matches else None
 
 
-def _unexpected(known, expected, live):
+def _unexpected(known, expected, live, run_sql):
     """Yield the unexpected-table and -column rows; where a pending migration made it, fix them together.
 
     What pending migrations made is there already: all of one app's are faked in one command.
     """
-    rows = list(_unexpected_rows(known, expected, live))
+    rows = list(_unexpected_rows(known, expected, live, run_sql))
     made = {}
     for row in rows:
         if isinstance(row[4], list):
@@ -114,7 +114,7 @@ def _unexpected(known, expected, live):
         yield row
 
 
-def _unexpected_rows(known, expected, live):
+def _unexpected_rows(known, expected, live, run_sql):
     facts = known.facts
     leaf = facts["leaf"]
     ignored = set(facts["bookkeeping"]) | set(facts["runsql"])
@@ -133,7 +133,8 @@ def _unexpected_rows(known, expected, live):
                 yield ["unexpected-table", leaf[table]["app"], table, detail, [made, *sorted(later)]]
             else:
                 detail = f"no applied migration makes table {table}"
-                fix = f"describe it in a model and run {manage_line('makemigrations')}, or if nothing uses it drop it: sqlite3 db.sqlite3 'DROP TABLE \"{table}\"'"
+                drop = run_sql('DROP TABLE "' + table + '"')
+                fix = f"describe it in a model and run {manage_line('makemigrations')}, or if nothing uses it drop it: {drop}"
                 yield ["unexpected-table", _owner(table, apps), table, detail, fix]
             continue
         made_columns = {c for c, *_ in expected[table]["columns"]}
@@ -147,13 +148,15 @@ def _unexpected_rows(known, expected, live):
                 yield ["unexpected-column", app, f"{table}.{column}", detail, [made]]
             else:
                 detail = f"no applied migration adds column {table}.{column}"
-                fix = f"add the field to the model and run {manage_line('makemigrations', app)}, or drop it: sqlite3 db.sqlite3 'ALTER TABLE \"{table}\" DROP COLUMN \"{column}\"'"
+                drop = run_sql('ALTER TABLE "' + table + '" DROP COLUMN "' + column + '"')
+                fix = f"add the field to the model and run {manage_line('makemigrations', app)}, or drop it: {drop}"
                 yield ["unexpected-column", app, f"{table}.{column}", detail, fix]
 
 
-def check_frame(facts, live, app=None):
+def check_frame(facts, live, run_sql, app=None):
     """Return the check() DataFrame: FACTS from the probe against LIVE {table: [columns]} of the database.
 
+    RUN_SQL(statement) is the command a fix line gives for a statement (the database's own shell).
     Tables of SQLite's own making (virtual tables' shadow tables, sqlite_*) must already be left out of LIVE.
     """
     known = _Facts(facts)
@@ -162,7 +165,7 @@ def check_frame(facts, live, app=None):
     rows += list(_inconsistent(facts))
     expected = facts["expected"]
     if expected is not None:  # None: the applied migrations do not make one state (inconsistent history)
-        schema_rows = [*_missing(known, expected, live), *_unexpected(known, expected, live)]
+        schema_rows = [*_missing(known, expected, live), *_unexpected(known, expected, live, run_sql)]
         rows += sorted(schema_rows, key=lambda r: KINDS.index(r[0]))
     frame = CheckFrame(rows, columns=CHECK_COLUMNS)
     if app is not None:

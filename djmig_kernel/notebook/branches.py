@@ -10,8 +10,9 @@ from ..sandbox import Sandbox
 
 __all__ = ["copy_project", "bring_migrations"]
 
-# A clone of the code has no database of its own (db.sqlite3 is not committed), nor byte code.
-_NOT_COPIED = shutil.ignore_patterns("db.sqlite3", "db.sqlite3-*", "__pycache__")
+# A clone of the code has no database of its own (db.sqlite3, the kit's server's .pgdata are not
+# committed), nor byte code.
+_NOT_COPIED = shutil.ignore_patterns("db.sqlite3", "db.sqlite3-*", ".pgdata", "__pycache__")
 
 
 def copy_project(sandbox, name, replace=True):
@@ -27,7 +28,7 @@ def copy_project(sandbox, name, replace=True):
         raise exc.InvalidNameError(f"{name!r} is the project being copied; choose another name, such as 'teammate'")
     make_room(target, replace)
     shutil.copytree(sandbox.path, target, symlinks=True, ignore=_NOT_COPIED)
-    return Sandbox(target)
+    return Sandbox.open(target)  # on the kit's PostgreSQL server: a server of its own, started
 
 
 def _migration_files(sandbox, app):

@@ -109,13 +109,13 @@ def _shown(path):
         return path.name
 
 
-def replay(root, through, replace=True):
+def replay(root, through, replace=True, database="sqlite"):
     """Build a sandbox in ROOT/djsandbox as it is at the end of notebook THROUGH, and return it.
 
     Runs every step of notebooks 01 to THROUGH (e.g. "04") in order, exactly as
     the notebooks do, so ids in the ledger match theirs. An existing ROOT/djsandbox
     made by the kit is rebuilt (REPLACE=True), so running a notebook again starts over.
-    Prints one line per notebook replayed. Starts Django.
+    Prints one line per notebook replayed. Starts Django. DATABASE: as Sandbox.create's.
     """
     through = str(through).zfill(2)
     if through not in NOTEBOOKS:
@@ -124,7 +124,7 @@ def replay(root, through, replace=True):
         )
     steps = [step for step in STEPS if step.notebook <= through]
     project, *rest = steps  # STEPS open with startproject
-    sandbox = Sandbox.create(root, name=project.args[0], replace=replace)
+    sandbox = Sandbox.create(root, name=project.args[0], replace=replace, database=database)
     for step in rest:
         step.run(sandbox)
     span = "01" if through == "01" else f"01–{through}"

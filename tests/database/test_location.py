@@ -1,4 +1,4 @@
-"""sb.db_path: the SQLite file a project's settings name, also in a settings package; other databases refused."""
+"""sb.db_path: the SQLite file a project's settings name, also in a settings package; engines the kit cannot read refused."""
 
 import pytest
 
@@ -64,15 +64,15 @@ def test_a_changed_settings_file_is_read_again(mysite):
     assert sb.db_path == sb.path / "other.sqlite3"  # a relative NAME is relative to manage.py's folder
 
 
-def test_a_database_that_is_not_sqlite_gets_one_line_from_the_readers(mysite):
-    sb = settings_package(mysite, engine="django.db.backends.postgresql", name='"shop"')
+def test_a_database_that_is_neither_sqlite_nor_postgresql_gets_one_line_from_the_readers(mysite):
+    sb = settings_package(mysite, engine="django.db.backends.mysql", name='"shop"')
     before = files_digest(sb.path)
     with pytest.raises(UnsupportedDatabaseError) as raised:
         sb.ledger()
     assert str(raised.value) == (
-        "the project's database is django.db.backends.postgresql (DATABASES['default']['ENGINE']) and djmig "
-        "reads only SQLite files: point DATABASES['default'] at a file with django.db.backends.sqlite3 "
-        "(other databases come later)"
+        "the project's database is django.db.backends.mysql (DATABASES['default']['ENGINE']) and djmig "
+        "reads SQLite files and PostgreSQL only: point DATABASES['default'] at a file with "
+        "django.db.backends.sqlite3, or at a server with django.db.backends.postgresql"
     )
     with pytest.raises(UnsupportedDatabaseError):
         sb.tables()
