@@ -27,8 +27,7 @@ def _time(action):
 
 def main(rounds=5):
     with tempfile.TemporaryDirectory() as root:
-        build_wagtail(Path(root))
-        sb = Sandbox.open(Path(root) / "cms")
+        sb = build_wagtail(Path(root))
         tables = len(sb.tables())
         migrations = len(sb.ledger())
         kit, django = [], []
