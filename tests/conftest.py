@@ -12,6 +12,7 @@ import pytest
 from IPython.core.interactiveshell import InteractiveShell
 
 from djmig_kernel import Sandbox
+from corpus import BUILDERS
 from djmig_kernel.display.jupyter import GRAPHVIZ_HINT
 from projects import build_library, build_wagtail, build_zoo
 
@@ -117,3 +118,16 @@ def ip():
     yield shell
     shell.reset()
     TestingShell.clear_instance()
+
+
+@pytest.fixture(scope="session", params=sorted(BUILDERS))
+def project(request, tmp_path_factory):
+    """A project of the corpus of real packages (tests/corpus.py), fully migrated: tests only read it."""
+    name = request.param
+    return Sandbox.open(_built(tmp_path_factory, f"corpus-{name}", BUILDERS[name]).parent / name)
+
+
+@pytest.fixture
+def project_copy(project, tmp_path):
+    """A copy of the corpus project, for a test that changes it."""
+    return Sandbox.open(shutil.copytree(project.path, tmp_path / project.path.name, symlinks=True))
