@@ -147,10 +147,17 @@ def _schema(db):
 
 
 def _run_shown(db, shown):
-    """Run the shown statements of each step, in the plan's order, on the database DB (as migrate: foreign keys off)."""
+    """Run the shown statements of each step, in the plan's order, on the database DB (as migrate: foreign keys off).
+
+    The rows go first: a RunPython step (shown as a comment) fills a column in Python that a later
+    statement makes NOT NULL, so the shown SQL alone is the schema's, not the data's.
+    """
     connection = sqlite3.connect(db, isolation_level=None)
     try:
         connection.execute("PRAGMA foreign_keys = OFF")
+        for table, in connection.execute("SELECT name FROM sqlite_master WHERE type = 'table' "
+                                         "AND name NOT LIKE 'sqlite_%' AND sql NOT LIKE 'CREATE VIRTUAL%'").fetchall():
+            connection.execute(f'DELETE FROM "{table}"')
         for lines in shown.values():
             connection.executescript("\n".join(statements(lines)))
         connection.execute("DELETE FROM django_migrations")  # the ledger is migrate's, not the SQL's
@@ -220,7 +227,7 @@ def test_6_drawings_picker_and_pieces_work_for_every_app(project):
         assert list(pieces.ledger["app"].unique()) in ([app], [])
     small = min(dag.apps, key=lambda a: len([n for n in dag.nodes if n[0] == a]))
     picker = MigrationPicker(project, small)
-    for target in picker.target.options:
+    for _label, target in picker.target.options:  # each choice previews its plan, SQL and losses
         picker.target.value = target
     _figure(project, drawn_boxes=_boxes(drawing.source))
 
