@@ -14,9 +14,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "tests"))
 
-from helpers import build_wagtail  # noqa: E402  (the test suite's own real project)
-
-from djmig_kernel import Sandbox  # noqa: E402
+from projects import build_wagtail  # noqa: E402  (the test suite's own real project)
 
 
 def _time(action):
