@@ -8,7 +8,7 @@ import pytest
 from djmig_kernel import DjmigError, Sandbox
 from djmig_kernel.notebook.walkthrough import AUTHOR_MODELS, BOOK_MODELS, STEPS, replay
 
-NOTEBOOKS = Path(__file__).resolve().parent.parent / "notebooks"
+NOTEBOOKS = Path(__file__).resolve().parents[2] / "notebooks"
 
 
 def app_ledger(sb):
