@@ -28,7 +28,7 @@ import json
 from django.core.management import call_command
 from django.db.backends.base.schema import BaseDatabaseSchemaEditor
 from django.db.migrations.executor import MigrationExecutor
-ran, current = {{}}, [None]
+ran, current, failed = {{}}, [None], {{}}
 execute = BaseDatabaseSchemaEditor.execute
 def recording(self, sql, params=()):
     if current[0] is not None and not self.collect_sql:
@@ -45,16 +45,20 @@ def wrap(name):
         ran[current[0]] = []
         try:
             return original(self, state, migration, *args, **kwargs)
+        except Exception as error:
+            failed[str(migration)] = f"{{type(error).__name__}}: {{error}}"
+            raise
         finally:
             current[0] = None
     setattr(MigrationExecutor, name, wrapped)
 wrap("apply_migration"); wrap("unapply_migration")
-from django.db.migrations.exceptions import IrreversibleError
 try:
     call_command("migrate", {app!r}, {target!r}, verbosity=0)
-except IrreversibleError:  # migrate stops there: the migrations before it stay unapplied
-    ran.pop(str(current[0]) if current[0] else None, None)
-print(json.dumps(ran))
+except Exception:  # migrate stops there (irreversible, or a RunPython that fails): what ran before stays
+    pass
+for migration in failed:
+    ran.pop(migration, None)
+print(json.dumps({{"ran": ran, "failed": failed}}))
 """
 
 _VARYING = re.compile(r"\d{4}-\d\d-\d\d \d\d:\d\d:\d\d[.\d]*|'[0-9a-f]{32}'")
@@ -66,12 +70,14 @@ def plans(sb):
 
 
 def migrate_sql(sb, app, target):
-    """Run `migrate APP TARGET` in SB (changing it) and return {migration: the statements it ran}.
+    """Run `migrate APP TARGET` in SB (changing it); return ({migration: the statements it ran}, {migration: error}).
 
-    Where migrate stops at an irreversible migration, that one and those after it are left out.
+    Where migrate stops (an irreversible migration, a RunPython that raises), that one is named with
+    Django's error and it and those after it are left out of the first.
     """
-    ran = json.loads(sb.shell(MIGRATE_SQL.format(app=app, target=target), timeout=900).stdout.strip().splitlines()[-1])
-    return {m: [_VARYING.sub("<varies>", s) for s in lines] for m, lines in ran.items()}
+    answer = json.loads(sb.shell(MIGRATE_SQL.format(app=app, target=target), timeout=900).stdout.strip().splitlines()[-1])
+    return ({m: [_VARYING.sub("<varies>", s) for s in lines] for m, lines in answer["ran"].items()},
+            answer["failed"])
 
 
 def statements(lines):
