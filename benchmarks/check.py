@@ -14,9 +14,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "tests"))
 
-from helpers import build_wagtail  # noqa: E402  (the test suite's own real project)
-
-from djmig_kernel import Sandbox  # noqa: E402
+from projects import build_wagtail  # noqa: E402  (the test suite's own real project)
 
 
 def _time(action):
@@ -27,8 +25,7 @@ def _time(action):
 
 def main(rounds=5):
     with tempfile.TemporaryDirectory() as root:
-        build_wagtail(Path(root))
-        sb = Sandbox.open(Path(root) / "cms")
+        sb = build_wagtail(Path(root))
         tables = len(sb.tables())
         migrations = len(sb.ledger())
         kit, django = [], []

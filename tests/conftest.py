@@ -12,6 +12,7 @@ import pytest
 from IPython.core.interactiveshell import InteractiveShell
 
 from djmig_kernel import Sandbox
+from corpus import BUILDERS
 from djmig_kernel.display.jupyter import GRAPHVIZ_HINT
 from pgfixtures import pg_copy, pg_settings, pg_walkthrough, stop_shared  # noqa: F401  (fixtures)
 from projects import build_library, build_wagtail, build_zoo
@@ -62,7 +63,7 @@ _BUILDS = {
     "library": build_library,
     "fresh": lambda root: Sandbox.create(root, "fresh"),
     "shelf": _build_shelf,
-    "cms": build_wagtail,
+    "cms_site": build_wagtail,
     "zoo_site": build_zoo,
 }
 
@@ -91,14 +92,14 @@ def _copy_fixture(fixture, project, doc):
 library = _copy_fixture("library", "library", "A copy of the library project: authors + books, fully migrated, with LIBRARY_ROWS.")
 fresh = _copy_fixture("fresh", "fresh", "A copy of a project straight from startproject: no apps, no db.sqlite3.")
 shelf = _copy_fixture("shelf", "shelf", "A project with one app, shelf, and its 0001_initial migration, but no db.sqlite3.")
-wagtail_copy = _copy_fixture("wagtail_copy", "cms", "A copy of the migrated Wagtail project, for a test that changes it.")
+wagtail_copy = _copy_fixture("wagtail_copy", "cms_site", "A copy of the migrated Wagtail project, for a test that changes it.")
 zoo = _copy_fixture("zoo", "zoo_site", "The zoo project: custom user, proxy, unmanaged, RunSQL and FTS5 tables, a squash.")
 
 
 @pytest.fixture(scope="module")
 def wagtail(built):
     """Wagtail's 183 migrations in 14 apps, all applied: shared by a module's tests, which only read it."""
-    return Sandbox.open(built("cms"))
+    return Sandbox.open(built("cms_site"))
 
 
 @pytest.fixture
@@ -124,3 +125,16 @@ def ip():
     yield shell
     shell.reset()
     TestingShell.clear_instance()
+
+
+@pytest.fixture(scope="session", params=sorted(BUILDERS))
+def project(request, tmp_path_factory):
+    """A project of the corpus of real packages (tests/corpus.py), fully migrated: tests only read it."""
+    name = request.param
+    return Sandbox.open(_built(tmp_path_factory, f"corpus-{name}", BUILDERS[name]).parent / name)
+
+
+@pytest.fixture
+def project_copy(project, tmp_path):
+    """A copy of the corpus project, for a test that changes it."""
+    return Sandbox.open(shutil.copytree(project.path, tmp_path / project.path.name, symlinks=True))

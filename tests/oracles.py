@@ -153,13 +153,18 @@ def masked_sql(plan):
 def assert_same_sql(plan, django):
     """Each step's SQL is Django's, line for line; where a step renames a model, Django rebuilds the
     tables pointing at it in hash order (it differs from run to run), so there the lines are compared
-    as a whole."""
+    as a whole. Where the executor, collecting against the live database, has no SQL for a step, the
+    kit must have some (tests/real checks it against what migrate runs)."""
     ours = masked_sql(plan)
     assert list(ours) == list(django)
     renames = {step["migration"] for step in plan.steps
                if any("Rename model" in op for op in step["operations"])}  # "Undo Rename model …" backwards
     for migration, lines in ours.items():
-        if migration in renames:
+        if django[migration][:1] and django[migration][0].startswith("-- SQL not available"):
+            # Collected against the live database, Django's executor cannot write a step that looks a
+            # constraint up as the steps before it leave it; the kit's shadow database can.
+            assert lines and not lines[0].startswith("-- SQL not available"), migration
+        elif migration in renames:
             assert sorted(lines) == sorted(django[migration]), migration
         else:
             assert lines == django[migration], migration

@@ -42,7 +42,7 @@ WAGTAILADMIN_BASE_URL = "http://localhost:8000"
 """
 
 
-def build_wagtail(root, name="cms"):
+def build_wagtail(root, name="cms_site"):
     """Make ROOT/NAME: a startproject with Wagtail's apps installed and fully migrated; return it."""
     sb = Sandbox.create(root, name)
     settings = sb.path / name / "settings.py"

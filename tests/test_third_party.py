@@ -24,19 +24,16 @@ def test_every_wagtail_app_to_zero_plans_as_migrate_does(wagtail, app):
     assert plan_rows(wagtail.plan(app, "zero")) == django_plan(wagtail, app, "zero")
 
 
-def test_wagtail_rollback_sql_marks_the_steps_django_cannot_write_and_shows_the_rest(wagtail):
-    """Collecting the SQL of unapplying wagtailsearch.0001 asks the live database for a unique
-    constraint that a later wagtailsearch migration dropped: Django's reason marks that step.
-    """
+def test_wagtail_rollback_sql_has_the_step_that_looks_a_constraint_up(wagtail):
+    """Unapplying wagtailsearch.0001 drops a unique_together that a later wagtailsearch migration
+    dropped and its undoing made again: collected against the live database it has no such index
+    (Django's own collect_sql fails); rehearsed in the shadow database, it is there to drop."""
     plan = wagtail.migration_plan("wagtailsearch", "zero")
     sql = plan.sql()
     assert list(sql) == [step["migration"] for step in plan.steps]
-    assert sql["wagtailsearch.0001_initial"] == [
-        "-- SQL not available: Found wrong number (0) of constraints for wagtailsearch_querydailyhits(query_id, date)"
-    ]
-    computed = [m for m, lines in sql.items() if not lines or not lines[0].startswith("-- SQL not available")]
-    assert len(computed) == len(sql) - 1
-    assert any(line.startswith("DROP TABLE") for m in computed for line in sql[m])
+    assert 'DROP INDEX "wagtailsearch_querydailyhits_query_id_date_1dd232e6_uniq";' in sql["wagtailsearch.0001_initial"]
+    assert not [m for m, lines in sql.items() if lines and lines[0].startswith("-- SQL not available")]
+    assert any(line.startswith("DROP TABLE") for lines in sql.values() for line in lines)
 
 
 def test_wagtail_data_loss_to_zero_names_the_tables_that_go(wagtail):

@@ -37,10 +37,17 @@ def main(argv):
     from django.db import connection
     from django.db.migrations.executor import MigrationExecutor
 
-    from . import drift, graph, plan, schema
+    from .context import command_context
 
     _read_only(connection)
-    executor = MigrationExecutor(connection)
+    with command_context(argv[0]):
+        answer = _answer(MigrationExecutor(connection), argv)
+    sys.stdout.write(MARK + json.dumps(answer) + "\n")
+
+
+def _answer(executor, argv):
+    from . import drift, graph, plan, schema
+
     if argv[0] == "graph":
         answer = graph.answer(executor.loader)
     elif argv[0] == "plan":
@@ -53,4 +60,4 @@ def main(argv):
         answer = drift.answer(executor, *argv[1:])
     else:
         raise SystemExit(f"unknown probe request {argv!r}")
-    sys.stdout.write(MARK + json.dumps(answer) + "\n")
+    return answer

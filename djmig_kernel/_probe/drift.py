@@ -33,17 +33,21 @@ def no_file(loader, recorded):
 def model_changes(loader, app, leaf):
     """Return {app: [[migration file, [operation descriptions]]]}: what ``makemigrations --dry-run`` writes.
 
+    Run it in makemigrations' own context (context.command_context("check")): with the project's
+    LANGUAGE_CODE active, every translated help_text and verbose_name would read as changed.
+
     LEAF is the state at every migration (loader.project_state()), built once by the caller.
     """
     from django.apps import apps
-    from django.db.migrations.autodetector import MigrationAutodetector
     from django.db.migrations.questioner import MigrationQuestioner
     from django.db.migrations.state import ProjectState
+
+    from .context import autodetector as autodetector_class
 
     labels = {app} if app else None
     # The base questioner answers like --noinput, but never exits: a rename is a remove and an add.
     questioner = MigrationQuestioner(specified_apps=labels or set(), dry_run=True)
-    autodetector = MigrationAutodetector(leaf, ProjectState.from_apps(apps), questioner)
+    autodetector = autodetector_class()(leaf, ProjectState.from_apps(apps), questioner)
     changes = autodetector.changes(graph=loader.graph, trim_to_apps=labels, convert_apps=labels)
     return {
         label: [[f"{label}/migrations/{m.name}.py", [op.describe() for op in m.operations]] for m in migrations]

@@ -7,9 +7,16 @@ small state: the models the step touches and their neighbours (``nearby``), so t
 rendering costs what the step touches, not the size of the project. A step whose SQL cannot be collected there is
 tried again on the whole state; if that fails too, the step says why and every other
 step is still computed.
+
+The schema editor that collects a step's SQL belongs to the shadow database (``shadow``), where
+the steps before it have run in the plan's order: what it introspects is the schema at that
+step. A backwards plan is walked in the order Django builds its states (forwards), keeping each
+step's small state, and its SQL is then collected in the plan's order. Where the shadow cannot
+follow, the step is collected against the live database.
 """
 
 from .nearby import Nearby
+from .shadow import Shadow
 from .state import undo_walk
 
 
@@ -17,14 +24,14 @@ def _failed(error):
     return [f"-- SQL not available: {error or type(error).__name__}"]
 
 
-def _collect(executor, migration, backwards, state):
+def _collect(connection, migration, backwards, state):
     """Return the SQL of applying (or unapplying) MIGRATION from STATE; raise what Django raises.
 
     STATE is rendered first, as the executor's is: a field that an operation alters then
     has a newer model class than the rest, and a rebuilt table lists it last, as migrate does.
     """
     state.apps
-    with executor.connection.schema_editor(collect_sql=True, atomic=migration.atomic) as editor:
+    with connection.schema_editor(collect_sql=True, atomic=migration.atomic) as editor:
         if backwards:
             migration.unapply(state, editor, collect_sql=True)
         else:
@@ -32,13 +39,34 @@ def _collect(executor, migration, backwards, state):
     return editor.collected_sql
 
 
-def _step(executor, migration, backwards, near):
-    """Return the SQL of one step from NEAR's state, the unrendered project state before MIGRATION,
-    and move that state on past MIGRATION."""
+class _Step:
+    """A migration of the plan and the unrendered state it starts from: the small one of the models it
+    touches (``small``), or the whole project's (``whole``), made again by ``rebuild`` if the small one fails."""
+
+    def __init__(self, migration, backwards, small, whole, rebuild):
+        self.migration, self.backwards = migration, backwards
+        self.small, self.whole, self.rebuild = small, whole, rebuild
+
+    def on(self, connection):
+        """Return the step's SQL as CONNECTION's schema editor collects it; raise what Django raises."""
+        from django.db.migrations.exceptions import IrreversibleError
+
+        if self.small is not None:
+            try:
+                return _collect(connection, self.migration, self.backwards, self.small.clone())
+            except IrreversibleError:
+                raise
+            except Exception:  # a model the step needs is outside the small state: use the whole one
+                if self.whole is None:
+                    self.whole = self.rebuild()
+        return _collect(connection, self.migration, self.backwards, self.whole.clone())
+
+
+def _prepare(near, migration, backwards, rebuild):
+    """Return the _Step of MIGRATION from NEAR's state, and its keys (for _move, once it is done with)."""
     keys = near.keys(migration)
-    statements = _statements(executor, migration, backwards, near, keys)
-    _move(migration, near, keys)
-    return statements
+    small = near.small_state(keys) if keys is not None else None
+    return _Step(migration, backwards, small, near.state.clone() if small is None else None, rebuild), keys
 
 
 def _move(migration, near, keys):
@@ -46,45 +74,67 @@ def _move(migration, near, keys):
     near.moved(keys)
 
 
-def _statements(executor, migration, backwards, near, keys):
+def _statements(executor, step, shadow):
+    """Return the SQL of STEP, collected in the shadow (and run there) where it can be, else live."""
     from django.db.migrations.exceptions import IrreversibleError
 
-    state = near.state
     try:
-        if keys is not None:
-            small = near.small_state(keys)
+        if shadow.connection is not None:
             try:
-                return _collect(executor, migration, backwards, small)
+                found = step.on(shadow.connection)
             except IrreversibleError:
                 raise
-            except Exception:  # a model the step needs is outside the small state: use the whole one
-                pass
-        return _collect(executor, migration, backwards, state.clone())
+            except Exception:  # the shadow lacks what this step needs: collect live from here on
+                shadow.drop()
+            else:
+                shadow.run(found)
+                return found
+        return step.on(executor.connection)
     except IrreversibleError as error:  # Django's own words
         return [f"-- IRREVERSIBLE: {error}"]
     except Exception as error:  # the schema editor's own reason is what the learner needs
         return _failed(error)
 
 
-def _backwards(executor, plan):
+def _state_before(executor, plan, wanted):
+    """Return the whole unrendered state that _migrate_all_backwards undoes WANTED from (one more walk)."""
+    state = executor._create_project_state()
+    for migration in undo_walk(executor, plan, state):
+        if migration is wanted:
+            return state
+        migration.mutate_state(state, preserve=False)
+
+
+def _backwards(executor, plan, shadow):
     """Return the SQL of each step of the backwards PLAN, in one walk over the full plan.
 
     Each migration to undo is undone from the state just before it, as
     _migrate_all_backwards undoes it.
     """
     near = Nearby(executor._create_project_state())
-    found = {migration: _step(executor, migration, True, near)
-             for migration in undo_walk(executor, plan, near.state, lambda m: _move(m, near, near.keys(m)))}
-    return [found[migration] for migration, _ in plan]
+    steps = {}
+    for migration in undo_walk(executor, plan, near.state, lambda m: _move(m, near, near.keys(m))):
+        steps[migration], keys = _prepare(near, migration, True, lambda m=migration: _state_before(executor, plan, m))
+        _move(migration, near, keys)
+    return [_statements(executor, steps[migration], shadow) for migration, _ in plan]
 
 
-def _forwards(executor, plan):
+def _forwards(executor, plan, shadow):
     near = Nearby(executor._create_project_state(with_applied_migrations=True))
-    return [_step(executor, migration, False, near) for migration, _ in plan]
+    found = []
+    for migration, _ in plan:  # collected at once: NEAR's state is the one before MIGRATION
+        step, keys = _prepare(near, migration, False, lambda: near.state)
+        found.append(_statements(executor, step, shadow))
+        _move(migration, near, keys)
+    return found
 
 
 def plan_sql(executor, plan):
     """Return the SQL statements of each step of PLAN, in order."""
     if not plan:
         return []
-    return (_backwards if plan[0][1] else _forwards)(executor, plan)
+    shadow = Shadow(executor.connection)
+    try:
+        return (_backwards if plan[0][1] else _forwards)(executor, plan, shadow)
+    finally:
+        shadow.drop()

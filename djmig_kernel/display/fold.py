@@ -44,8 +44,11 @@ def fold_runs(dag, shown, highlight=(), collapse="auto", loose=False, implied=No
     cross-app edge, highlight or change of applied status; the app's current migration
     and its leaves stay apart too. A cross-app edge that the other dependencies already
     imply (IMPLIED, worked out when None) does not keep a migration apart, nor does any
-    cross-app edge when LOOSE: it is drawn to the folded node. When LOOSE, a HIGHLIGHT
-    migration folds too, with highlighted ones only. COLLAPSE: True folds, False
+    cross-app edge when LOOSE: it is drawn to the folded node. But a LOOSE run ends where a
+    drawn edge comes back into it from a migration that follows one of its own (the
+    ``wagtail start`` site's home.0001 comes after wagtailcore.0040 and home.0002 runs before
+    wagtailcore.0053): one node for both would come before and after home, a cycle. When
+    LOOSE, a HIGHLIGHT migration folds too, with highlighted ones only. COLLAPSE: True folds, False
     never does, "auto" folds only when more than FOLD_ABOVE nodes are shown.
     """
     if not _folds(shown, collapse):
@@ -75,16 +78,25 @@ def fold_runs(dag, shown, highlight=(), collapse="auto", loose=False, implied=No
                 and (node in dag.applied) == (child in dag.applied)
                 and (node in highlight) == (child in highlight))
 
+    def detour(first, child):
+        # A drawn edge into CHILD from outside the run that starts at FIRST, from a migration that comes
+        # after FIRST: folding CHILD in would draw the run both before and after that migration (a cycle).
+        return any(p[0] != child[0] and (p, child) not in implied and _reaches(parents, p, first)
+                   for p in parents.get(child, ()))
+
     runs = []
     for node in shown:
         if node not in plain_nodes or any(follows(p, node) for p in own(node, parents)):
-            continue  # not plain, or not the first of its run
+            continue  # not plain, or not the first of its chain
         run = [node]
         while follows(run[-1], own(run[-1], children)[0]):
-            run.append(own(run[-1], children)[0])
-        if len(run) >= SHORTEST_RUN:
-            runs.append(run)
-    return runs
+            child = own(run[-1], children)[0]
+            if loose and detour(run[0], child):  # the chain goes on in a run of its own
+                runs.append(run)
+                run = []
+            run.append(child)
+        runs.append(run)
+    return [run for run in runs if len(run) >= SHORTEST_RUN]
 
 
 def fold(dag, shown, highlight=(), collapse="auto"):

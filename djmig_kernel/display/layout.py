@@ -52,7 +52,7 @@ def stacking_edges(nodes, edges):
 
     NODES: the drawn nodes (each (app, name)), in drawing order; EDGES: the drawn edges
     between them. Each edge is (above, below): from a last migration of an app to a first
-    migration of the app stacked below it. Returns [] for fewer than STACK_FROM apps.
+    migration of the app stacked below it. Returns [] for fewer than STACK_FROM apps, and where EDGES make a cycle.
     """
     apps = {}
     for node in nodes:
@@ -61,6 +61,8 @@ def stacking_edges(nodes, edges):
         return []
     index = {node: i for i, node in enumerate(nodes)}
     position = _order(index, edges)
+    if len(position) < len(index):  # EDGES have a cycle: no order to stack by, so apps stay side by side
+        return []
     inside = [(p, c) for p, c in edges if p[0] == c[0]]
     has_parent = {c for _, c in inside}
     has_child = {p for p, _ in inside}

@@ -75,3 +75,32 @@ def test_wagtails_folded_drawing_fits_the_notebook_column_and_keeps_its_edges_ac
     svg = drawing.pipe(format="svg", encoding="utf-8")
     width, height = (float(v) for v in re.search(r'width="([\d.]+)pt" height="([\d.]+)pt"', svg).groups())
     assert width <= 1.6 * 684 and height <= 3 * width, (width, height)
+
+
+def _site_between_package_migrations():
+    """The shape of the ``wagtail start`` site: its home.0001 comes after core.0040 and its home.0002
+    runs before core.0053 (run_before), beside forty one-migration apps that force the loose folding."""
+    extra = [(("core", "0040"), ("home", "0001")), (("home", "0002"), ("core", "0053"))]
+    singles = [chain(f"a{k:02d}", 1, applied=1) for k in range(40)]
+    return dag_of(chain("core", 80, applied=80), chain("home", 2, applied=2), *singles, extra_edges=extra)
+
+
+def test_an_app_between_two_migrations_of_another_folds_without_a_cycle():
+    """Folding core.0001 … core.0079 into one node would draw it before and after home: the run ends
+    where home.0002 comes back into it, and the layout orders every drawn node."""
+    dag = _site_between_package_migrations()
+    nodes, edges = _drawn(dag)
+    assert ("home", "0001") in nodes and len(nodes) > 40  # the loose folding ran
+    sorter = graphlib.TopologicalSorter()
+    for parent, child in edges:
+        sorter.add(child, parent)
+    sorter.prepare()  # raises CycleError if folding made a cycle
+    stacking_edges(nodes, edges)
+    source = render_dag(dag).source  # raised KeyError: ('home', '0001') in stacking_edges
+    assert '"core.0040" -> "home.0001"' not in source or '"home.0002" -> "core.0053"' in source
+
+
+def test_stacking_a_drawing_with_a_cycle_leaves_the_apps_side_by_side():
+    nodes = [(f"app{k}", "0001") for k in range(4)] + [("app0", "0002")]
+    edges = [(("app0", "0001"), ("app1", "0001")), (("app1", "0001"), ("app0", "0001"))]
+    assert stacking_edges(nodes, edges) == []

@@ -1,0 +1,79 @@
+"""A shadow database: a scratch copy of the live schema where a plan's SQL is run step by step.
+
+Some schema-editor methods write their SQL by introspecting the database: removing a
+``unique_together`` looks its constraint's name up (``_delete_composed_index``). Collected
+against the live database, a step far down a plan sees the schema before the plan, not the
+one the steps before it leave, and fails ("Found wrong number (0) of constraints"). Here
+each step's SQL is collected by a schema editor of the shadow, then run there, so that the
+next step's introspection sees the schema as ``migrate`` would leave it at that point.
+
+For SQLite the shadow is an in-memory database made from the live ``sqlite_master`` (the
+schema only, no rows). Other backends have none yet: their steps are collected live.
+"""
+
+# Virtual tables first (each makes its own shadow tables), then the other tables, then what
+# refers to them.
+_ALIAS = "djmig_shadow"
+_ORDER = {"table": 1, "index": 2, "trigger": 3, "view": 4}
+
+
+def _schema(live):
+    """Return the live database's CREATE statements as (kind, name, sql), in an order they run in."""
+    with live.cursor() as cursor:
+        cursor.execute("SELECT type, name, sql FROM sqlite_master WHERE sql IS NOT NULL ORDER BY rowid")
+        rows = cursor.fetchall()
+    virtual = [row for row in rows if row[0] == "table" and row[2].upper().startswith("CREATE VIRTUAL")]
+    rest = sorted((row for row in rows if row not in virtual), key=lambda row: _ORDER.get(row[0], 5))
+    return [row for row in virtual + rest if not row[1].startswith("sqlite_")]
+
+
+class Shadow:
+    """The scratch copy of LIVE's schema, or none (``connection`` None) where it cannot be made."""
+
+    def __init__(self, live):
+        self.connection = None
+        self.runs = 0  # the steps whose SQL ran in the shadow
+        if live.vendor != "sqlite":
+            return
+        from django.db import connections
+
+        settings = {**live.settings_dict, "NAME": ":memory:", "OPTIONS": {}}
+        shadow = type(connections[live.alias])(settings, alias=_ALIAS)  # LIVE may be the connection proxy
+        try:
+            shadow.ensure_connection()
+            raw = shadow.connection
+            for _kind, name, sql in _schema(live):
+                exists = raw.execute("SELECT 1 FROM sqlite_master WHERE name = ?", [name]).fetchone()
+                if not exists:  # a virtual table's shadow tables came with it
+                    raw.execute(sql)
+        except Exception:  # a schema this SQLite cannot read back (a module it lacks): collect live
+            shadow.close()
+            return
+        connections[_ALIAS] = shadow  # transaction.atomic finds a schema editor's connection by its alias
+        self.connection = shadow
+
+    def run(self, statements):
+        """Run a step's collected STATEMENTS in the shadow as ``migrate`` runs them (foreign keys off).
+
+        If SQLite refuses one, the shadow no longer follows the plan and is dropped: the steps
+        after it are collected against the live database, as before.
+        """
+        if self.connection is None:
+            return
+        script = "\n".join(statements)
+        try:
+            raw = self.connection.connection
+            raw.execute("PRAGMA foreign_keys = OFF")
+            raw.executescript(script)
+            self.runs += 1
+        except Exception:
+            self.drop()
+
+    def drop(self):
+        """Stop using the shadow."""
+        from django.db import connections
+
+        if self.connection is not None:
+            self.connection.close()
+            del connections[_ALIAS]
+            self.connection = None
