@@ -1,0 +1,54 @@
+"""DatabaseReaders: the part of Sandbox that reads the project's database (read-only) and runs its server."""
+
+from ..project.folders import owned
+from .ledger import read_ledger
+from .location import open_database, stop_own_server
+from .schema import read_schema, read_table
+
+__all__ = ["DatabaseReaders"]
+
+
+class DatabaseReaders:
+    """Sandbox's readers: every one reads the database its settings name through its backend, never writing."""
+
+    def _database(self):
+        """Return the backend that reads the database the project's settings name (read by its Django, once)."""
+        return open_database(self.path, owned(self.path))
+
+    @property
+    def db_path(self):
+        """Return the path of the SQLite file the project's settings name (it may not exist yet); None for PostgreSQL.
+
+        A project the kit made keeps it beside manage.py; any other project's settings are
+        read by its Django, once. Another engine raises UnsupportedDatabaseError.
+        """
+        return self._database().path
+
+    @property
+    def database(self):
+        """Return "sqlite" or "postgresql": the database the project's settings name."""
+        return self._database().vendor
+
+    def stop_database(self):
+        """Stop the PostgreSQL server the kit runs for this project; a no-op otherwise. Returns True if it stopped."""
+        return stop_own_server(self.path)
+
+    def ledger(self):
+        """Return the django_migrations table: id, app, name, applied. Read-only."""
+        return read_ledger(self._database())
+
+    def tables(self):
+        """Return the sorted table names, as sqlite3's .tables shows them. Read-only."""
+        return self._database().table_names()
+
+    def table(self, name):
+        """Return the rows of table NAME as a DataFrame. Read-only."""
+        return read_table(self._database(), name)
+
+    def schema(self, *tables):
+        """Return table, column, type, notnull, pk, references for TABLES (default: all). Read-only."""
+        return read_schema(self._database(), tables or None)
+
+    def row_counts(self, tables):
+        """Return {table: rows} for TABLES, 0 for a table the database lacks. Read-only."""
+        return self._database().count_rows(tables)
