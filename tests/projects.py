@@ -147,3 +147,31 @@ def add_then_drop_unique_together(sb):
             [("books", parent)], f'migrations.AlterUniqueTogether("book", {together})'
         ))
     sb.migrate("books")
+
+
+# A package's own operation whose undoing cannot be written as SQL: it needs the rows themselves.
+_OPAQUE = """
+class Reshelve(migrations.operations.base.Operation):
+    reversible = True
+
+    def state_forwards(self, app_label, state):
+        pass
+
+    def database_forwards(self, app_label, schema_editor, from_state, to_state):
+        pass
+
+    def database_backwards(self, app_label, schema_editor, from_state, to_state):
+        raise ValueError("Reshelve is undone row by row, in Python")
+
+    def describe(self):
+        return "Reshelve the books"
+"""
+
+
+def add_an_opaque_step_then_a_unique(sb):
+    """books.0004 is a package's own operation whose undoing has no SQL; 0005 adds a unique (title, pages)."""
+    (sb.path / "books/migrations/0004_reshelve.py").write_text(
+        migration_file([("books", "0003_merge")], "Reshelve()", preamble=_OPAQUE))
+    (sb.path / "books/migrations/0005_unique.py").write_text(migration_file(
+        [("books", "0004_reshelve")], 'migrations.AlterUniqueTogether("book", {("title", "pages")})'))
+    sb.migrate("books")

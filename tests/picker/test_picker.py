@@ -9,7 +9,7 @@ import pytest
 from djmig_kernel import MigrationPicker, PiecesView, Sandbox, replay
 from djmig_kernel.exceptions import UnknownAppError
 from djmig_kernel.notebook.walkthrough import BOOK_MODELS
-from projects import add_then_drop_unique_together
+from projects import add_an_opaque_step_then_a_unique
 
 YEAR_MODELS = BOOK_MODELS + "    year = models.IntegerField(null=True)\n"
 
@@ -353,15 +353,15 @@ def test_apply_asks_django_again_when_a_migration_file_changed(sb):
 
 
 def test_the_preview_marks_a_step_whose_sql_cannot_be_computed_and_shows_the_rest(library):
-    """books.0004 adds a unique (title, pages), 0005 drops it: unapplying 0004's SQL cannot be had."""
+    """books.0004 is a package's own operation whose undoing has no SQL; 0005 adds a unique (title, pages)."""
 
-    add_then_drop_unique_together(library)
+    add_an_opaque_step_then_a_unique(library)
     picker = MigrationPicker(library, "books")
     picker.target.value = "0003_merge"
-    assert picker.plan.nodes == [("books", "0005_not_unique"), ("books", "0004_unique")]
+    assert picker.plan.nodes == [("books", "0005_unique"), ("books", "0004_reshelve")]
     preview = picker._preview.text.value
-    assert "-- SQL not available: Found wrong number (0) of constraints for books_book(title, pages)" in preview
-    assert "CREATE UNIQUE INDEX" in preview
+    assert "-- SQL not available: Reshelve is undone row by row, in Python" in preview
+    assert "DROP INDEX" in preview
     assert picker.status == "migrate books 0003_merge would unapply 2 migrations; no data is lost. Apply runs it."
 
 

@@ -9,7 +9,7 @@ from djmig_kernel import DjmigError
 from djmig_kernel.plans.plan import PLAN_COLUMNS
 from helpers import migration_file
 from oracles import assert_same_sql, django_plan, executor_sql, plan_rows
-from projects import add_then_drop_unique_together
+from projects import add_an_opaque_step_then_a_unique, add_then_drop_unique_together
 
 
 CASES = [
@@ -125,21 +125,33 @@ def _remade_columns(lines):
     return re.findall(r'(?:^CREATE TABLE "\w+" \(|, )"(\w+)"', remake)
 
 
-def test_a_step_whose_sql_cannot_be_computed_does_not_sink_the_plan(library):
-    """Collecting the SQL of unapplying 0004 asks the live database for a constraint 0005 removed.
-
-    Django's own `sqlmigrate` fails the same way; the plan marks that step only.
-    """
+def test_a_step_that_looks_a_constraint_up_has_the_sql_migrate_runs(library):
+    """Undoing 0004 drops the unique (title, pages) that undoing 0005 made again: the live database, fully
+    migrated, has no such index, so Django's own sqlmigrate cannot write the step; the kit rehearses the plan
+    in a copy of the schema, where the index is there to drop under the name migrate gives it."""
     add_then_drop_unique_together(library)
     assert plan_rows(library.plan("books", "0003")) == django_plan(library, "books", "0003")
     steps = library.migration_plan("books", "0003").sql()
     assert list(steps) == ["books.0005_not_unique", "books.0004_unique"]
-    assert steps["books.0004_unique"] == [
-        "-- SQL not available: Found wrong number (0) of constraints for books_book(title, pages)"
-    ]
-    assert any(line.startswith("CREATE UNIQUE INDEX") for line in steps["books.0005_not_unique"])
     with pytest.raises(DjmigError, match=r"Found wrong number \(0\) of constraints"):
         library.manage("sqlmigrate", "books", "0004_unique", "--backwards")
+    library.migrate("books", "0004_unique")  # Django makes the index again: its name is the one to drop
+    with sqlite3.connect(library.db_path) as connection:
+        [(index,)] = connection.execute(
+            "SELECT name FROM sqlite_master WHERE type = 'index' AND tbl_name = 'books_book' AND name LIKE '%uniq'")
+    assert f'DROP INDEX "{index}";' in steps["books.0004_unique"]
+
+
+def test_a_step_whose_sql_cannot_be_computed_does_not_sink_the_plan(library):
+    """A package's own operation whose undoing raises: its step says why, the other steps have their SQL,
+    and migrate itself stops at that step too."""
+    add_an_opaque_step_then_a_unique(library)
+    steps = library.migration_plan("books", "0003").sql()
+    assert list(steps) == ["books.0005_unique", "books.0004_reshelve"]
+    assert steps["books.0004_reshelve"] == ["-- SQL not available: Reshelve is undone row by row, in Python"]
+    assert any(line.startswith("DROP INDEX") for line in steps["books.0005_unique"])
+    with pytest.raises(DjmigError, match="Reshelve is undone row by row"):
+        library.migrate("books", "0003")
 
 
 # A package's own operation, which reads a model of another app: the kit cannot tell what it reads.
