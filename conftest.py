@@ -1,11 +1,92 @@
-"""Settings for nbval's notebook tests (pytest loads this for tests/ and notebooks/ alike)."""
+"""Settings for nbval's notebook tests (pytest loads this for tests/ and notebooks/ alike), and the re-run check.
+
+nbval runs each notebook in a fresh kernel and compares every cell with its stored outputs. Right after its
+last cell, in the same kernel, one more item of the notebook ("Run All again") runs the first half of the
+cells again, as a learner who stopped halfway, then Run All, and compares every output with the stored one
+by nbval's own comparison: so a notebook recovers from a half run and repeats itself, and nbval's one fresh
+run serves as the first run of that check.
+"""
+
+import pytest
 
 # Graphviz's SVG differs between Graphviz builds and fonts; each DAG is also
 # stored as its DOT text (text/vnd.graphviz), which is compared instead.
 NOT_COMPARED = ("image/svg+xml", "application/vnd.jupyter.widget-state+json")
+
+RERUN = "Run All again"
 
 
 def pytest_collectstart(collector):
     if type(collector).__name__ == "IPyNbFile":
         collector.skip_compare = (*collector.skip_compare, *NOT_COMPARED)
 
+
+@pytest.hookimpl(hookwrapper=True)
+def pytest_make_collect_report(collector):
+    """Give every notebook one more item after its cells: the re-run check, in nbval's kernel."""
+    outcome = yield
+    if type(collector).__name__ != "IPyNbFile":
+        return
+    report = outcome.get_result()
+    cells = [item for item in report.result or () if type(item).__name__ == "IPyNbCell"]
+    if report.passed and cells:
+        report.result.append(RunAllAgain.from_parent(collector, name=RERUN, cells=cells))
+
+
+def pytest_runtest_makereport(item, call):
+    """Remember the first nbval cell of a notebook that failed: the re-run check then has nothing to repeat."""
+    if type(item).__name__ == "IPyNbCell" and call.excinfo is not None and call.when in ("setup", "call"):
+        if not call.excinfo.errisinstance(pytest.skip.Exception):
+            item.parent.__dict__.setdefault("djmig_failed", item.name)
+
+
+class RerunDiffers(Exception):
+    pass
+
+
+class RunAllAgain(pytest.Item):
+    """In the kernel nbval has just run the whole notebook in: the first half again, then Run All.
+
+    Every cell's outputs must again equal the stored ones (nbval's comparison, its sanitizers and its
+    skipped types), and so the outputs of nbval's fresh run.
+    """
+
+    def __init__(self, *, cells, **kwargs):
+        super().__init__(**kwargs)
+        self.cells = cells
+        self.add_marker(pytest.mark.notebook)
+
+    def runtest(self):
+        notebook = self.parent
+        failed = notebook.__dict__.get("djmig_failed")
+        if failed:
+            pytest.skip(f"nbval's run stopped at {failed}, so there is no run to repeat")
+        if notebook.kernel is None or not notebook.kernel.is_alive():
+            raise RerunDiffers("nbval's kernel is gone, so the notebook cannot run again in it")
+        half = self.cells[: len(self.cells) // 2]
+        for when, cells in (("run again after Run All, as a half run", half),
+                            ("after that half run, Run All", self.cells)):
+            for cell in cells:
+                self._run_again(cell, when)
+
+    def _run_again(self, first, when):
+        again = type(first).from_parent(
+            self.parent, name=first.name, cell_num=first.cell_num, cell=first.cell, options=first.options
+        )
+        try:
+            again.runtest()
+        except pytest.skip.Exception:
+            return
+        except Exception as error:  # nbval's NbCellError: the cell failed or its outputs differ
+            details = [f"{first.name} ({when}): {error}", f"Input:\n{first.cell.source}"]
+            if getattr(error, "inner_traceback", None):
+                details.append(error.inner_traceback)
+            raise RerunDiffers("\n\n".join(details)) from None
+
+    def repr_failure(self, excinfo):
+        if excinfo.errisinstance(RerunDiffers):
+            return str(excinfo.value)
+        return super().repr_failure(excinfo)
+
+    def reportinfo(self):
+        return self.path, 0, f"{self.parent.name}::{RERUN}"

@@ -1,9 +1,9 @@
-"""Notebooks run again, and side by side: every run shows exactly the stored outputs.
+"""Notebooks side by side: two notebooks executing at once both show exactly the stored outputs.
 
-Every notebook recovers when re-run after stopping halfway, and Run All twice in one
-kernel repeats itself; two notebooks executing at once do not interfere. Each test runs
-in a copy of the notebooks folder, so its sandboxes cannot clash with nbval's run of the
-same notebook on the other worker.
+That every notebook recovers when re-run after stopping halfway, and repeats itself when Run All runs
+again in the same kernel, is checked in nbval's own kernel right after nbval's run (the item "Run All
+again" of each notebook, in the root conftest.py). The test here runs in a copy of the notebooks folder,
+so its sandboxes cannot clash with nbval's run of the same notebooks on the other worker.
 """
 
 import configparser
@@ -15,7 +15,6 @@ from pathlib import Path
 
 import nbformat
 import pytest
-from nbclient import NotebookClient
 
 ROOT = Path(__file__).resolve().parents[1]
 NOTEBOOKS = sorted((ROOT / "notebooks").glob("[0-9][0-9]-*.ipynb"))
@@ -57,12 +56,6 @@ def _outputs(cell):
     return _clean(repr(shown))
 
 
-def _run(client, notebook, indices):
-    for index in indices:
-        client.execute_cell(notebook.cells[index], index)
-    return [_outputs(notebook.cells[i]) for i in indices]
-
-
 def _code_cells(notebook):
     return [i for i, cell in enumerate(notebook.cells) if cell.cell_type == "code"]
 
@@ -70,41 +63,6 @@ def _code_cells(notebook):
 def _copy_notebooks(folder):
     for notebook in (ROOT / "notebooks").glob("*.ipynb"):
         shutil.copy(notebook, folder / notebook.name)  # links between notebooks keep working
-
-
-# Notebooks 07 on are checked by test_rerun_later.py, a file of its own so that pytest-xdist runs it
-# on the other worker.
-EARLY = [p for p in NOTEBOOKS if p.name < "07"]
-LATER = [p for p in NOTEBOOKS if p.name >= "07"]
-
-
-@pytest.mark.notebook
-@pytest.mark.parametrize("path", EARLY, ids=[p.stem for p in EARLY])
-def test_notebook_recovers_from_a_half_run_and_repeats_itself(path, tmp_path):
-    """Run half the cells, then Run All, then Run All again, all in one kernel."""
-    check_rerun(path, tmp_path)
-
-
-def check_rerun(path, tmp_path):
-    """Run half of notebook PATH's cells, then Run All, then Run All again, all in one kernel.
-
-    Both full runs must show exactly the stored outputs (what nbval compares).
-    """
-    _copy_notebooks(tmp_path)
-    stored = nbformat.read(path, as_version=4)
-    notebook = nbformat.read(path, as_version=4)
-    client = NotebookClient(
-        notebook, timeout=300, kernel_name="python3", resources={"metadata": {"path": str(tmp_path)}}
-    )
-    cells = _code_cells(notebook)
-    expected = [_outputs(stored.cells[i]) for i in cells]
-    with client.setup_kernel():
-        _run(client, notebook, cells[: len(cells) // 2])  # stopped halfway
-        after_a_half_run = _run(client, notebook, cells)
-        run_again = _run(client, notebook, cells)
-    for i, index in enumerate(cells):
-        assert after_a_half_run[i] == expected[i], f"cell {index} differs after a half run, then Run All"
-        assert run_again[i] == expected[i], f"cell {index} differs when Run All runs a second time"
 
 
 @pytest.mark.notebook
