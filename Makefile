@@ -40,7 +40,7 @@ lab: setup
 
 ## make test: set everything up and run every test (unit, notebooks with nbval, browser).
 test: setup chromium
-	$(PY) -m pytest -n 2 --dist loadfile $(PYTEST_ARGS)
+	$(PY) -m pytest -n 2 --dist loadgroup --no-loadscope-reorder $(PYTEST_ARGS)
 
 ## make notebooks: re-execute every notebook and store its outputs (the only way outputs are made).
 notebooks: setup images

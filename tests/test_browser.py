@@ -201,10 +201,10 @@ def _run_all_and_check_the_fit(page, lab, name):
     assert not problems, f"{name}: " + "; ".join(problems)
 
 
-# Notebook 06 is checked by the picker's test below, so that it runs once; notebooks 07 on are checked by
-# test_browser_later.py, a file of its own so that pytest-xdist runs it on the other worker.
-OTHERS = [p for p in NOTEBOOKS if p.name != NOTEBOOK and p.name < "07"]
-LATER = [p for p in NOTEBOOKS if p.name >= "07"]
+# Notebook 06 is checked by the picker's test below, so that it runs once. Under --dist loadgroup each of
+# these tests is a unit of work of its own (root conftest.py), so both workers run browser tests side by side,
+# each with its own JupyterLab.
+OTHERS = [p for p in NOTEBOOKS if p.name != NOTEBOOK]
 
 
 @pytest.mark.parametrize("notebook", OTHERS, ids=[p.stem[:2] for p in OTHERS])
