@@ -11,14 +11,16 @@ NOTEBOOKS ?= [0-9][0-9]-*.ipynb
 
 .PHONY: lab test setup notebooks images graphviz chromium clean bench
 
-# Install (or reinstall, when pyproject.toml changes) the kit and its Python packages.
+# Install (or reinstall, when pyproject.toml changes) the kit and its Python packages. uv (from PyPI) installs
+# them from its cache (~/.cache/uv, filled by the first install on a machine) in seconds where pip takes a
+# minute; where uv cannot be had, pip installs the same pinned ranges.
 $(VENV)/.installed: pyproject.toml
 	@$(PYTHON) -c 'import sys; sys.exit(sys.version_info < (3, 10))' || \
 	  { echo "djmig needs Python 3.10 or newer; run 'make PYTHON=python3.11 ...' with one that is"; exit 1; }
 	@$(PYTHON) -m venv $(VENV) || { rm -rf $(VENV); \
 	  echo "could not create a virtual environment: on Debian/Ubuntu run 'sudo apt-get install python3-venv'"; exit 1; }
-	$(PY) -m pip install --quiet --upgrade pip
-	$(PY) -m pip install --quiet -e ".[test]"
+	{ $(PY) -m pip install --quiet uv && $(VENV)/bin/uv pip install --quiet --python $(PY) -e ".[test]"; } || \
+	  $(PY) -m pip install --quiet -e ".[test]"
 	touch $@
 
 setup: $(VENV)/.installed graphviz
