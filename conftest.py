@@ -126,8 +126,17 @@ def _unit(item, tests_in_file):
     return group, 0.5
 
 
+# The fixtures of the real project corpus (tests/conftest.py): what make test-fast leaves to make test.
+REAL_PROJECT = {"wagtail", "wagtail_copy", "_wagtail_build"}
+
+
 @pytest.hookimpl(tryfirst=True)
 def pytest_collection_modifyitems(config, items):
+    for item in items:
+        if item.path.suffix == ".ipynb":
+            item.add_marker(pytest.mark.nbval)
+        elif REAL_PROJECT & set(getattr(item, "fixturenames", ())):
+            item.add_marker(pytest.mark.real_project)
     if config.getoption("dist", "no") != "loadgroup":
         return
     tests_in_file = {}
