@@ -9,16 +9,29 @@ LAB_ARGS ?=
 # make notebooks NOTEBOOKS=07-*.ipynb regenerates only those.
 NOTEBOOKS ?= [0-9][0-9]-*.ipynb
 
-.PHONY: lab test setup notebooks images graphviz chromium clean bench
+# make test-fast checks the notebooks that differ from this branch (committed or not), or NOTEBOOKS=07-*.ipynb.
+FAST_BASE ?= main
+ifeq ($(origin NOTEBOOKS),file)
+FAST_NOTEBOOKS = $(wildcard $(sort $(filter notebooks/%.ipynb,$(shell git diff --name-only $(FAST_BASE) -- notebooks \
+  2>/dev/null; git ls-files --others --exclude-standard notebooks 2>/dev/null))))
+else
+FAST_NOTEBOOKS = $(wildcard $(addprefix notebooks/,$(NOTEBOOKS)))
+endif
+# What make test runs in one go: two workers, each notebook and each test file on one, longest first (conftest.py).
+PYTEST := $(PY) -m pytest -n 2 --dist loadgroup --no-loadscope-reorder
 
-# Install (or reinstall, when pyproject.toml changes) the kit and its Python packages.
+.PHONY: lab test test-fast setup notebooks images graphviz chromium clean bench
+
+# Install (or reinstall, when pyproject.toml changes) the kit and its Python packages. uv (from PyPI) installs
+# them from its cache (~/.cache/uv, filled by the first install on a machine) in seconds where pip takes a
+# minute; where uv cannot be had, pip installs the same pinned ranges.
 $(VENV)/.installed: pyproject.toml
 	@$(PYTHON) -c 'import sys; sys.exit(sys.version_info < (3, 10))' || \
 	  { echo "djmig needs Python 3.10 or newer; run 'make PYTHON=python3.11 ...' with one that is"; exit 1; }
 	@$(PYTHON) -m venv $(VENV) || { rm -rf $(VENV); \
 	  echo "could not create a virtual environment: on Debian/Ubuntu run 'sudo apt-get install python3-venv'"; exit 1; }
-	$(PY) -m pip install --quiet --upgrade pip
-	$(PY) -m pip install --quiet -e ".[test]"
+	{ $(PY) -m pip install --quiet uv && $(VENV)/bin/uv pip install --quiet --python $(PY) -e ".[test]"; } || \
+	  $(PY) -m pip install --quiet -e ".[test]"
 	touch $@
 
 setup: $(VENV)/.installed graphviz
@@ -40,7 +53,14 @@ lab: setup
 
 ## make test: set everything up and run every test (unit, notebooks with nbval, browser).
 test: setup chromium
-	$(PY) -m pytest -n 2 --dist loadfile $(PYTEST_ARGS)
+	$(PYTEST) $(PYTEST_ARGS)
+
+## make test-fast: the quick loop (under 2 minutes): the unit tests, without the browser tests and the real
+## project (Wagtail) corpus, and nbval with the re-run check for the notebooks that differ from main only
+## (FAST_BASE=branch to compare with another; NOTEBOOKS=07-*.ipynb to choose them). make test runs everything.
+test-fast: setup
+	@echo "notebooks checked: $(or $(FAST_NOTEBOOKS),none (none differs from $(FAST_BASE)))"
+	$(PYTEST) -m "nbval or not (browser or notebook or real_project)" tests $(FAST_NOTEBOOKS) $(PYTEST_ARGS)
 
 ## make notebooks: re-execute every notebook and store its outputs (the only way outputs are made).
 notebooks: setup images

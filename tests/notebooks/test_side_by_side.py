@@ -1,9 +1,9 @@
-"""Notebooks run again, and side by side: every run shows exactly the stored outputs.
+"""Notebooks side by side: two notebooks executing at once both show exactly the stored outputs.
 
-Every notebook recovers when re-run after stopping halfway, and Run All twice in one
-kernel repeats itself; two notebooks executing at once do not interfere. Each test runs
-in a copy of the notebooks folder, so its sandboxes cannot clash with nbval's run of the
-same notebook on the other worker.
+That every notebook recovers when re-run after stopping halfway, and repeats itself when Run All runs
+again in the same kernel, is checked in nbval's own kernel right after nbval's run (the item "Run All
+again" of each notebook, in the root conftest.py). The test here runs in a copy of the notebooks folder,
+so its sandboxes cannot clash with nbval's run of the same notebooks on the other worker.
 """
 
 import subprocess
@@ -12,15 +12,8 @@ import sys
 import nbformat
 import pytest
 
-from rerun import check_rerun, code_cells, copy_notebooks, outputs
-from tutorial import EARLY, NOTEBOOKS, ROOT
-
-@pytest.mark.notebook
-@pytest.mark.parametrize("path", EARLY, ids=[p.stem for p in EARLY])
-def test_notebook_recovers_from_a_half_run_and_repeats_itself(path, tmp_path):
-    """Run half the cells, then Run All, then Run All again, all in one kernel."""
-    check_rerun(path, tmp_path)
-
+from compare import code_cells, copy_notebooks, outputs
+from tutorial import NOTEBOOKS, ROOT
 
 @pytest.mark.notebook
 def test_two_notebooks_executing_at_once_do_not_interfere(tmp_path):

@@ -1,11 +1,8 @@
-"""Run a notebook again in one kernel and compare every run with its stored outputs, as nbval compares them."""
+"""A notebook's outputs as nbval compares them (streams joined, skipped types left out, masked), and copies of the notebooks."""
 
 import configparser
 import re
 import shutil
-
-import nbformat
-from nbclient import NotebookClient
 
 from tutorial import ROOT
 
@@ -47,12 +44,6 @@ def outputs(cell):
     return _clean(repr(shown))
 
 
-def _run(client, notebook, indices):
-    for index in indices:
-        client.execute_cell(notebook.cells[index], index)
-    return [outputs(notebook.cells[i]) for i in indices]
-
-
 def code_cells(notebook):
     return [i for i, cell in enumerate(notebook.cells) if cell.cell_type == "code"]
 
@@ -60,25 +51,3 @@ def code_cells(notebook):
 def copy_notebooks(folder):
     for notebook in (ROOT / "notebooks").glob("*.ipynb"):
         shutil.copy(notebook, folder / notebook.name)  # links between notebooks keep working
-
-
-def check_rerun(path, tmp_path):
-    """Run half of notebook PATH's cells, then Run All, then Run All again, all in one kernel.
-
-    Both full runs must show exactly the stored outputs (what nbval compares).
-    """
-    copy_notebooks(tmp_path)
-    stored = nbformat.read(path, as_version=4)
-    notebook = nbformat.read(path, as_version=4)
-    client = NotebookClient(
-        notebook, timeout=300, kernel_name="python3", resources={"metadata": {"path": str(tmp_path)}}
-    )
-    cells = code_cells(notebook)
-    expected = [outputs(stored.cells[i]) for i in cells]
-    with client.setup_kernel():
-        _run(client, notebook, cells[: len(cells) // 2])  # stopped halfway
-        after_a_half_run = _run(client, notebook, cells)
-        run_again = _run(client, notebook, cells)
-    for i, index in enumerate(cells):
-        assert after_a_half_run[i] == expected[i], f"cell {index} differs after a half run, then Run All"
-        assert run_again[i] == expected[i], f"cell {index} differs when Run All runs a second time"
