@@ -92,64 +92,14 @@ class RunAllAgain(pytest.Item):
         return self.path, 0, f"{self.parent.name}::{RERUN}"
 
 
-# Scheduling for pytest-xdist's --dist loadgroup (the Makefile's `make test`), with --no-loadscope-reorder so
-# that the units of work go out in the order collected here: each notebook's nbval cells and its re-run are
-# one unit, on one worker and in order; each browser test and each test of the Wagtail corpus is a unit of its
-# own; every other test file is one unit, as under --dist loadfile. The units go out longest first, so that
-# the last ones, which leave the other worker idle, are short. Only the order depends on the estimates below.
-# Seconds a whole test file took (2 workers, under load), for the files that take longest; any other test
-# counts half a second.
-FILE_SECONDS = {"test_picker.py": 120, "test_walkthrough.py": 85, "test_drift_real.py": 70, "test_errors.py": 70,
-                "test_plan.py": 60, "test_drift.py": 55, "test_dag.py": 45, "test_branches.py": 40,
-                "test_side_by_side.py": 80, "test_postgresql.py": 90}
-
-
-def _code_cells(path):
-    import nbformat
-
-    return sum(cell.cell_type == "code" for cell in nbformat.read(str(path), as_version=4).cells)
-
-
-def _unit(item, tests_in_file):
-    """Return (the group of ITEM, None for a unit of its own; ITEM's estimated seconds)."""
-    group = item.path.relative_to(item.config.rootpath).as_posix()
-    if item.path.suffix == ".ipynb":  # a cell runs once for nbval; the re-run runs 1.5 times every cell
-        return group, 1.5 * _code_cells(item.path) if item.name == RERUN else 1.0
-    if item.path.name == "test_browser.py":  # Run All in JupyterLab and Chromium
-        notebook = item.callspec.params.get("notebook") if hasattr(item, "callspec") else None
-        notebook = notebook or item.module.ROOT / "notebooks" / item.module.NOTEBOOK
-        return None, 2.6 * _code_cells(notebook) + (5 if hasattr(item, "callspec") else 20)
-    if item.path.name == "test_third_party.py":  # the SQL of whole plans takes longest
-        return None, 70.0 if "executor" in item.name or "every_time" in item.name else 20.0
-    if item.path.name == "test_contract.py":  # a real project's contract: whole plans, migrate on copies
-        return None, 60.0 if "rollback" in item.name else 15.0
-    if item.path.name in FILE_SECONDS:
-        return group, FILE_SECONDS[item.path.name] / tests_in_file
-    return group, 0.5
-
-
 # The fixtures of the real projects (tests/conftest.py): what make test-fast leaves to make test.
 REAL_PROJECT = {"wagtail", "wagtail_copy", "project", "project_copy"}
 
 
-@pytest.hookimpl(tryfirst=True)
 def pytest_collection_modifyitems(config, items):
+    """Mark notebook items nbval, and the tests that build or read a real project real_project (make test-fast)."""
     for item in items:
         if item.path.suffix == ".ipynb":
             item.add_marker(pytest.mark.nbval)
         elif REAL_PROJECT & set(getattr(item, "fixturenames", ())):
             item.add_marker(pytest.mark.real_project)
-    if config.getoption("dist", "no") != "loadgroup":
-        return
-    tests_in_file = {}
-    for item in items:
-        tests_in_file[item.path] = tests_in_file.get(item.path, 0) + 1
-    units = {}
-    for index, item in enumerate(items):
-        group, seconds = _unit(item, tests_in_file[item.path])
-        if group is not None:
-            item.add_marker(pytest.mark.xdist_group(group))
-        unit = units.setdefault(group or item.nodeid, [0.0, index, []])
-        unit[0] += seconds
-        unit[2].append(item)
-    items[:] = [item for _, _, members in sorted(units.values(), key=lambda u: (-u[0], u[1])) for item in members]

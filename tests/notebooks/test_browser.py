@@ -4,7 +4,7 @@ in notebook 06 the live picker picks a target, applies it and shows the result."
 import pytest
 
 from lab_page import ARTIFACTS, run_all_and_check_the_fit
-from tutorial import NOTEBOOKS, ROOT  # noqa: F401 (ROOT: the root conftest.py's scheduling reads it)
+from tutorial import EARLY
 
 pytestmark = pytest.mark.browser
 
@@ -17,10 +17,9 @@ def _ledger_text(picker):
     return boxes.filter(has_text="django_migrations (the ledger)").inner_text()
 
 
-# Notebook 06 is checked by the picker's test below, so that it runs once. Under --dist loadgroup each of
-# these tests is a unit of work of its own (root conftest.py), so both workers run browser tests side by side,
-# each with its own JupyterLab.
-OTHERS = [p for p in NOTEBOOKS if p.name != NOTEBOOK]
+# Notebook 06 is checked by the picker's test below, so that it runs once; notebooks 07 on are checked by
+# test_browser_later.py, a file of its own so that pytest-xdist (--dist loadfile) runs it on the other worker.
+OTHERS = [p for p in EARLY if p.name != NOTEBOOK]
 
 
 @pytest.mark.parametrize("notebook", OTHERS, ids=[p.stem[:2] for p in OTHERS])
