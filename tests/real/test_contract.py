@@ -10,11 +10,9 @@ import time
 
 import pytest
 
-from djmig_kernel import DjmigError, MigrationPicker, Sandbox, render_dag
-from djmig_kernel.pieces import FourPieces
+from djmig_kernel import DjmigError, FourPieces, MigrationPicker, Sandbox, render_dag
 from oracle import migrate_sql, plans, statements
-from test_graph import assert_same_as_django
-from test_plan import _rows, parse_migrate_plan
+from oracles import assert_same_as_django, parse_migrate_plan, plan_rows
 
 pytestmark = pytest.mark.corpus
 
@@ -69,7 +67,7 @@ def test_2_every_apps_plans_are_migrate_plan(project):
         app, target = key.split()
         rows, cpu = _timed(lambda: project.plan(app, target, timeout=600))
         kit_cpu += cpu
-        assert _rows(rows) == parse_migrate_plan(printed), key
+        assert plan_rows(rows) == parse_migrate_plan(printed), key
     for app, target in [key.split() for key in list(_django_plans(project))[:3]]:
         django_cpu += _timed(lambda: project.manage("migrate", app, target, "--plan", timeout=600))[1]
     kit_per_plan = kit_cpu / len(_django_plans(project))
