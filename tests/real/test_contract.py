@@ -256,8 +256,6 @@ def test_6_drawings_picker_and_pieces_work_for_every_app(project):
     picker = MigrationPicker(project, small)
     for _label, target in picker.target.options:  # each choice previews its plan, SQL and losses
         picker.target.value = target
-    if project.path.name == "shop" and _boxes(drawing.source) > 45:
-        pytest.xfail(f"21 apps fold to {_boxes(drawing.source)} boxes: the folding needs a third level")
     assert _boxes(drawing.source) <= 45
 
 
