@@ -2,6 +2,11 @@
 
 Only ModelState definitions are read (no model is rendered), in one pass over the
 plan Django would follow on an empty database: linear in the number of migrations.
+
+Each loss is named as the live database names it: a table migrate drops under an older name
+(a model whose table a later migration renamed: AlterModelTable, RenameModel, a renamed
+many-to-many) is the live table under its present name, and a table that a later applied
+migration dropped holds no live rows, so a rollback that re-creates it and drops it again loses none.
 """
 
 from .state import undo_walk
@@ -35,6 +40,62 @@ def _table_losses(model_state):
     return losses
 
 
+def _tables(model_state):
+    """Return {"": the table of MODEL_STATE, field name: join table} for it and its auto-created join tables."""
+    if not _has_table(model_state):
+        return {}
+    tables = {"": _db_table(model_state)}
+    for name, field in model_state.fields.items():
+        if field.many_to_many and _join_table(model_state, name, field):
+            tables[name] = _join_table(model_state, name, field)
+    return tables
+
+
+def _forwards(operation, app, state):
+    """Move STATE past OPERATION; return the events of its database work on existing tables, in order.
+
+    An event is ("rename", old, new) for a renamed table, or ("drop", table, column) for what it
+    drops (column None: the whole table). A SeparateDatabaseAndState does only its database_operations
+    to the database (on their own copy of the state, as Django runs them).
+    """
+    from django.db.migrations import operations as ops
+
+    if isinstance(operation, ops.SeparateDatabaseAndState):
+        events = []
+        if operation.database_operations:
+            database = state.clone()
+            for inner in operation.database_operations:
+                events += _forwards(inner, app, database)
+        operation.state_forwards(app, state)
+        return events
+    events = [("drop", table, column) for table, column in _operation_losses(operation, app, state, False)]
+    if isinstance(operation, ops.RenameModel):
+        old, new = operation.old_name_lower, operation.new_name_lower
+    elif isinstance(operation, ops.AlterModelTable):
+        old = new = operation.name_lower
+    elif isinstance(operation, (ops.RenameField, ops.AlterField)):
+        old = new = operation.model_name_lower
+    else:
+        operation.state_forwards(app, state)
+        return events
+    before = _tables(state.models[app, old]) if (app, old) in state.models else {}
+    operation.state_forwards(app, state)
+    after = _tables(state.models[app, new]) if (app, new) in state.models else {}
+    if isinstance(operation, ops.RenameField):
+        before = {operation.new_name if key == operation.old_name else key: table for key, table in before.items()}
+    return events + [("rename", before[key], after[key]) for key in before if key in after and before[key] != after[key]]
+
+
+def _live(table, column, events):
+    """Return (table, column) as the database has it after EVENTS, or None if they drop it."""
+    for kind, name, other in events:
+        if kind == "rename" and name == table:
+            table = other
+        elif kind == "drop" and name == table and other in (None, column):
+            return None
+    return table, column
+
+
 def _field_losses(model_state, name):
     from django.db.models import ForeignKey, ForeignObject
 
@@ -62,26 +123,42 @@ def _operation_losses(operation, app, state, backwards):
 
 
 def _undone_losses(executor, plan):
-    """Return {migration: losses} for a backwards PLAN, as executor.unapply would see each state."""
-    found = {}
+    """Return {migration: losses} for a backwards PLAN, as executor.unapply would see each state, named live.
+
+    The walk goes forwards, as the live database was made: what a later migration renames or drops
+    happened after the state a loss is read from.
+    """
+    found, events = {}, []
+
+    def move(migration):
+        for operation in migration.operations:
+            events.extend(_forwards(operation, migration.app_label, state))
+
     state = executor._create_project_state()
-    for migration in undo_walk(executor, plan, state):
+    for migration in undo_walk(executor, plan, state, move):
         found[migration] = []
         for operation in migration.operations:
-            operation.state_forwards(migration.app_label, state)
-            found[migration] += _operation_losses(operation, migration.app_label, state, True)
-    return found
+            events.extend(_forwards(operation, migration.app_label, state))
+            found[migration] += [(loss, len(events))
+                                 for loss in _operation_losses(operation, migration.app_label, state, True)]
+    return {migration: [live for loss, since in losses if (live := _live(*loss, events[since:]))]
+            for migration, losses in found.items()}
 
 
 def _done_losses(executor, plan):
     """Return {migration: losses} for a forwards PLAN."""
     state = executor._create_project_state(with_applied_migrations=True)
     found = {}
+    renames = []  # (new, old): undone in reverse, a name the plan gives back to its live name
     for migration, _ in plan:
         found[migration] = []
         for operation in migration.operations:
-            found[migration] += _operation_losses(operation, migration.app_label, state, False)
-            operation.state_forwards(migration.app_label, state)
+            for table, column in _operation_losses(operation, migration.app_label, state, False):
+                for new, old in reversed(renames):
+                    table = old if table == new else table
+                found[migration].append((table, column))
+            renames += [(new, old) for kind, old, new in _forwards(operation, migration.app_label, state)
+                        if kind == "rename"]
     return found
 
 

@@ -1,8 +1,9 @@
 """Find the runs of plain migrations that a DAG drawing folds into one node each."""
 
-__all__ = ["fold", "fold_runs", "implied_edges", "FOLD_ABOVE", "SHORTEST_RUN"]
+__all__ = ["fold", "fold_runs", "implied_edges", "FOLD_ABOVE", "MOST_BOXES", "SHORTEST_RUN"]
 
 FOLD_ABOVE = 40  # collapse="auto" folds only drawings of more nodes than this
+MOST_BOXES = 45  # a folded drawing of more boxes than this does not fit one screen: fold() folds tighter
 SHORTEST_RUN = 3
 
 
@@ -37,7 +38,7 @@ def _folds(shown, collapse):
     return not (collapse is False or (collapse == "auto" and len(shown) <= FOLD_ABOVE))
 
 
-def fold_runs(dag, shown, highlight=(), collapse="auto", loose=False, implied=None):
+def fold_runs(dag, shown, highlight=(), collapse="auto", loose=False, implied=None, tight=False):
     """Return the runs of SHOWN nodes to fold, each a list of 3 or more migrations in order.
 
     A run is migrations of one app that follow each other with no branch, merge, squash,
@@ -48,17 +49,19 @@ def fold_runs(dag, shown, highlight=(), collapse="auto", loose=False, implied=No
     drawn edge comes back into it from a migration that follows one of its own (the
     ``wagtail start`` site's home.0001 comes after wagtailcore.0040 and home.0002 runs before
     wagtailcore.0053): one node for both would come before and after home, a cycle. When
-    LOOSE, a HIGHLIGHT migration folds too, with highlighted ones only. COLLAPSE: True folds, False
-    never does, "auto" folds only when more than FOLD_ABOVE nodes are shown.
+    LOOSE, a HIGHLIGHT migration folds too, with highlighted ones only. TIGHT (which is LOOSE too)
+    folds squashes like any migration and runs of two. COLLAPSE: True folds, False never does,
+    "auto" folds only when more than FOLD_ABOVE nodes are shown.
     """
     if not _folds(shown, collapse):
         return []
+    loose = loose or tight
     shown_set = set(shown)
     parents, children = dag.adjacency()
     if implied is None:
         implied = implied_edges(parents, dag.edges)
     highlight = set(highlight)
-    keep = (set() if loose else highlight) | set(dag.replaces) | set(dag.leaf_nodes())
+    keep = (set() if loose else highlight) | (set() if tight else set(dag.replaces)) | set(dag.leaf_nodes())
     keep |= {dag.current(app) for app in {n[0] for n in shown}}
 
     def own(node, others):
@@ -96,7 +99,7 @@ def fold_runs(dag, shown, highlight=(), collapse="auto", loose=False, implied=No
                 run = []
             run.append(child)
         runs.append(run)
-    return [run for run in runs if len(run) >= SHORTEST_RUN]
+    return [run for run in runs if len(run) >= (2 if tight else SHORTEST_RUN)]
 
 
 def fold(dag, shown, highlight=(), collapse="auto"):
@@ -105,7 +108,9 @@ def fold(dag, shown, highlight=(), collapse="auto"):
     First the runs of fold_runs. If that still leaves more than FOLD_ABOVE nodes, cross-app
     edges stop keeping migrations apart (each is drawn to the node its migration is folded
     into) and highlighted migrations fold among themselves (a long plan is a run too), so
-    that a real project's graph fits one screen. A folded drawing leaves out the
+    that a real project's graph fits one screen; if that leaves more than MOST_BOXES (many small
+    apps: django-oscar's 21), squashes fold like other migrations and runs of two fold too. Each
+    app's leaves and current migration stay apart at every level. A folded drawing leaves out the
     cross-app edges that the others imply: they change no order, and they are what makes a
     many-app drawing a thicket.
     """
@@ -115,4 +120,6 @@ def fold(dag, shown, highlight=(), collapse="auto"):
     runs = fold_runs(dag, shown, highlight, collapse, implied=implied)
     if len(shown) - sum(len(run) - 1 for run in runs) > FOLD_ABOVE:
         runs = fold_runs(dag, shown, highlight, collapse, loose=True, implied=implied)
+    if len(shown) - sum(len(run) - 1 for run in runs) > MOST_BOXES:
+        runs = fold_runs(dag, shown, highlight, collapse, implied=implied, tight=True)
     return runs, implied

@@ -144,3 +144,28 @@ def test_a_long_plan_highlighted_on_wagtail_folds_into_highlighted_boxes(wagtail
     assert any('penwidth=3' in line for line in boxes) and any('penwidth=3' not in line for line in boxes)
     runs, _ = fold(dag, dag.nodes, highlight=set(plan))
     assert all(len({node in set(plan) for node in run}) == 1 for run in runs)
+
+
+def test_many_small_apps_fold_tighter_to_at_most_45_boxes():
+    """django-oscar's shape: 21 apps, most of two to five migrations, squashes among them. Twenty apps of
+    0001 -> 0002 -> 0003 (leaf, current) and one of ten with a squash at 0005: 70 nodes, and the loose
+    fold leaves 64 boxes (runs of two and the squash stay apart). The third level folds runs of two and
+    the squash, keeping every leaf and current migration apart."""
+    small = [chain(f"app{k:02d}", 3, applied=3) for k in range(20)]
+    squashed = {("big", "0005"): [("big", f"0005_{i}") for i in range(3)]}
+    dag = dag_of(*small, chain("big", 10, applied=10), replaces=squashed)
+    implied = implied_edges(dag.adjacency()[0], dag.edges)
+    loose = fold_runs(dag, dag.nodes, implied=implied, loose=True)
+    assert len(dag.nodes) - sum(len(run) - 1 for run in loose) == 64
+    runs, _ = fold(dag, dag.nodes)
+    assert sorted(runs) == sorted([[(f"app{k:02d}", "0001"), (f"app{k:02d}", "0002")] for k in range(20)]
+                                  + [[("big", f"{i:04d}") for i in range(1, 10)]])
+    assert len(node_lines(render_dag(dag).source)) == 70 - 20 - 8 == 42
+    assert '"big.0010" [label=' in render_dag(dag).source  # the leaf, current, stays apart
+
+
+def test_a_drawing_the_loose_fold_brings_under_45_boxes_is_not_folded_tighter():
+    """Wagtail's 41 boxes after the loose fold stay as they are: runs of two and squashes stay apart."""
+    dag = dag_of(*(chain(f"app{k:02d}", 3, applied=3) for k in range(14)))  # 42 nodes, 42 boxes loose
+    runs, _ = fold(dag, dag.nodes)
+    assert runs == []

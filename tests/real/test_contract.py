@@ -144,23 +144,64 @@ def _schema(db):
         return {n: [(r[1], r[2], r[3]) for r in connection.execute(f'PRAGMA table_info("{n}")')] for n in names}
 
 
+def _renamed(live, migrated, before, after):
+    """Return the tables of BEFORE (the LIVE database's schema) that the rollback renamed, not dropped.
+
+    A model moved between apps (django-oscar's communication models) goes back to its old table name
+    when the app that renamed it is undone: the table is gone under its live name, but its rows are
+    still there. Each is paired with a table the MIGRATED copy has and the live one lacks, of the same
+    model name (Django's default table name is APP_MODEL) and the same number of rows (its columns may
+    differ: the undone migrations of the new app alter them too).
+    """
+    def rows(db, table):
+        with sqlite3.connect(db) as connection:
+            return connection.execute(f'SELECT count(*) FROM "{table}"').fetchone()[0]
+
+    new = set(after) - set(before)
+    return {table for table in set(before) - set(after)
+            if any(other.split("_", 1)[-1] == table.split("_", 1)[-1] and rows(migrated, other) == rows(live, table)
+                   for other in new)}
+
+
 def _run_shown(db, shown):
     """Run the shown statements of each step, in the plan's order, on the database DB (as migrate: foreign keys off).
 
     The rows go first: a RunPython step (shown as a comment) fills a column in Python that a later
-    statement makes NOT NULL, so the shown SQL alone is the schema's, not the data's.
+    statement makes NOT NULL, so the shown SQL alone is the schema's, not the data's. Only ordinary
+    tables are emptied: the shadow tables of an FTS5 index (its _config, _data…) are the index's own,
+    and emptied behind its back they leave a table that SQLite cannot open, so a later rename of a
+    table with a trigger into it fails ("vtable constructor failed") where migrate's does not.
     """
     connection = sqlite3.connect(db, isolation_level=None)
     try:
         connection.execute("PRAGMA foreign_keys = OFF")
-        for table, in connection.execute("SELECT name FROM sqlite_master WHERE type = 'table' "
-                                         "AND name NOT LIKE 'sqlite_%' AND sql NOT LIKE 'CREATE VIRTUAL%'").fetchall():
+        for table, in connection.execute("SELECT name FROM pragma_table_list WHERE schema = 'main' "
+                                         "AND type = 'table' AND name NOT LIKE 'sqlite_%'").fetchall():
             connection.execute(f'DELETE FROM "{table}"')
         for lines in shown.values():
             connection.executescript("\n".join(statements(lines)))
         connection.execute("DELETE FROM django_migrations")  # the ledger is migrate's, not the SQL's
     finally:
         connection.close()
+
+
+def test_the_shown_sql_runs_on_a_database_with_a_full_text_index(tmp_path):
+    """Wagtail's search: an FTS5 index kept by triggers on its table; a shown step renames the table."""
+    db = tmp_path / "db.sqlite3"
+    with sqlite3.connect(db) as connection:
+        connection.executescript(
+            "CREATE TABLE entry (id integer PRIMARY KEY, body text);"
+            "CREATE VIRTUAL TABLE entry_fts USING fts5(body, content='entry', content_rowid='id');"
+            "CREATE TRIGGER entry_ai AFTER INSERT ON entry BEGIN"
+            " INSERT INTO entry_fts(rowid, body) VALUES (new.id, new.body); END;"
+            "CREATE TRIGGER entry_ad AFTER DELETE ON entry BEGIN"
+            " INSERT INTO entry_fts(entry_fts, rowid, body) VALUES ('delete', old.id, old.body); END;"
+            "CREATE TABLE django_migrations (id integer PRIMARY KEY, app text, name text, applied datetime);"
+            "INSERT INTO entry (body) VALUES ('kept apart');")
+    _run_shown(db, {"search.0002": ["-- Rename table", 'ALTER TABLE "entry" RENAME TO "entry_old";']})
+    with sqlite3.connect(db) as connection:
+        assert connection.execute("SELECT count(*) FROM entry_old").fetchone() == (0,)
+        assert connection.execute("SELECT count(*) FROM entry_fts_config").fetchone()[0] > 0
 
 
 def test_5_and_7_rollback_sql_is_what_migrate_runs_and_losses_are_counted(project, tmp_path):
@@ -200,15 +241,15 @@ def test_5_and_7_rollback_sql_is_what_migrate_runs_and_losses_are_counted(projec
         assert _schema(shown_copy.db_path) == after
         losses = project.data_loss(root, "zero", timeout=900)
         whole = losses[losses["column"].isna()]
-        if not failed and set(whole["table"]) != set(before) - set(after) - _internal(project.db_path):
-            misnamed[root] = sorted(set(whole["table"]) ^ (set(before) - set(after) - _internal(project.db_path)))
+        dropped = (set(before) - set(after) - _internal(project.db_path)
+                   - _renamed(project.db_path, migrated_copy.db_path, before, after))
+        if not failed and set(whole["table"]) != dropped:
+            misnamed[root] = sorted(set(whole["table"]) ^ dropped)
         with sqlite3.connect(project.db_path) as connection:
             for table, rows in zip(whole["table"], whole["rows"]):
                 assert rows == connection.execute(f'SELECT count(*) FROM "{table}"').fetchone()[0], table
         _figure(project, root=root, steps=len(shown), sql_seconds=round(sql_seconds, 2))
     assert not reasons, reasons
-    if misnamed and project.path.name == "shop":
-        pytest.xfail(f"data_loss names the old tables of models Oscar moved to another app: {misnamed}")
     assert not misnamed, misnamed
     _figure(project, sql_compared=compared, sql_without=without, not_run_by_migrate=stopped,
             migrate_stops=reasons_stopped)
@@ -234,8 +275,6 @@ def test_6_drawings_picker_and_pieces_work_for_every_app(project):
     picker = MigrationPicker(project, small)
     for _label, target in picker.target.options:  # each choice previews its plan, SQL and losses
         picker.target.value = target
-    if project.path.name == "shop" and _boxes(drawing.source) > 45:
-        pytest.xfail(f"21 apps fold to {_boxes(drawing.source)} boxes: the folding needs a third level")
     assert _boxes(drawing.source) <= 45
 
 
