@@ -12,6 +12,7 @@ __all__ = [
     "SandboxExistsError",
     "NotOwnedError",
     "NoProjectError",
+    "ReadOnlyFolderError",
     "CommandError",
     "CommandTimeout",
     "DatabaseLockedError",
@@ -100,6 +101,10 @@ class NotOwnedError(DjmigError, PermissionError):
 
 class NoProjectError(DjmigError, FileNotFoundError):
     """A folder that holds no Django project (no manage.py)."""
+
+
+class ReadOnlyFolderError(DjmigError, PermissionError):
+    """No folder the kit may write a sandbox in: neither the one asked for nor the learner's place."""
 
 
 class CommandError(DjmigError, RuntimeError):

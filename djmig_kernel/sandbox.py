@@ -15,6 +15,7 @@ from .plans.plan import MigrationPlan
 from .project.files import migration_files_fingerprint
 from .project.folders import MARKER, SourceChange, app_folder, project_folder, write_models
 from .project.names import check_identifier
+from .project.places import existing_root
 
 __all__ = ["Sandbox", "SourceChange", "MARKER"]
 
@@ -56,7 +57,7 @@ class Sandbox(DatabaseReaders, DjangoCommands):
 
         Starts the kit's PostgreSQL server for it if its settings name that server and it is not running.
         """
-        return cls(start_own_server(project_folder(path).resolve()))
+        return cls(start_own_server(project_folder(existing_root(path)).resolve()))
 
     # -- running Django ----------------------------------------------------
 

@@ -8,6 +8,7 @@ from ..commands.manage import create_project
 from ..commands.runner import read_answer
 from ..project.files import settings_fingerprint
 from ..project.folders import owned
+from ..project.places import sandbox_root
 from ..project.settings import settings_module, settings_path
 from . import server
 from .postgresql import PostgreSQL
@@ -95,7 +96,8 @@ def new_project(root, name, replace, timeout, database):
         raise exc.UnsupportedDatabaseError(f"no database {database!r}; choose database='sqlite' or 'postgresql'")
     if database == "postgresql":
         server.check_installed()
-    target = Path(root) / name
+    root = sandbox_root(root)
+    target = root / name
     if replace and not target.is_symlink() and owned(target):
         server.stop(target)  # a running server's data cannot be deleted from under it
     project = create_project(root, name, replace, timeout)
