@@ -6,6 +6,7 @@ from pathlib import Path
 from . import exceptions as exc
 from .commands.django_commands import DjangoCommands, check_app
 from .commands.probe import query
+from .commands.warm import stop as stop_warm_probe
 from .database.location import new_project, start_own_server
 from .database.readers import DatabaseReaders
 from .database.schema import schema_frame
@@ -58,6 +59,17 @@ class Sandbox(DatabaseReaders, DjangoCommands):
         Starts the kit's PostgreSQL server for it if its settings name that server and it is not running.
         """
         return cls(start_own_server(project_folder(existing_root(path)).resolve()))
+
+    def close(self):
+        """Stop this project's warm probe (started again by the next question); the kit's PostgreSQL server
+        keeps running (stop_database() stops it)."""
+        stop_warm_probe(self.path)
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc_info):
+        self.close()
 
     # -- running Django ----------------------------------------------------
 

@@ -1,35 +1,31 @@
 """The probe client: ask the probe package inside a project's own Django, read its one JSON line, raise its errors."""
 
-from pathlib import Path
-
 from .. import _probe, exceptions as exc
 from ..drift.words import inconsistent_fix
-from .runner import read_answer
+from . import warm
+from .runner import answer_of, read_answer
 
 __all__ = ["query", "raise_probe_error"]
 
 
 def query(project, *argv, timeout=60, result=None):
-    """Return the probe's answer to ARGV, run by PROJECT's Django (``manage.py shell``). Starts Django.
+    """Return the probe's answer to ARGV, run by PROJECT's Django (``manage.py shell``), in its warm server.
 
     An error answer (an unknown app or migration, conflicting leaves, an inconsistent history)
-    raises its DjmigError; RESULT is the failed command it explains, if any. The probe package is
-    loaded from its folder under a name of its own: importing djmig_kernel inside the project would
-    pull in pandas and the kernel's imports.
+    raises its DjmigError; RESULT is the failed command it explains, if any. DJMIG_WARM_PROBE=0: a
+    ``manage.py shell`` of its own for this request (Django starts each time).
     """
-    init = str(Path(_probe.__file__))
-    code = (
-        "import importlib.util as u, sys; "
-        f"s = u.spec_from_file_location('djmig_probe', {init!r}, submodule_search_locations=[{str(Path(init).parent)!r}]); "
-        "m = sys.modules['djmig_probe'] = u.module_from_spec(s); s.loader.exec_module(m); "
-        f"m.main({list(argv)!r})"
-    )
     # The probe's own command line is the kit's business: messages name what was asked instead.
     label = f"djmig probe {' '.join(argv)}"
     # A fixed hash seed: where Django walks a set of models (the tables a renamed model's
     # neighbours rebuild, in which order), the probe's answer is the same from run to run.
-    answer = read_answer(["manage.py", "shell", "--no-imports", "-c", code], project, timeout, label, _probe.MARK,
-                         env={"PYTHONHASHSEED": "0"})
+    env = {"PYTHONHASHSEED": "0"}
+    if warm.enabled():
+        answer = answer_of(warm.ask(project, argv, timeout, label, env), project, label, _probe.MARK)
+    else:
+        code = warm.probe_code(f"m.main({list(argv)!r})")
+        answer = read_answer(["manage.py", "shell", "--no-imports", "-c", code], project, timeout, label,
+                             _probe.MARK, env=env)
     if "error" in answer:
         raise_probe_error(answer, result=result)
     return answer

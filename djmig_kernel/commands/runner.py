@@ -67,7 +67,8 @@ class CommandResult:
         return "".join(parts) + html.escape(self.stdout[start:])
 
 
-def _environment(extra=None):
+def environment(extra=None):
+    """Return the environment a command of the kit runs with: os.environ, EXTRA, and the kit's fixed settings."""
     env = dict(os.environ, **(extra or {}))
     # manage.py only sets its settings module if none is set already.
     env.pop("DJANGO_SETTINGS_MODULE", None)
@@ -93,7 +94,7 @@ def run(args, cwd, timeout, label=None, input=None, env=None):
     process = subprocess.Popen(
         [sys.executable, *args],
         cwd=cwd,
-        env=_environment(env),
+        env=environment(env),
         stdin=subprocess.DEVNULL if input is None else subprocess.PIPE,
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
@@ -115,10 +116,16 @@ def run(args, cwd, timeout, label=None, input=None, env=None):
         os.killpg(process.pid, signal.SIGKILL)
         process.communicate()
         raise
-    # Some commands name the files they wrote by absolute path (makemigrations --merge,
-    # squashmigrations); a transcript names them from the folder the command ran in.
-    stdout = stdout.replace(f"{Path(cwd).resolve()}{os.sep}", "")
-    return CommandResult(tuple(args), process.returncode, stdout, stderr)
+    return CommandResult(tuple(args), process.returncode, from_folder(stdout, cwd), stderr)
+
+
+def from_folder(stdout, cwd):
+    """Return STDOUT with the files under CWD named from there, not by absolute path.
+
+    Some commands name the files they wrote by absolute path (makemigrations --merge, squashmigrations);
+    a transcript names them from the folder the command ran in.
+    """
+    return stdout.replace(f"{Path(cwd).resolve()}{os.sep}", "")
 
 
 def read_answer(args, cwd, timeout, label, mark, env=None):
@@ -126,7 +133,11 @@ def read_answer(args, cwd, timeout, label, mark, env=None):
 
     A failed run raises the DjmigError of its error line, naming the command by LABEL.
     """
-    result = run(args, cwd, timeout, label, env=env)
+    return answer_of(run(args, cwd, timeout, label, env=env), cwd, label, mark)
+
+
+def answer_of(result, cwd, label, mark):
+    """Return the JSON on the line RESULT printed after MARK; raise the DjmigError of a failed run's error line."""
     if result.returncode:
         cls, message = diagnose(label, result.stderr, Path(cwd))
         raise cls(message, result=result)

@@ -4,6 +4,7 @@ import shutil
 from pathlib import Path
 
 from .. import exceptions as exc
+from ..commands import warm
 from ..commands.manage import create_project
 from ..commands.runner import read_answer
 from ..project.files import settings_fingerprint
@@ -100,6 +101,7 @@ def new_project(root, name, replace, timeout, database):
     target = root / name
     if replace and not target.is_symlink() and owned(target):
         server.stop(target)  # a running server's data cannot be deleted from under it
+        warm.stop(target)
     project = create_project(root, name, replace, timeout)
     if database == "postgresql":
         try:

@@ -1,0 +1,143 @@
+"""The warm probe: one Django process per project answers as a cold run does, and is never stale."""
+
+import os
+import shutil
+import signal
+import subprocess
+import sys
+import time
+
+import pytest
+
+from djmig_kernel import Sandbox
+from djmig_kernel import exceptions as exc
+from djmig_kernel.commands import warm
+from djmig_kernel.commands.probe import query
+from helpers import AUTHOR, AUTHOR_BIO
+
+REQUESTS = [("graph",), ("plan", "authors", "zero", "--sql"), ("sql", "books", "zero"), ("state",),
+            ("state", "books", "0001_initial"), ("check",), ("check", "books")]
+
+
+def cold(monkeypatch, project, *argv):
+    with monkeypatch.context() as patch:
+        patch.setenv("DJMIG_WARM_PROBE", "0")
+        return query(project, *argv)
+
+
+def test_every_request_answers_as_a_cold_run_does(library, monkeypatch):
+    for argv in REQUESTS:
+        assert query(library.path, *argv) == cold(monkeypatch, library.path, *argv), argv
+    assert warm.running(library.path)
+
+
+def test_one_server_answers_request_after_request(library):
+    library.graph()
+    pid = warm.running(library.path)
+    library.check()
+    library.plan("books", "zero")
+    assert warm.running(library.path) == pid
+
+
+def test_the_ledger_is_read_afresh_for_every_answer(library):
+    assert ("books", "0002_book_pages") in library.graph().applied
+    library.manage("migrate", "books", "0001")
+    assert ("books", "0002_book_pages") not in library.graph().applied
+
+
+def test_a_change_to_models_py_within_the_same_tick_and_size_is_seen(library):
+    """Two edits of the same size within one tick of a coarse file-system clock leave the same time and size
+    (set here as such a clock leaves them): the file's contents tell them apart."""
+    models = library.path / "authors" / "models.py"
+    library.write_models("authors", AUTHOR + AUTHOR_BIO.replace("bio", "bi1"))
+    first = library.check("authors")
+    tick = models.stat().st_mtime_ns
+    library.write_models("authors", AUTHOR + AUTHOR_BIO.replace("bio", "bi2"))
+    os.utime(models, ns=(tick, tick))
+    second = library.check("authors")
+    assert "bi1" in first["detail"][0] and "bi2" in second["detail"][0]
+
+
+def test_a_new_migration_file_restarts_the_server(library):
+    library.graph()
+    pid = warm.running(library.path)
+    library.write_models("authors", AUTHOR + AUTHOR_BIO + "    born = models.IntegerField(null=True)\n")
+    library.makemigrations("authors")
+    (made,) = library.path.glob("authors/migrations/0003_*.py")
+    assert ("authors", made.stem) in library.graph().nodes
+    assert warm.running(library.path) != pid
+
+
+def test_a_server_that_died_is_started_again(library):
+    library.graph()
+    os.kill(warm.running(library.path), signal.SIGKILL)
+    time.sleep(0.1)
+    assert ("books", "0002_book_pages") in library.graph().nodes
+
+
+def test_a_request_past_its_timeout_stops_the_server_and_says_so(library):
+    """migrate imports every app's management module first: one that hangs holds the plan request."""
+    (library.path / "books" / "management").mkdir()
+    (library.path / "books" / "management" / "__init__.py").write_text("import time\ntime.sleep(60)\n")
+    library.graph()
+    pid = warm.running(library.path)
+    with pytest.raises(exc.CommandTimeout, match=r"^`djmig probe plan books zero` ran past its 3 s timeout"):
+        library.plan("books", "zero", timeout=3)
+    assert warm.running(library.path) is None
+    with pytest.raises(ProcessLookupError):
+        os.kill(pid, 0)
+
+
+def test_a_settings_error_is_the_error_a_cold_run_gives(library, monkeypatch):
+    settings = library.path / "library" / "settings.py"
+    settings.write_text(settings.read_text() + "\nINSTALLED_APPS += ['no_such_app']\n")
+    with pytest.raises(exc.DjmigError) as warm_error:
+        query(library.path, "graph")
+    with pytest.raises(exc.DjmigError) as cold_error:
+        cold(monkeypatch, library.path, "graph")
+    assert type(warm_error.value) is type(cold_error.value)
+    assert str(warm_error.value) == str(cold_error.value)
+    assert "no_such_app" in str(warm_error.value)
+
+
+def test_close_and_the_context_manager_stop_it(library):
+    library.graph()
+    library.close()
+    assert warm.running(library.path) is None
+    with library as sb:
+        sb.graph()
+        assert warm.running(sb.path)
+    assert warm.running(library.path) is None
+
+
+def test_a_few_servers_are_kept_the_one_asked_longest_ago_stops(built, tmp_path):
+    projects = [Sandbox.open(shutil.copytree(built("shelf"), tmp_path / f"shelf{n}")) for n in range(warm.KEPT + 1)]
+    for sb in projects:
+        sb.graph()
+    assert warm.running(projects[0].path) is None
+    assert all(warm.running(sb.path) for sb in projects[1:])
+    projects[0].graph()
+    assert warm.running(projects[0].path) and warm.running(projects[1].path) is None
+
+
+def test_the_server_stops_when_the_kernel_that_started_it_is_killed(library):
+    code = ("from djmig_kernel import Sandbox; from djmig_kernel.commands import warm; import sys, time; "
+            f"sb = Sandbox.open({str(library.path)!r}); sb.graph(); print(warm.running(sb.path), flush=True); "
+            "time.sleep(60)")
+    kernel = subprocess.Popen([sys.executable, "-c", code], stdout=subprocess.PIPE, text=True)
+    pid = int(kernel.stdout.readline())
+    kernel.kill()
+    kernel.wait()
+    deadline = time.monotonic() + 20
+    while time.monotonic() < deadline and _alive(pid):
+        time.sleep(0.1)
+    assert not _alive(pid)
+
+
+def _alive(pid):
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    with open(f"/proc/{pid}/stat") as stat:
+        return stat.read().split()[2] != "Z"  # a zombie has stopped; only its parent's wait is missing
