@@ -67,7 +67,7 @@ class CommandResult:
         return "".join(parts) + html.escape(self.stdout[start:])
 
 
-def environment(extra=None):
+def _environment(extra=None):
     """Return the environment a command of the kit runs with: os.environ, EXTRA, and the kit's fixed settings."""
     env = dict(os.environ, **(extra or {}))
     # manage.py only sets its settings module if none is set already.
@@ -81,6 +81,23 @@ def environment(extra=None):
     return env
 
 
+def start(args, cwd, env=None, stdin=subprocess.PIPE, stderr=subprocess.PIPE):
+    """Start ``python ARGS...`` in CWD, in a process group of its own, and return its Popen (text pipes).
+
+    The one place where the kit starts a process. ENV: more environment variables for it.
+    """
+    return subprocess.Popen(
+        [sys.executable, *args],
+        cwd=cwd,
+        env=_environment(env),
+        stdin=stdin,
+        stdout=subprocess.PIPE,
+        stderr=stderr,
+        text=True,
+        start_new_session=True,
+    )
+
+
 def run(args, cwd, timeout, label=None, input=None, env=None):
     """Run ``python ARGS...`` in CWD and return its CommandResult.
 
@@ -91,16 +108,7 @@ def run(args, cwd, timeout, label=None, input=None, env=None):
     is read to its end, a command that asks for more gets EOF, so it cannot wait. ENV: more
     environment variables for the command.
     """
-    process = subprocess.Popen(
-        [sys.executable, *args],
-        cwd=cwd,
-        env=environment(env),
-        stdin=subprocess.DEVNULL if input is None else subprocess.PIPE,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.PIPE,
-        text=True,
-        start_new_session=True,
-    )
+    process = start(args, cwd, env, stdin=subprocess.DEVNULL if input is None else subprocess.PIPE)
     try:
         stdout, stderr = process.communicate(input, timeout=timeout)
     except subprocess.TimeoutExpired:

@@ -13,8 +13,6 @@ import json
 import os
 import select
 import signal
-import subprocess
-import sys
 import tempfile
 import threading
 import time
@@ -23,7 +21,7 @@ from pathlib import Path
 
 from .. import _probe
 from ..exceptions import CommandTimeout
-from .runner import CommandResult, environment, from_folder
+from .runner import CommandResult, from_folder, start
 
 __all__ = ["enabled", "probe_code", "ask", "stop", "stop_all", "running"]
 
@@ -100,12 +98,8 @@ class _Server:
         self.project, self.sources = project, sources  # read before Django starts: a later change restarts it
         self.folder = tempfile.TemporaryDirectory(prefix="djmig-probe-")
         self.log = open(Path(self.folder.name, "server.err"), "w+")
-        self.process = subprocess.Popen(
-            [sys.executable, "manage.py", "shell", "--no-imports", "-c",
-             probe_code("from djmig_probe.serve import serve; serve(m.main)")],
-            cwd=project, env=environment(env), stdin=subprocess.PIPE, stdout=subprocess.PIPE,
-            stderr=self.log, text=True, start_new_session=True,
-        )
+        serve = probe_code("from djmig_probe.serve import serve; serve(m.main)")
+        self.process = start(["manage.py", "shell", "--no-imports", "-c", serve], project, env, stderr=self.log)
 
     def ask(self, argv, timeout, label):
         """Return the CommandResult of ARGV answered by a child; None if the server is gone (it then stops)."""
