@@ -12,14 +12,19 @@ timed assertions.
 import argparse
 import contextlib
 import io
+import sys
 import tempfile
 import time
 from pathlib import Path
 
 from djmig_kernel import MigrationPicker
+from djmig_kernel.commands import warm
 from djmig_kernel.commands.runner import run
 from djmig_kernel import replay
 from project import generate
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "tests"))
+from projects import build_wagtail  # noqa: E402  (the test suite's own real project)
 
 
 def _timed(action, before=None):
@@ -71,13 +76,17 @@ def measure_project(table, root, apps, per_app, runs):
     sb.migrate(timeout=3600)
     plan_cmd = django(sb, "migrate", "app00", "zero", "--plan")
     kit = {}
+    cold, theirs = side_by_side(sb.graph, django(sb, "showmigrations", "--plan"), runs, kit_before=sb.close)
+    table.row(f"graph() cold (warm probe stopped), {count} migrations  vs showmigrations --plan", cold, theirs, 1.2)
     kit["graph"], theirs = side_by_side(sb.graph, django(sb, "showmigrations", "--plan"), runs)
-    table.row(f"graph(), {count} migrations in {apps} apps  vs showmigrations --plan", kit["graph"], theirs, 1.2)
+    table.row(f"graph(), {count} migrations in {apps} apps  vs showmigrations --plan", kit["graph"], theirs, 0.3)
     steps = len(sb.migration_plan("app00", "zero").steps)
     kit["plan"], theirs = side_by_side(lambda: sb.plan("app00", "zero"), plan_cmd, runs)
-    table.row(f"plan('app00', 'zero'), {steps} steps  vs migrate app00 zero --plan", kit["plan"], theirs, 1.5)
+    table.row(f"plan('app00', 'zero'), {steps} steps  vs migrate app00 zero --plan", kit["plan"], theirs, 0.3)
     kit["data_loss"], theirs = side_by_side(lambda: sb.data_loss("app00", "zero"), plan_cmd, runs)
-    table.row("data_loss('app00', 'zero')  vs migrate app00 zero --plan", kit["data_loss"], theirs, 1.5)
+    table.row("data_loss('app00', 'zero')  vs migrate app00 zero --plan", kit["data_loss"], theirs, 0.3)
+    kit["check"], theirs = side_by_side(sb.check, django(sb, "makemigrations", "--check", "--dry-run"), runs)
+    table.row("check()  vs makemigrations --check --dry-run", kit["check"], theirs, 0.5)
     plans = []
     kit["sql"], theirs = side_by_side(lambda: plans[-1].sql(), plan_cmd, runs,
                                       kit_before=lambda: plans.append(sb.migration_plan("app00", "zero")))
@@ -119,7 +128,29 @@ def measure_preview(table, root, runs):
 
         steps = len(sb.migration_plan("app09", target).steps)
         kit, theirs = side_by_side(choose, django(sb, "migrate", "app09", target, "--plan"), runs, kit_before=away)
-        table.row(f"picker preview app09 {target} ({steps} steps), 200 migrations  vs --plan", kit, theirs, 1.5)
+        table.row(f"picker preview app09 {target} ({steps} steps), 200 migrations  vs --plan", kit, theirs, 0.5)
+    print(f"memory of the 200-migration project's warm probe: {_resident(warm.running(sb.path))}")
+
+
+def _resident(pid):
+    """Return the resident memory of process PID, as /proc says it (VmRSS)."""
+    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+        if line.startswith("VmRSS:"):
+            return " ".join(line.split()[1:])
+    return "unknown"
+
+
+def measure_real(table, root, runs):
+    """Print graph, plan, data_loss and check() on the corpus's Wagtail project against Django's commands."""
+    sb = build_wagtail(root)
+    plan_cmd = django(sb, "migrate", "wagtailcore", "zero", "--plan")
+    for figure, kit, theirs, bound in [
+        ("graph()", sb.graph, django(sb, "showmigrations", "--plan"), 0.3),
+        ("plan('wagtailcore', 'zero')", lambda: sb.plan("wagtailcore", "zero"), plan_cmd, 0.3),
+        ("data_loss('wagtailcore', 'zero')", lambda: sb.data_loss("wagtailcore", "zero"), plan_cmd, 0.3),
+        ("check()", sb.check, django(sb, "makemigrations", "--check", "--dry-run"), 0.5),
+    ]:
+        table.row(f"Wagtail (183 migrations): {figure}", *side_by_side(kit, theirs, runs), bound)
 
 
 def main():
@@ -135,6 +166,7 @@ def main():
         large = measure_project(table, root, options.apps, options.per_app, options.runs)
         measure_picker(table, root / "tutorial", options.runs)
         measure_preview(table, root, options.runs)
+        measure_real(table, root / "real", options.runs)
         print("\ngrowth of the kit's time from the small project to the large one "
               f"({options.per_app // max(1, options.per_app // 10)}x the migrations):")
         for name in small:

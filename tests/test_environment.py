@@ -1,4 +1,5 @@
-"""environment.yml (conda, for learners and Binder) and pyproject.toml (pip, for CI) pin the same things."""
+"""The environment: environment.yml (conda, for learners and Binder) and pyproject.toml (pip, for CI) pin the same
+things, and the installed packages are compiled."""
 
 import re
 import tomllib
@@ -58,3 +59,18 @@ def test_environment_yml_uses_conda_forge_and_installs_the_kit():
     assert "graphviz" in conda, "the dot binary must come with the environment"
     pip_section = next(e for e in environment["dependencies"] if isinstance(e, dict))["pip"]
     assert "-e ." in pip_section
+
+
+def test_the_installed_packages_are_compiled_as_django_processes_do_not_write_bytecode():
+    """The kit starts Django with PYTHONDONTWRITEBYTECODE (a sandbox gets no __pycache__): Django's own modules
+    must be compiled at install time (make setup's uv --compile-bytecode, or pip), else each start compiles them."""
+    import importlib.util
+
+    import django
+
+    # Modules only Django's processes import (which never write bytecode), not this test's own process.
+    folder = Path(django.__file__).parent
+    sources = [folder / "core/management/commands/migrate.py", folder / "core/management/commands/makemigrations.py",
+               folder / "contrib/admin/migrations/0001_initial.py"]
+    missing = [s.name for s in sources if not Path(importlib.util.cache_from_source(str(s))).is_file()]
+    assert not missing, f"not compiled: {missing}; reinstall with `uv pip install --compile-bytecode`"
