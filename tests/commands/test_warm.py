@@ -3,6 +3,7 @@
 import os
 import shutil
 import signal
+import sqlite3
 import subprocess
 import sys
 import time
@@ -141,3 +142,41 @@ def _alive(pid):
         return False
     with open(f"/proc/{pid}/stat") as stat:
         return stat.read().split()[2] != "Z"  # a zombie has stopped; only its parent's wait is missing
+
+
+def test_a_migration_file_edited_in_place_is_seen(library):
+    assert "Undo Add field pages to book" in library.plan("books", "0001")["operation"].tolist()
+    migration = library.path / "books" / "migrations" / "0002_book_pages.py"
+    migration.write_text(migration.read_text().replace('name="pages"', 'name="leaves"').replace("name='pages'", "name='leaves'"))
+    assert "Undo Add field leaves to book" in library.plan("books", "0001")["operation"].tolist()
+
+
+def test_a_deleted_migration_file_is_seen(library):
+    library.graph()
+    (library.path / "books" / "migrations" / "0003_merge.py").unlink()
+    assert ("books", "0003_merge") not in library.graph().nodes
+
+
+def test_a_ledger_row_deleted_by_hand_is_seen(library):
+    assert ("books", "0003_merge") in library.graph().applied
+    with sqlite3.connect(library.db_path) as connection:
+        connection.execute("DELETE FROM django_migrations WHERE app = 'books' AND name = '0003_merge'")
+    assert ("books", "0003_merge") not in library.graph().applied
+    assert library.check("books")["kind"].tolist() == ["pending"]
+
+
+def test_a_swapped_database_is_seen(library, built, tmp_path):
+    """The database file replaced by another one (a copy migrated back to books.0001): answers follow it."""
+    library.graph()
+    other = Sandbox.open(shutil.copytree(built("library"), tmp_path / "other" / "library"))
+    other.manage("migrate", "books", "0001")
+    shutil.copy(other.db_path, library.db_path)
+    assert ("books", "0002_book_pages") not in library.graph().applied
+
+
+def test_two_kernels_on_one_project_each_have_their_own_probe(library):
+    code = ("from djmig_kernel import Sandbox; from djmig_kernel.commands import warm; "
+            f"sb = Sandbox.open({str(library.path)!r}); sb.graph(); print(warm.running(sb.path))")
+    kernels = [subprocess.Popen([sys.executable, "-c", code], stdout=subprocess.PIPE, text=True) for _ in range(2)]
+    pids = [int(kernel.communicate(timeout=120)[0]) for kernel in kernels]
+    assert pids[0] != pids[1] and all(pids)
