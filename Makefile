@@ -20,7 +20,7 @@ endif
 # What make test runs in one go: two workers, each notebook (nbval's cells and its re-run) and each test file on one.
 PYTEST := $(PY) -m pytest -n 2 --dist loadfile
 
-.PHONY: lab test test-fast setup notebooks images graphviz chromium clean bench
+.PHONY: lab test test-fast setup notebooks images graphviz chromium clean bench site site-js
 
 # Install (or reinstall, when pyproject.toml changes) the kit and its Python packages. uv (from PyPI) installs
 # them from its cache (~/.cache/uv, filled by the first install on a machine) in seconds where pip takes a
@@ -54,8 +54,23 @@ ALLOW_ROOT := $(if $(filter 0,$(shell id -u)),--allow-root)
 lab: setup
 	cd notebooks && ../$(VENV)/bin/jupyter lab $(ALLOW_ROOT) $(LAB_ARGS) $(notdir $(FIRST_NOTEBOOK))
 
+## make site: the notebooks, with their stored outputs and not executed, as a static website in _site/.
+# The widget JavaScript (site/package.json, from npm) goes into a git-ignored cache and is copied into the site.
+SITE_JS := .cache/site-js
+$(SITE_JS)/.installed: site/package.json site/package-lock.json
+	@$(SHELL) .ci/system-package npm npm "the site cannot show the stored widgets"
+	rm -rf $(SITE_JS) && mkdir -p $(SITE_JS)
+	cp site/package.json site/package-lock.json $(SITE_JS)/
+	cd $(SITE_JS) && npm ci --no-audit --no-fund --ignore-scripts --silent
+	touch $@
+
+site-js: $(SITE_JS)/.installed
+
+site: setup site-js
+	$(PY) site/build.py --widgets $(SITE_JS)/node_modules _site
+
 ## make test: set everything up and run every test (unit, notebooks with nbval, browser).
-test: setup chromium
+test: setup chromium site-js
 	$(PYTEST) $(PYTEST_ARGS)
 
 ## make test-fast: the quick loop (under 2 minutes): the unit tests, without the browser tests and the real
@@ -85,7 +100,7 @@ images: setup
 	rm -rf notebooks/sandboxes/images
 
 clean:
-	rm -rf notebooks/sandboxes .pytest_cache test-artifacts
+	rm -rf notebooks/sandboxes .pytest_cache test-artifacts _site .cache/site-build
 
 ## make bench: time the kit against Django's own commands on generated projects (prints ratios).
 bench: setup

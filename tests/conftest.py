@@ -14,6 +14,7 @@ from IPython.core.interactiveshell import InteractiveShell
 from djmig_kernel import Sandbox
 from corpus import BUILDERS
 from djmig_kernel.display.jupyter import GRAPHVIZ_HINT
+from helpers import CHROMIUM, missing
 from pgfixtures import pg_copy, pg_settings, pg_walkthrough, stop_shared  # noqa: F401  (fixtures)
 from projects import build_library, build_wagtail, build_zoo
 
@@ -66,6 +67,14 @@ _BUILDS = {
     "cms_site": build_wagtail,
     "zoo_site": build_zoo,
 }
+
+
+@pytest.fixture(scope="session")
+def chromium():
+    """Return the path of Debian's Chromium; skip without it, but fail in CI."""
+    if not CHROMIUM.is_file():
+        missing(f"there is no Chromium at {CHROMIUM}: install it with 'sudo apt-get install chromium' (or 'make chromium')")
+    return str(CHROMIUM)
 
 
 @pytest.fixture(scope="session")

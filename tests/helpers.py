@@ -2,6 +2,7 @@
 
 import hashlib
 import json
+import os
 import socket
 import sqlite3
 import textwrap
@@ -9,6 +10,8 @@ import time
 import urllib.error
 import urllib.request
 from pathlib import Path
+
+import pytest
 
 
 AUTHOR = """
@@ -125,3 +128,18 @@ def wait_until_up(url, process, seconds=90):
 
 # Wagtail (from PyPI) as a learner would set it up: its apps and their dependencies, as in
 # Wagtail's "integrating into an existing Django project" guide.
+
+
+# Debian's Chromium, as the browser tests start it (Playwright never downloads a browser of its own here).
+CHROMIUM = Path("/usr/bin/chromium")
+CHROMIUM_ARGS = [
+    "--headless", "--no-sandbox", "--disable-gpu", "--no-first-run",
+    "--disable-background-networking", "--disable-component-update", "--disable-sync",
+]
+
+
+def missing(message):
+    """Skip the test because MESSAGE (what is missing, and how to install it); fail in CI, which installs it all."""
+    if os.environ.get("CI"):
+        pytest.fail(f"CI is set, so this test must run, but {message}")
+    pytest.skip(message)

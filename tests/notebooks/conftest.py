@@ -1,4 +1,4 @@
-"""Fixtures of the browser tests: Debian's Chromium, a fresh JupyterLab on a copy of the notebooks, a page."""
+"""Fixtures of the browser tests: a fresh JupyterLab on a copy of the notebooks, and a page in Chromium."""
 
 import json
 import os
@@ -7,26 +7,12 @@ import shutil
 import signal
 import subprocess
 import sys
-from pathlib import Path
 
 import pytest
 
-from helpers import free_port, wait_until_up
-from lab_page import CHROMIUM_ARGS, TIMEOUT_MS
+from helpers import CHROMIUM_ARGS, free_port, wait_until_up
+from lab_page import TIMEOUT_MS
 from tutorial import NOTEBOOKS, ROOT
-
-CHROMIUM = Path("/usr/bin/chromium")
-
-
-@pytest.fixture(scope="session")
-def chromium():
-    """Return the path of Debian's Chromium; skip without it, but fail in CI."""
-    if not CHROMIUM.is_file():
-        message = f"no Chromium at {CHROMIUM}: install it with 'sudo apt-get install chromium' (or 'make chromium')"
-        if os.environ.get("CI"):
-            pytest.fail(f"CI is set, so the browser test must run, but there is {message}")
-        pytest.skip(message)
-    return str(CHROMIUM)
 
 
 @pytest.fixture(scope="session")

@@ -4,10 +4,6 @@ from pathlib import Path
 
 from tutorial import ROOT
 
-CHROMIUM_ARGS = [
-    "--headless", "--no-sandbox", "--disable-gpu", "--no-first-run",
-    "--disable-background-networking", "--disable-component-update", "--disable-sync",
-]
 ARTIFACTS = ROOT / "test-artifacts"
 TIMEOUT_MS = 120_000
 
