@@ -4,6 +4,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from ..exceptions import DjmigError, UnknownNotebookError
+from ..project.places import learner_place
 from ..sandbox import Sandbox
 
 __all__ = ["Step", "STEPS", "NOTEBOOKS", "AUTHOR_MODELS", "BOOK_MODELS", "POPULATE", "replay"]
@@ -102,11 +103,14 @@ STEPS = (
 
 
 def _shown(path):
-    """Return PATH relative to the working folder, or just its name: never an absolute path."""
-    try:
-        return str(path.resolve().relative_to(Path.cwd().resolve()))
-    except ValueError:
-        return path.name
+    """Return PATH relative to the working folder, or to the learner's place (where a read-only course's sandboxes
+    go, as the notebook named them), or just its name: never an absolute path."""
+    for base in (Path.cwd(), learner_place()):
+        try:
+            return str(path.resolve().relative_to(base.resolve()))
+        except ValueError:
+            pass
+    return path.name
 
 
 def replay(root, through, replace=True, database="sqlite"):
