@@ -46,8 +46,10 @@ def served(site):
     thread.join()
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="module")
 def browser(chromium):
+    """Chromium, for this module's tests: Playwright's sync API runs one at a time in a process, so it stops
+    before the notebooks' browser tests (on the same pytest-xdist worker) start theirs."""
     from playwright.sync_api import sync_playwright
 
     with sync_playwright() as playwright:
