@@ -149,3 +149,22 @@ def missing(message):
     if os.environ.get("CI"):
         pytest.fail(f"CI is set, so this test must run, but {message}")
     pytest.skip(message)
+
+
+def process_running(pid):
+    """Return True if process PID runs: it exists and is no zombie (one that stopped, its parent's wait missing)."""
+    try:
+        with open(f"/proc/{pid}/stat") as stat:
+            return stat.read().rsplit(")", 1)[1].split()[0] != "Z"
+    except (FileNotFoundError, ProcessLookupError):
+        return False
+
+
+def stopped_within(pid, seconds):
+    """Return True once process PID no longer runs, False if it still runs after SECONDS."""
+    deadline = time.monotonic() + seconds
+    while process_running(pid):
+        if time.monotonic() > deadline:
+            return False
+        time.sleep(0.05)
+    return True
