@@ -98,6 +98,15 @@ def start(args, cwd, env=None, stdin=subprocess.PIPE, stderr=subprocess.PIPE):
     )
 
 
+def timed_out(label, timeout, result):
+    """Return the CommandTimeout of the command LABEL, stopped at its TIMEOUT (RESULT: what it printed)."""
+    return CommandTimeout(
+        f"`{label}` ran past its {timeout:g} s timeout and was stopped; "
+        f"pass a larger timeout= if it needs longer, or look for what it waits on",
+        result=result,
+    )
+
+
 def run(args, cwd, timeout, label=None, input=None, env=None):
     """Run ``python ARGS...`` in CWD and return its CommandResult.
 
@@ -115,11 +124,7 @@ def run(args, cwd, timeout, label=None, input=None, env=None):
         os.killpg(process.pid, signal.SIGKILL)
         stdout, stderr = process.communicate()
         result = CommandResult(tuple(args), process.returncode, stdout, stderr)
-        raise CommandTimeout(
-            f"`{label or result.command}` ran past its {timeout:g} s timeout and was stopped; "
-            f"pass a larger timeout= if it needs longer, or look for what it waits on",
-            result=result,
-        ) from None
+        raise timed_out(label or result.command, timeout, result) from None
     except BaseException:
         os.killpg(process.pid, signal.SIGKILL)
         process.communicate()

@@ -20,8 +20,7 @@ from collections import OrderedDict
 from pathlib import Path
 
 from .. import _probe
-from ..exceptions import CommandTimeout
-from .runner import CommandResult, from_folder, start
+from .runner import CommandResult, from_folder, start, timed_out
 
 __all__ = ["enabled", "probe_code", "ask", "stop", "stop_all", "running"]
 
@@ -113,11 +112,7 @@ class _Server:
         if not ready:
             result = CommandResult(("manage.py", "shell"), -signal.SIGKILL, _read(out), _read(err))
             self.stop()
-            raise CommandTimeout(
-                f"`{label}` ran past its {timeout:g} s timeout and was stopped; "
-                f"pass a larger timeout= if it needs longer, or look for what it waits on",
-                result=result,
-            )
+            raise timed_out(label, timeout, result)
         reply = self.process.stdout.readline()
         if not reply:
             return None
