@@ -1,5 +1,6 @@
 """DatabaseReaders: the part of Sandbox that reads the project's database (read-only) and runs its server."""
 
+from .. import exceptions as exc
 from ..project.folders import owned
 from .ledger import read_ledger
 from .location import open_database, stop_own_server
@@ -32,6 +33,19 @@ class DatabaseReaders:
     def stop_database(self):
         """Stop the PostgreSQL server the kit runs for this project; a no-op otherwise. Returns True if it stopped."""
         return stop_own_server(self.path)
+
+    def connect(self, **params):
+        """Return a new psycopg connection (autocommit) to the project's PostgreSQL database, for SQL of your own.
+
+        Unlike the readers it may write. PARAMS: other libpq parameters (e.g. application_name). Close it
+        before migrate: on the kit's server migrate first copies the database, which needs it unused.
+        """
+        database = self._database()
+        if database.vendor != "postgresql":
+            raise exc.UnsupportedDatabaseError(
+                f"sb.connect() opens PostgreSQL connections and this project's database is the SQLite file "
+                f"{database.path.name}; use sqlite3.connect(sb.db_path), or make the sandbox with database='postgresql'")
+        return database.connect(**params)
 
     def ledger(self):
         """Return the django_migrations table: id, app, name, applied. Read-only."""
