@@ -7,11 +7,11 @@ import tempfile
 import tracemalloc
 
 import pytest
+from helpers import files_digest, migration_file
 
 from djmig_kernel import exceptions as exc
 from djmig_kernel.database import snapshot, sqliteguard
 from djmig_kernel.database.sqliteguard import restored_on_error
-from helpers import files_digest, migration_file
 
 # 0004 adds a column and is committed; 0005 fails: Django leaves the plan half done.
 YEAR = 'migrations.AddField("book", "year", models.IntegerField(default=0))'
@@ -116,12 +116,11 @@ def test_the_snapshot_is_removed_when_the_body_is_interrupted(library, own_temp,
     elif snapshot._UNNAMED is None:
         pytest.skip("no unnamed files on this system")
     before = files_digest(library.path)
-    with pytest.raises(KeyboardInterrupt):
-        with restored_on_error(library.db_path, ["migrate"]) as launch:
-            assert launch["env"]["DJMIG_DATABASE"] == os.path.realpath(library.db_path)
-            hidden = [name for name in _beside(library) if name.startswith(".db.sqlite3.djmig-")]
-            assert len(hidden) == (0 if unnamed else 1)
-            raise KeyboardInterrupt
+    with pytest.raises(KeyboardInterrupt), restored_on_error(library.db_path, ["migrate"]) as launch:
+        assert launch["env"]["DJMIG_DATABASE"] == os.path.realpath(library.db_path)
+        hidden = [name for name in _beside(library) if name.startswith(".db.sqlite3.djmig-")]
+        assert len(hidden) == (0 if unnamed else 1)
+        raise KeyboardInterrupt
     assert files_digest(library.path) == before
     assert _beside(library) == ["db.sqlite3"]
     assert list(own_temp.iterdir()) == []
