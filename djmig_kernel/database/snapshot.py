@@ -20,6 +20,21 @@ def change_counter(fd):
     return int.from_bytes(os.pread(fd, 4, 24), "big")
 
 
+def _copy(source, fd):
+    """Copy the open file SOURCE into FD: in the kernel where it can (sendfile), else CHUNK bytes at a time."""
+    size, offset = os.fstat(source.fileno()).st_size, 0
+    with contextlib.suppress(AttributeError, OSError):  # no sendfile (macOS to a file, Windows): chunks
+        while offset < size:
+            sent = os.sendfile(fd, source.fileno(), offset, size - offset)
+            if not sent:
+                break
+            offset += sent
+    source.seek(offset)
+    with os.fdopen(os.dup(fd), "wb") as target:
+        target.seek(offset)
+        shutil.copyfileobj(source, target, CHUNK)
+
+
 def free_bytes(folder):
     """Return how many bytes the disk of FOLDER has free."""
     return shutil.disk_usage(folder).free
@@ -51,8 +66,7 @@ class Snapshot:
                     contextlib.closing(sqlite3.connect(self.path, timeout=2, isolation_level=None)) as lock:
                 lock.execute("BEGIN")
                 lock.execute("SELECT count(*) FROM sqlite_master").fetchone()
-                with os.fdopen(os.dup(self.fd), "wb") as target:
-                    shutil.copyfileobj(source, target, CHUNK)
+                _copy(source, self.fd)
                 lock.execute("COMMIT")
             self._keep_mode(os.stat(self.path))
             self.counter = change_counter(self.fd)
