@@ -87,6 +87,19 @@ def main():
         exec(code, {"__name__": "__main__", "__file__": path, "__builtins__": builtins})  # noqa: S102  (manage.py itself)
     except (SystemExit, KeyboardInterrupt):
         raise
-    except BaseException as error:  # noqa: BLE001  (printed as Python prints an uncaught error, without this frame)
-        traceback.print_exception(type(error), error, error.__traceback__.tb_next)
+    except BaseException as error:  # noqa: BLE001  (printed as Python prints an uncaught error)
+        shown = traceback.TracebackException.from_exception(error)
+        _without_own_frames(shown, set())
+        sys.stderr.write("".join(shown.format()))
         sys.exit(1)
+
+
+def _without_own_frames(shown, seen):
+    """Leave this module's frames out of the traceback SHOWN and the ones it chains to: the learner's
+    ``python manage.py`` has none."""
+    if shown is None or id(shown) in seen:
+        return
+    seen.add(id(shown))
+    shown.stack = traceback.StackSummary.from_list([f for f in shown.stack if f.filename != __file__])
+    _without_own_frames(shown.__cause__, seen)
+    _without_own_frames(shown.__context__, seen)

@@ -3,6 +3,8 @@
 import os
 import sqlite3
 import stat
+import subprocess
+import sys
 import tempfile
 import tracemalloc
 
@@ -137,3 +139,16 @@ def test_a_database_in_wal_mode_is_not_copied_and_the_error_says_what_stays(libr
         "`python manage.py migrate books` failed: migrate failed in books.0005_fail (")
     assert "books.0004_year was applied and stays so" in str(caught.value)
     assert "year" in set(library.schema("books_book")["column"])
+
+
+def test_the_transcript_of_a_failed_migrate_is_what_manage_py_prints(library):
+    """manage.py runs under the kit's note-taker, yet its traceback is the one `python manage.py migrate` prints."""
+    _plan(library)
+    with pytest.raises(exc.CommandError) as caught:
+        library.migrate("books")
+    plain = subprocess.run([sys.executable, "manage.py", "migrate", "books"], cwd=library.path,
+                           capture_output=True, text=True, check=False,
+                           env=dict(os.environ, PYTHONDONTWRITEBYTECODE="1"))
+    assert "Traceback (most recent call last):" in plain.stderr
+    assert caught.value.result.stderr == plain.stderr
+    assert caught.value.result.stdout == plain.stdout
