@@ -31,6 +31,8 @@ __all__ = [
     "MissingDependencyError",
     "ServerStartError",
     "ImproperlyConfiguredError",
+    "DatabaseChangedError",
+    "DiskSpaceError",
 ]
 
 _ADDRESS = re.compile(r" at 0x[0-9a-fA-F]+")
@@ -185,3 +187,11 @@ class ServerStartError(PostgresError, RuntimeError):
 
 class ImproperlyConfiguredError(PostgresError, ValueError):
     """DATABASES['default'] cannot name a PostgreSQL database (e.g. an empty NAME)."""
+
+
+class DatabaseChangedError(DjmigError, RuntimeError):
+    """A SQLite file another program wrote to while the kit's migrate ran: the kit does not put it back over that."""
+
+
+class DiskSpaceError(DjmigError, OSError):
+    """Too little free disk for the copy the kit keeps of a SQLite file while migrate runs."""

@@ -24,7 +24,8 @@ class DjangoCommands:
 
         Starts Django in a subprocess. A non-zero exit raises a DjmigError that
         quotes Django's own error line; past TIMEOUT seconds the command is killed.
-        A ``migrate`` that fails leaves the database as it was before it started.
+        A ``migrate`` that fails leaves the database as it was before it started (unless another program
+        wrote to it meanwhile: then DatabaseChangedError says so, and what stays applied).
         ANSWERS go, in order, to the questions ``makemigrations`` asks on a terminal;
         a question they leave open raises QuestionError, and nothing is written.
         """

@@ -17,17 +17,18 @@ __all__ = ["manage", "create_project"]
 def manage(project, args, timeout, answers=None, guard=None):
     """Run ``python manage.py ARGS...`` in PROJECT and return its CommandResult; see Sandbox.manage.
 
-    GUARD(command) is a context manager that puts the database back if a ``migrate`` fails.
+    GUARD(command) is a context manager that puts the database back if a ``migrate`` fails; it yields
+    the options (``prefix``, ``env``) that ``manage.py`` runs with.
     """
     args = [str(a) for a in args]
     if guard is not None and args[:1] == ["migrate"] and "--plan" not in args:
-        with guard(args):
-            return _run(project, args, timeout, answers)
+        with guard(args) as launch:
+            return _run(project, args, timeout, answers, launch)
     return _run(project, args, timeout, answers)
 
 
-def _run(project, args, timeout, answers):
-    result = run_answering(project, args, timeout, answers)
+def _run(project, args, timeout, answers, launch=None):
+    result = run_answering(project, args, timeout, answers, launch)
     if result.returncode:
         _raise(project, result)
     return result

@@ -105,9 +105,10 @@ def checked_answers(answers, args):
     return tuple(map(str, answers))
 
 
-def run_answering(path, args, timeout, answers=None):
+def run_answering(path, args, timeout, answers=None, launch=None):
     """Run ``python manage.py ARGS`` in PATH with ANSWERS on its stdin; return its CommandResult.
 
+    LAUNCH: more options of ``run`` (``prefix``, ``env``), as a database's guard asks.
     Starts Django. The result's output shows each answer after its question. A
     question left without an answer, an answer Django refuses, an answer left
     over, or a "Quit" chosen from a menu raises QuestionError, and then
@@ -117,7 +118,8 @@ def run_answering(path, args, timeout, answers=None):
     stdin = None if answers is None else "".join(f"{answer}\n" for answer in answers)
     makes = args[:1] == ["makemigrations"]
     with migrations_restored_on_error(path) if makes else contextlib.nullcontext():
-        return _settled(run(["manage.py", *args], path, timeout, input=stdin), args, answers or ())
+        result = run(["manage.py", *args], path, timeout, input=stdin, **(launch or {}))
+        return _settled(result, args, answers or ())
 
 
 def _settled(result, args, answers):

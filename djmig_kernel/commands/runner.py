@@ -107,7 +107,7 @@ def timed_out(label, timeout, result):
     )
 
 
-def run(args, cwd, timeout, label=None, input=None, env=None):
+def run(args, cwd, timeout, label=None, input=None, env=None, prefix=()):
     """Run ``python ARGS...`` in CWD and return its CommandResult.
 
     The command runs in a process group of its own so that a timeout kills it
@@ -115,9 +115,11 @@ def run(args, cwd, timeout, label=None, input=None, env=None):
     command by LABEL if given (for commands the learner did not type). INPUT,
     if given, is the text on the command's stdin (else stdin is empty): once it
     is read to its end, a command that asks for more gets EOF, so it cannot wait. ENV: more
-    environment variables for the command.
+    environment variables for the command. PREFIX: Python arguments that go before ARGS but not into
+    the transcript (the kit's own wrapper around ``manage.py``).
     """
-    process = start(args, cwd, env, stdin=subprocess.DEVNULL if input is None else subprocess.PIPE)
+    stdin = subprocess.DEVNULL if input is None else subprocess.PIPE
+    process = start([*prefix, *args], cwd, env, stdin=stdin)
     try:
         stdout, stderr = process.communicate(input, timeout=timeout)
     except subprocess.TimeoutExpired:

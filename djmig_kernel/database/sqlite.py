@@ -1,4 +1,4 @@
-"""The SQLite backend: read a project's SQLite file read-only, and undo a failed migrate on it."""
+"""The SQLite backend: read a project's SQLite file read-only, and guard a migrate on it."""
 
 import contextlib
 import sqlite3
@@ -7,6 +7,7 @@ import pandas as pd
 
 from ..display.terminal import manage_line
 from ..exceptions import DatabaseLockedError, NotADatabaseError
+from .sqliteguard import restored_on_error
 
 __all__ = ["SQLite"]
 
@@ -73,50 +74,6 @@ def check_unlocked(path):
     with contextlib.closing(sqlite3.connect(path, timeout=0.1, isolation_level=None)) as connection:
         connection.execute("BEGIN IMMEDIATE")
         connection.execute("ROLLBACK")
-
-
-@contextlib.contextmanager
-def restored_on_error(path):
-    """Put the SQLite file PATH back as it was if the body raises.
-
-    Django runs each migration in its own transaction, so a plan that fails at
-    its third migration would leave the first two applied, and a command killed
-    at its timeout may leave a hot journal behind. The file as it was is kept
-    in memory: nothing is written beside the database.
-    """
-    before = path.read_bytes() if path.exists() else None
-    try:
-        yield
-    except BaseException:
-        _settle(path)
-        after = path.read_bytes() if path.exists() else None
-        if after != before:
-            for journal in _journals(path):
-                journal.unlink(missing_ok=True)
-            if before is None:
-                path.unlink(missing_ok=True)
-            else:
-                path.write_bytes(before)
-        raise
-
-
-def _journals(path):
-    return [path.with_name(path.name + suffix) for suffix in ("-journal", "-wal", "-shm")]
-
-
-def _settle(path):
-    """Roll back the journal a killed command left beside PATH, as SQLite does on the next open.
-
-    A journal that another live connection is using is left alone.
-    """
-    journal = path.with_name(path.name + "-journal")
-    if not (path.exists() and journal.exists()):
-        return
-    try:
-        check_unlocked(path)  # taking the lock makes SQLite roll back a hot journal
-    except sqlite3.OperationalError:
-        return
-    journal.unlink(missing_ok=True)  # not hot (SQLite would have removed it): nothing in it to keep
 
 
 def _names(connection):
@@ -220,7 +177,11 @@ class SQLite:
 
     @contextlib.contextmanager
     def guard(self, args):
-        """Put the file back as it was if the body (``manage.py ARGS``, a migrate) raises; refuse a busy file."""
+        """Put the file back as it was if the body (``manage.py ARGS``, a migrate) raises; refuse a busy file.
+
+        Yields the options that run ``manage.py`` so that the kit can tell its writes from others' (see
+        ``restored_on_error``).
+        """
         try:
             check_unlocked(self.path)
         except sqlite3.OperationalError as error:
@@ -230,5 +191,5 @@ class SQLite:
             ) from None
         except sqlite3.DatabaseError as error:
             raise NotADatabaseError.for_file(self.path, error) from None
-        with restored_on_error(self.path):
-            yield
+        with restored_on_error(self.path, args) as launch:
+            yield launch
