@@ -152,7 +152,7 @@ def _a_word_of_its_own(name):
     # Nor inside a stem of theirs: Sphinx's search also finds a stem inside the words of titles.
     others = [ROOT / "README.md", *(path for path in NOTEBOOKS if path.stem != name)]
     taken = " ".join(set().union(*map(_stems, others)))
-    words = sorted(set(re.findall(r"(?<![\w-])[a-z]{7,}(?![\w-])", prose)) - set(english.stopwords))
+    words = sorted(set(re.findall(r"(?<![\w-])[a-z]{5,}(?![\w-])", prose)) - set(english.stopwords))
     own = [word for word in words if english.stem(word) not in taken]
     assert own, f"{name} has no word of its own to search for"
     return own[0]
