@@ -7,6 +7,10 @@ by nbval's own comparison: so a notebook recovers from a half run and repeats it
 run serves as the first run of that check.
 """
 
+import os
+import shutil
+import tempfile
+
 import pytest
 
 # Graphviz's SVG differs between Graphviz builds and fonts; each DAG is also
@@ -14,6 +18,20 @@ import pytest
 NOT_COMPARED = ("image/svg+xml", "application/vnd.jupyter.widget-state+json")
 
 RERUN = "Run All again"
+
+
+def pytest_configure(config):
+    """Give the whole run (every worker, kernel and JupyterLab it starts) one new, empty cache of replayed
+    projects (djmig_kernel/notebook/replaycache.py): each state is built for real once per run, never taken
+    from an earlier run or from the developer's own cache."""
+    if not hasattr(config, "workerinput"):  # the controller, before pytest-xdist starts the workers
+        config.djmig_cache = tempfile.mkdtemp(prefix="djmig-cache-")
+        os.environ["DJMIG_CACHE"] = config.djmig_cache
+
+
+def pytest_unconfigure(config):
+    if getattr(config, "djmig_cache", None):
+        shutil.rmtree(config.djmig_cache, ignore_errors=True)
 
 
 def pytest_collectstart(collector):

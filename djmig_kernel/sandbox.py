@@ -43,14 +43,15 @@ class Sandbox(DatabaseReaders, DjangoCommands):
     # -- making and opening ------------------------------------------------
 
     @classmethod
-    def create(cls, root, name="djsandbox", replace=False, timeout=60, database="sqlite"):
+    def create(cls, root, name="djsandbox", replace=False, timeout=60, database="sqlite", copy_of=None):
         """Run ``django-admin startproject NAME`` inside ROOT and return the new Sandbox.
 
         If ROOT/NAME exists, REPLACE=False refuses; REPLACE=True deletes it, but
         only if the kit made it (it holds the kit's marker file). Starts Django.
         DATABASE="postgresql": the settings point at a PostgreSQL server the kit starts, data in .pgdata.
+        COPY_OF: a SQLite project folder the kit made, copied instead (replay's cache); starts no Django.
         """
-        return cls(new_project(root, name, replace, timeout, database))
+        return cls(new_project(root, name, replace, timeout, database, copy_of))
 
     @classmethod
     def open(cls, path):

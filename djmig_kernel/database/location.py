@@ -8,7 +8,7 @@ from ..commands import warm
 from ..commands.manage import create_project
 from ..commands.runner import read_answer
 from ..project.files import settings_fingerprint
-from ..project.folders import owned
+from ..project.folders import make_room, owned
 from ..project.places import sandbox_root
 from ..project.settings import settings_module, settings_path
 from . import server
@@ -87,11 +87,12 @@ def database_path(project, own):
     return open_database(project, own).path
 
 
-def new_project(root, name, replace, timeout, database):
+def new_project(root, name, replace, timeout, database, copy_of=None):
     """Run startproject NAME in ROOT for DATABASE ("sqlite" or "postgresql"); return the project folder.
 
     "postgresql": the settings point at a server the kit starts, its data in the project's .pgdata. With
-    REPLACE, a server the kit runs in the old folder is stopped before the folder is deleted.
+    REPLACE, a server the kit runs in the old folder is stopped before the folder is deleted. COPY_OF, a
+    SQLite project folder of the kit's: copied (its files dated now) instead of running startproject.
     """
     if database not in ("sqlite", "postgresql"):
         raise exc.UnsupportedDatabaseError(f"no database {database!r}; choose database='sqlite' or 'postgresql'")
@@ -102,6 +103,10 @@ def new_project(root, name, replace, timeout, database):
     if replace and not target.is_symlink() and owned(target):
         server.stop(target)  # a running server's data cannot be deleted from under it
         warm.stop(target)
+    if copy_of is not None:
+        if database != "sqlite":
+            raise exc.UnsupportedDatabaseError("copy_of copies a SQLite project only; leave it out for PostgreSQL")
+        return _copied(Path(copy_of), target, replace)
     project = create_project(root, name, replace, timeout)
     if database == "postgresql":
         try:
@@ -112,6 +117,16 @@ def new_project(root, name, replace, timeout, database):
             shutil.rmtree(project, ignore_errors=True)
             raise
     return project
+
+
+def _copied(source, target, replace):
+    make_room(target, replace)
+    try:
+        shutil.copytree(source, target, copy_function=shutil.copy)
+    except BaseException:
+        shutil.rmtree(target, ignore_errors=True)
+        raise
+    return target
 
 
 def _own_server(project):

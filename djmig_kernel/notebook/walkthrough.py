@@ -6,6 +6,7 @@ from pathlib import Path
 from ..exceptions import DjmigError, UnknownNotebookError
 from ..project.places import learner_place
 from ..sandbox import Sandbox
+from . import replaycache
 
 __all__ = ["Step", "STEPS", "NOTEBOOKS", "AUTHOR_MODELS", "BOOK_MODELS", "POPULATE", "replay"]
 
@@ -117,7 +118,8 @@ def replay(root, through, replace=True, database="sqlite"):
     """Build a sandbox in ROOT/djsandbox as it is at the end of notebook THROUGH, and return it.
 
     Runs every step of notebooks 01 to THROUGH (e.g. "04") in order, exactly as
-    the notebooks do, so ids in the ledger match theirs. An existing ROOT/djsandbox
+    the notebooks do, so ids in the ledger match theirs; a state built before by this kit and Django
+    is copied from the cache instead (replaycache: a SQLite project only). An existing ROOT/djsandbox
     made by the kit is rebuilt (REPLACE=True), so running a notebook again starts over.
     Prints one line per notebook replayed. Starts Django. DATABASE: as Sandbox.create's.
     """
@@ -128,9 +130,12 @@ def replay(root, through, replace=True, database="sqlite"):
         )
     steps = [step for step in STEPS if step.notebook <= through]
     project, *rest = steps  # STEPS open with startproject
-    sandbox = Sandbox.create(root, name=project.args[0], replace=replace, database=database)
-    for step in rest:
-        step.run(sandbox)
+    built = replaycache.find(steps, database)  # this state, built before by this kit and Django: copied
+    sandbox = Sandbox.create(root, name=project.args[0], replace=replace, database=database, copy_of=built)
+    if built is None:
+        for step in rest:
+            step.run(sandbox)
+        replaycache.keep(steps, database, sandbox.path)
     span = "01" if through == "01" else f"01–{through}"
     lines = [f"Replayed notebooks {span} ({len(steps)} steps) into {_shown(sandbox.path)}:"]
     for number in (n for n in NOTEBOOKS if n <= through):

@@ -16,8 +16,16 @@ def app_ledger(sb):
     return [tuple(row) for row in ledger[ledger["app"] == "app"][["id", "name"]].itertuples(index=False)]
 
 
+@pytest.fixture(scope="module", autouse=True)
+def built_for_real(tmp_path_factory):
+    """Every replay here runs the steps in Django: a cache of this module's own, empty at its start."""
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setenv("DJMIG_CACHE", str(tmp_path_factory.mktemp("cache")))
+        yield
+
+
 @pytest.fixture(scope="module")
-def through_04(tmp_path_factory):
+def through_04(tmp_path_factory, built_for_real):
     return replay(tmp_path_factory.mktemp("walk") / "sandboxes" / "04", through="04")
 
 
