@@ -1,54 +1,16 @@
 """Fixes that converge: for every kind of break check() knows, each row's fix, run for real in the order shown,
 leaves check() empty, and Django agrees (``migrate --check`` and ``makemigrations --check`` are clean).
 
-A fix is a shell line, run in the project folder as the learner would type it: ``python manage.py …`` with
-the venv's Python, ``sqlite3 db.sqlite3 '…'`` with the sqlite3 shell. Where a fix offers alternatives, the
-one that can be run without a person deciding is run (see ``runnable``): the command after "drop it:" or
-"forget the row:" (describing a table in a model, restoring a file from git, are a person's choices), and
-the first of "COMMAND (or COMMAND)" and "COMMAND, or give the app migrations: …".
+How a fix line is run, and which alternative: tests/fixes.py.
 """
 
-import shlex
 import sqlite3
-import subprocess
-import sys
 
 import pytest
+from fixes import converges
 from helpers import AUTHOR, AUTHOR_BIO, files_digest
 
 from djmig_kernel.drift.words import KINDS
-
-COMMANDS = ("python manage.py ", "sqlite3 ")
-
-
-def runnable(fix):
-    """Return the commands of FIX that run without a person's choice, each as an argument list."""
-    for alternative in fix.split(", or "):
-        command = alternative.split(": ", 1)[1] if not alternative.startswith(COMMANDS) and ": " in alternative \
-            else alternative
-        if command.startswith(COMMANDS):
-            command = command.split(" (or ", 1)[0]
-            return [shlex.split(part) for part in command.split(" && ")]
-    raise AssertionError(f"no command to run in the fix {fix!r}")
-
-
-def run(sb, args):
-    """Run ARGS in the project folder: python with the venv's interpreter, sqlite3 as it is; return stdout."""
-    executable = [sys.executable] if args[0] == "python" else [args[0]]
-    done = subprocess.run(executable + args[1:], check=False, cwd=sb.path, capture_output=True, text=True, timeout=120)
-    assert done.returncode == 0, f"{shlex.join(args)} failed: {done.stderr.strip().splitlines()[-1:]}"
-    return done.stdout
-
-
-def converges(sb, found):
-    """Run each row's fix of FOUND in order; assert check() is empty and Django finds nothing to do."""
-    assert not found.empty
-    for fix in found["fix"]:
-        for args in runnable(fix):
-            run(sb, args)
-    assert sb.check().empty, sb.check().to_dict("records")
-    run(sb, ["python", "manage.py", "migrate", "--check"])  # exits 1 if a migration is unapplied
-    assert "No changes detected" in run(sb, ["python", "manage.py", "makemigrations", "--check", "--dry-run"])
 
 
 def sql(sb, script):
