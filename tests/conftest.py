@@ -144,6 +144,15 @@ def project(request, tmp_path_factory):
 
 
 @pytest.fixture
+def corpus_copy(tmp_path_factory, tmp_path):
+    """Return a function: NAME -> a Sandbox on this test's own copy of that corpus project (built once per run)."""
+    def copy(name):
+        built = _built(tmp_path_factory, f"corpus-{name}", BUILDERS[name]).parent / name
+        return Sandbox.open(shutil.copytree(built, tmp_path / name, symlinks=True))
+    return copy
+
+
+@pytest.fixture
 def project_copy(project, tmp_path):
     """A copy of the corpus project, for a test that changes it."""
     return Sandbox.open(shutil.copytree(project.path, tmp_path / project.path.name, symlinks=True))

@@ -332,8 +332,8 @@ def _dropped_book_table(sb):
 NOT_A_DATABASE = ("db.sqlite3 is not a SQLite database SQLite can read (file is not a database); move it aside "
                   "(e.g. mv db.sqlite3 db.sqlite3.broken) and run sb.migrate() to make a new one")
 RECORD_PAGES = ('python manage.py shell -c "from django.db import connection; from django.db.migrations.recorder '
-                "import MigrationRecorder; r = MigrationRecorder(connection); r.record_applied('books', "
-                "'0002_book_pages')\"")
+                "import MigrationRecorder; r = MigrationRecorder(connection); ('books', '0002_book_pages') in "
+                "r.applied_migrations() or r.record_applied('books', '0002_book_pages')\"")
 INCONSISTENT = ("migration books.0003_merge is applied before its dependency books.0002_book_pages (inconsistent "
                 f"history), so migrate would stop; repair the ledger: {RECORD_PAGES}")
 for verb, act in [

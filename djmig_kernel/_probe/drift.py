@@ -1,6 +1,8 @@
 """What the ledger, the migration files and models.py say, for the kernel to hold against the schema."""
 
-from . import state as state_, target as target_
+from . import repair
+from . import state as state_
+from . import target as target_
 from .preflight import in_database, inconsistent, records
 
 
@@ -59,6 +61,26 @@ def _before(loader, key):
     """Return the migration of KEY's app just before KEY (``zero`` if none): a ``migrate --fake`` target."""
     parents = sorted(p.key[1] for p in loader.graph.node_map[key].parents if p.key[0] == key[0])
     return parents[0] if parents else "zero"
+
+
+def _order(loader, plan, applied):
+    """Return what a fix that moves the ledger must know of the graph around the applied and pending migrations.
+
+    "last_applied": {app: its last applied migration}; "depended": those of them that an applied migration of
+    another app depends on (faking back to before one would unapply that too); "pending_edges": [parent, child]
+    where both are pending; "records": {pending squash: the names Django records for it}.
+    """
+    graph = loader.graph
+    last = {}
+    for key in plan:
+        if key in applied:
+            last[key[0]] = key[1]
+    depended = [_dotted(k) for k in last.items()
+                if any(c.key in applied and c.key[0] != k[0] for c in graph.node_map[k].children)]
+    pending = [k for k in plan if k not in applied]
+    edges = [[_dotted(p.key), _dotted(k)] for k in pending for p in graph.node_map[k].parents if p.key not in applied]
+    squashes = {_dotted(k): records(loader, k) for k in pending if graph.nodes[k].replaces}
+    return {"last_applied": last, "depended": depended, "pending_edges": edges, "records": squashes}
 
 
 def _mentioned(loader, applied, live):
@@ -120,15 +142,14 @@ def answer(executor, app=None):
         for k, p in inconsistent(loader)
     ]
     keys = {tuple(n.split(".", 1)) for n in made[0].values()} | {tuple(n.split(".", 1)) for n in made[1].values()}
-    last = {}
-    for key in plan:
-        if key in applied:
-            last[key[0]] = key[1]
+    expected = leaf_tables if now is leaf else _tables(now, connection, made)
+    unmigrated = sorted(loader.unmigrated_apps)
     return {
         "no_file": no_file(loader, recorded),
         "pending": [_dotted(k) for k in plan if k not in applied],
         "inconsistent": wrong,
-        "expected": leaf_tables if now is leaf else _tables(now, connection, made),
+        "expected": expected,
+        "make": repair.statements(connection, now, expected, unmigrated) if expected is not None else {},
         "leaf": leaf_tables,
         "known": state_.known_tables(leaf, connection),
         # Last: the autodetector resolves relations in the state it starts from.
@@ -137,7 +158,7 @@ def answer(executor, app=None):
         "bookkeeping": bookkeeping(),
         "before": {_dotted(k): _before(loader, k) for k in keys if k in graph.nodes},
         "initial": sorted(_dotted(k) for k in keys if k in graph.nodes and graph.nodes[k].initial),
-        "last_applied": last,
+        **_order(loader, plan, applied),
         "unsure": [_dotted(k) for k in failed],
-        "unmigrated": sorted(loader.unmigrated_apps),
+        "unmigrated": unmigrated,
     }

@@ -1,6 +1,7 @@
 """The PostgreSQL backend: read a project's database read-only (psycopg 3), and keep a failed migrate from half-doing."""
 
 import contextlib
+import shlex
 
 import pandas as pd
 
@@ -184,7 +185,7 @@ class PostgreSQL:
 
     def sql_command(self, statement):
         """Return the terminal command that runs STATEMENT on this database."""
-        return f"python manage.py dbshell -- -c '{statement}'"
+        return f"python manage.py dbshell -- -c {shlex.quote(statement)}"
 
     def guard(self, args):
         """Return the context manager around ``manage.py ARGS`` (a migrate) that keeps a failure from half-doing.

@@ -1,6 +1,8 @@
 """The SQLite backend: read a project's SQLite file read-only, and guard a migrate on it."""
 
 import contextlib
+import os
+import shlex
 import sqlite3
 
 import pandas as pd
@@ -91,8 +93,9 @@ class SQLite:
 
     vendor = "sqlite"
 
-    def __init__(self, path):
+    def __init__(self, path, folder=None):
         self.path = path
+        self.folder = folder  # the project's, where the learner's shell is
 
     def __repr__(self):
         return f"<SQLite {self.path.name}>"
@@ -172,8 +175,9 @@ class SQLite:
         return type_.upper() if type_.lower() in _SQLITE_TYPES else type_
 
     def sql_command(self, statement):
-        """Return the terminal command that runs STATEMENT on this file."""
-        return f"sqlite3 {self.path.name} '{statement}'"
+        """Return the terminal command that runs STATEMENT on this file, typed in the project's folder."""
+        name = os.path.relpath(self.path, self.folder) if self.folder else self.path.name
+        return f"sqlite3 {shlex.quote(name)} {shlex.quote(statement)}"
 
     @contextlib.contextmanager
     def guard(self, args):

@@ -1,49 +1,10 @@
 """Hold the probe's facts against the live schema: each place where the four pieces disagree, and its fix."""
 
 from ..display.frames import CheckFrame
-from .words import CHECK_COLUMNS, KINDS, inconsistent_fix, manage_line, no_file_row
+from .fixes import Fixes
+from .words import CHECK_COLUMNS, KINDS, manage_line, no_file_row
 
 __all__ = ["check_frame"]
-
-
-class _Facts:
-    """The probe's answer to ``check``, with the names the fixes need."""
-
-    def __init__(self, facts):
-        self.facts = facts
-        self.before = facts["before"]
-        self.last = facts["last_applied"]
-        self.pending = set(facts["pending"])
-
-    def redo(self, migration, live):
-        """Return the commands that make again what MIGRATION made, ledger left as it is now.
-
-        Faking back to just before MIGRATION and applying it again is safe only when it is its
-        app's last applied migration and nothing else it made is there: on SQLite an operation may
-        rebuild the table from the state at MIGRATION, which lacks what later migrations added.
-        Otherwise the learner runs the one statement that makes the missing piece.
-        """
-        app, name = migration.split(".", 1)
-        made_others = any(info["made"] == migration and table in live for table, info in self.facts["leaf"].items())
-        if made_others or self.last.get(app) != name:
-            return (f"run the statement that makes it from {manage_line('sqlmigrate', app, name)} in "
-                    f"{manage_line('dbshell')} (migrating back and forth would redo more than is missing)")
-        return " && ".join([manage_line("migrate", app, self.before.get(migration, "zero"), "--fake"),
-                            manage_line("migrate", app, name)])
-
-    def fake(self, migrations):
-        """Return the command that records the pending MIGRATIONS of one app as applied without running them.
-
-        ``migrate APP NAME --fake`` records NAME and what it depends on; one command per migration,
-        in plan order, also covers two branches. ``--fake-initial`` fakes only an initial migration
-        whose tables are there and runs the rest for real (on SQLite a table rebuild would even hide
-        a column that is there): it is offered only where that is all there is to fake.
-        """
-        order = sorted(set(migrations), key=self.facts["pending"].index)
-        commands = " && ".join(manage_line("migrate", *m.split(".", 1), "--fake") for m in order)
-        if len(order) == 1 and order[0] in self.facts["initial"]:
-            return f"{commands} (or {manage_line('migrate', order[0].split('.', 1)[0], '--fake-initial')})"
-        return commands
 
 
 def _model_changes(facts):
@@ -53,26 +14,26 @@ def _model_changes(facts):
             yield ["model-changes", app, app, detail, f"{manage_line('makemigrations', app)} && {manage_line('migrate', app)}"]
 
 
-def _pending(facts):
-    for migration in facts["pending"]:
+def _pending(known):
+    for migration in known.facts["pending"]:
         app = migration.split(".", 1)[0]
-        yield ["pending", app, migration, f"{migration} is not applied yet", manage_line("migrate", app)]
+        yield ["pending", app, migration, f"{migration} is not applied yet", known.pending_fix(migration)]
 
 
-def _inconsistent(facts):
-    for migration, dependency, made, records in facts["inconsistent"]:
+def _inconsistent(known):
+    for migration, dependency, made, _records in known.facts["inconsistent"]:
         app = migration.split(".", 1)[0]
         detail = f"{migration} is applied, but its dependency {dependency} is not"
         if made:
             detail += f" (what {dependency} makes is there)"
-        yield ["inconsistent", app, migration, detail, inconsistent_fix(migration, dependency, made, records)]
+        yield ["inconsistent", app, migration, detail, known.repairs[dependency]]
 
 
 # SQLite's names for a table's implicit row id (a virtual table's key column, for one): never listed.
 _ROWID = {"rowid", "oid", "_rowid_"}
 
 
-def _missing(known, expected, live):
+def _missing(known, expected, live, run_sql):
     for table, info in expected.items():
         if table not in live:
             if info["app"] in known.facts["unmigrated"]:
@@ -83,13 +44,14 @@ def _missing(known, expected, live):
                 continue
             made = info["made"] or "an applied migration"
             detail = f"{made} makes table {table} and the ledger says it is applied, but the database has no such table"
-            yield ["missing-table", info["app"], table, detail, known.redo(info["made"], live) if info["made"] else ""]
+            yield ["missing-table", info["app"], table, detail, known.make(table, info["made"], run_sql)]
             continue
         for column, *_ in info["columns"]:
             if column not in live[table] and column.lower() not in _ROWID:
                 made = info["columns_made"].get(column) or info["made"]
                 detail = f"{made} adds column {table}.{column} and the ledger says it is applied, but the table lacks it"
-                yield ["missing-column", info["app"], f"{table}.{column}", detail, known.redo(made, live) if made else ""]
+                yield ["missing-column", info["app"], f"{table}.{column}", detail,
+                       known.make(f"{table}.{column}", made, run_sql)]
 
 
 def _owner(table, apps):
@@ -159,14 +121,14 @@ def check_frame(facts, live, run_sql, app=None):
     RUN_SQL(statement) is the command a fix line gives for a statement (the database's own shell).
     Tables of SQLite's own making (virtual tables' shadow tables, sqlite_*) must already be left out of LIVE.
     """
-    known = _Facts(facts)
-    rows = [*_model_changes(facts), *_pending(facts)]
-    rows += [no_file_row(a, n, installed) for a, n, installed in facts["no_file"]]
-    rows += list(_inconsistent(facts))
-    expected = facts["expected"]
+    known = Fixes(facts, live)
+    expected, schema_rows = facts["expected"], []
     if expected is not None:  # None: the applied migrations do not make one state (inconsistent history)
-        schema_rows = [*_missing(known, expected, live), *_unexpected(known, expected, live, run_sql)]
-        rows += sorted(schema_rows, key=lambda r: KINDS.index(r[0]))
+        schema_rows = [*_missing(known, expected, live, run_sql), *_unexpected(known, expected, live, run_sql)]
+    rows = [*_model_changes(facts), *_pending(known)]  # after the schema's rows: their fakes fix these too
+    rows += [no_file_row(a, n, installed) for a, n, installed in facts["no_file"]]
+    rows += list(_inconsistent(known))
+    rows += sorted(schema_rows, key=lambda r: KINDS.index(r[0]))
     frame = CheckFrame(rows, columns=CHECK_COLUMNS)
     if app is not None:
         frame = frame[frame["app"] == app].reset_index(drop=True)

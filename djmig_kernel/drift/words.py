@@ -2,7 +2,8 @@
 
 from ..display.terminal import manage_line
 
-__all__ = ["CHECK_COLUMNS", "KINDS", "inconsistent_fix", "manage_line", "no_file_row", "recorder_command"]
+__all__ = ["CHECK_COLUMNS", "KINDS", "inconsistent_fix", "ledger_repairs", "manage_line", "no_file_row",
+           "recorder_command"]
 
 CHECK_COLUMNS = ["kind", "app", "subject", "detail", "fix"]
 KINDS = (
@@ -11,9 +12,18 @@ KINDS = (
 )
 
 
+def _call(method, app, name):
+    if method == "record_applied":  # once only: run twice, record_applied would write a second row
+        return f"({app!r}, {name!r}) in r.applied_migrations() or r.record_applied({app!r}, {name!r})"
+    return f"r.{method}({app!r}, {name!r})"
+
+
 def recorder_command(method, *migrations):
-    """Return the command line that makes the ledger record (or forget) MIGRATIONS, each "app.name"."""
-    calls = "; ".join(f"r.{method}({app!r}, {name!r})" for app, name in (m.split(".", 1) for m in migrations))
+    """Return the command line that makes the ledger record (or forget) MIGRATIONS, each "app.name".
+
+    Running it twice does what running it once does.
+    """
+    calls = "; ".join(_call(method, *m.split(".", 1)) for m in migrations)
     code = (
         "from django.db import connection; from django.db.migrations.recorder import MigrationRecorder; "
         f"r = MigrationRecorder(connection); {calls}"
@@ -38,8 +48,23 @@ def no_file_row(app, name, installed=True):
 def inconsistent_fix(migration, dependency, made, records=()):
     """Return the repair of MIGRATION applied before DEPENDENCY; MADE: what DEPENDENCY makes is there.
 
+    MIGRATION may be a list: every applied migration that depends on DEPENDENCY.
     RECORDS: the names to record for DEPENDENCY (a squash: the migrations it replaces, as Django records them).
     """
     if made:  # the dependency ran, only its ledger row is missing
         return recorder_command("record_applied", *(records or [dependency]))
-    return f"{recorder_command('record_unapplied', migration)} && {manage_line('migrate', '--fake-initial')}"
+    dependents = [migration] if isinstance(migration, str) else migration
+    return f"{recorder_command('record_unapplied', *dependents)} && {manage_line('migrate', '--fake-initial')}"
+
+
+def ledger_repairs(inconsistent):
+    """Return {dependency: its ledger repair} for the probe's INCONSISTENT [migration, dependency, made, records].
+
+    One repair for each dependency: where it did not run, every migration applied before it is forgotten at once.
+    """
+    dependents, facts = {}, {}
+    for migration, dependency, made, records in inconsistent:
+        dependents.setdefault(dependency, []).append(migration)
+        facts[dependency] = made, records
+    return {dependency: inconsistent_fix(dependents[dependency], dependency, *facts[dependency])
+            for dependency in dependents}

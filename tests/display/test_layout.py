@@ -104,3 +104,23 @@ def test_stacking_a_drawing_with_a_cycle_leaves_the_apps_side_by_side():
     nodes = [(f"app{k}", "0001") for k in range(4)] + [("app0", "0002")]
     edges = [(("app0", "0001"), ("app1", "0001")), (("app1", "0001"), ("app0", "0001"))]
     assert stacking_edges(nodes, edges) == []
+
+
+def test_each_stacking_edge_goes_from_the_app_above_down_to_the_app_below():
+    """Eight apps; app1 … app7 each start after app0's last migration (app0.0012 -> appK.0001). Stacked
+    below app0, an app is tied from app0's last migration to its own first: an edge the other way round
+    would make a cycle with the real edge, and would point up the drawing."""
+    extra = [(("app0", "0012"), (f"app{k}", "0001")) for k in range(1, 8)]
+    dag = dag_of(*(chain(f"app{k}", 12, applied=12) for k in range(8)), extra_edges=extra)
+    nodes, edges = _drawn(dag)
+    stacked = stacking_edges(nodes, edges)
+    assert stacked
+    inside = [(p, c) for p, c in edges if p[0] == c[0]]
+    for above, below in stacked:
+        assert above[0] != below[0]
+        assert above not in {p for p, _ in inside}  # the last drawn node of its app
+        assert below not in {c for _, c in inside}  # the first drawn node of its app
+    sorter = graphlib.TopologicalSorter()
+    for parent, child in edges + stacked:
+        sorter.add(child, parent)
+    sorter.prepare()  # raises CycleError if an edge points back up

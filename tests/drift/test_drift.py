@@ -1,8 +1,6 @@
-"""sb.check() and sb.schema_at() against real Django and real SQLite: every kind, its fix, and no false alarms.
+"""sb.check() and sb.schema_at() against real Django and real SQLite: the words of fixes, and no false alarms.
 
-Each case breaks one piece of the library project for real (sqlite3, a deleted file, an edited
-models.py), asserts the row check() gives, then runs the row's fix with real Django and asserts
-that check() is empty again.
+Every kind of break, and its fixes run in turn, is in test_converge.py.
 """
 
 import shlex
@@ -11,7 +9,7 @@ import sqlite3
 import pytest
 
 from djmig_kernel import exceptions as exc
-from djmig_kernel.drift.words import CHECK_COLUMNS, KINDS
+from djmig_kernel.drift.words import CHECK_COLUMNS, recorder_command
 from helpers import AUTHOR, AUTHOR_BIO, files_digest
 
 LATE = "    born = models.IntegerField(null=True)\n"
@@ -84,70 +82,8 @@ def _dropped_column(sb):
     sql(sb, "ALTER TABLE books_book DROP COLUMN pages")
 
 
-def _forgotten_row(sb):
-    sql(sb, "DELETE FROM django_migrations WHERE app = 'books' AND name = '0002_book_pages'")
-
-
-def _forgotten_last_row(sb):
-    _pending(sb)
-    sb.migrate("authors")
-    sql(sb, "DELETE FROM django_migrations WHERE app = 'authors' AND name = '0003_author_born'")
-
-
-def _stray_table(sb):
-    sql(sb, "CREATE TABLE authors_notes (id integer PRIMARY KEY, body text)")
-
-
 def _stray_column(sb):
     sql(sb, "ALTER TABLE authors_author ADD COLUMN nickname varchar(20)")
-
-
-def _deleted_file(sb):
-    _pending(sb)
-    sb.migrate("authors")
-    (sb.path / "authors/migrations/0003_author_born.py").unlink()
-    sb.write_models("authors", AUTHOR + AUTHOR_BIO)
-
-
-# (break, expected rows, whether running each row's fix in order makes check() empty)
-CASES = {
-    "model-changes": (_model_changes, [("model-changes", "authors", "authors")], True),
-    "pending": (_pending, [("pending", "authors", "authors.0003_author_born")], True),
-    "missing-table": (_dropped_table, [("missing-table", "books", "books_genre")], False),
-    "missing-column": (_dropped_column, [("missing-column", "books", "books_book.pages")], False),
-    "inconsistent": (_forgotten_row, [
-        ("pending", "books", "books.0002_book_pages"),
-        ("inconsistent", "books", "books.0003_merge"),
-        ("unexpected-column", "books", "books_book.pages"),
-    ], "first"),
-    "unexpected-table-pending": (_forgotten_last_row, [
-        ("pending", "authors", "authors.0003_author_born"),
-        ("unexpected-column", "authors", "authors_author.born"),
-    ], "last"),
-    "unexpected-table": (_stray_table, [("unexpected-table", "authors", "authors_notes")], False),
-    "unexpected-column": (_stray_column, [("unexpected-column", "authors", "authors_author.nickname")], False),
-    "no-file": (_deleted_file, [
-        ("no-file", "authors", "authors.0003_author_born"),
-        ("unexpected-column", "authors", "authors_author.born"),
-    ], False),
-}
-
-
-@pytest.mark.parametrize("name", CASES)
-def test_each_disagreement_is_named_and_its_fix_repairs_it(library, name):
-    breaks, expected, fixable = CASES[name]
-    breaks(library)
-    before = files_digest(library.path)
-    found = library.check()
-    assert files_digest(library.path) == before  # check changes nothing
-    assert rows(found) == expected
-    assert list(found["kind"]) == sorted(found["kind"], key=KINDS.index)
-    assert all(found["detail"]) and all(found["fix"])
-    if fixable:
-        chosen = {"first": [1], "last": [-1]}.get(fixable, range(len(found)))
-        for fix in found.iloc[list(chosen)]["fix"]:
-            run_fix(library, fix)
-        assert library.check().empty
 
 
 def test_a_table_made_by_an_unapplied_migration_is_faked_not_rebuilt(library):
@@ -155,12 +91,12 @@ def test_a_table_made_by_an_unapplied_migration_is_faked_not_rebuilt(library):
     found = library.check("books")
     table_rows = found[found.kind == "unexpected-table"]
     assert set(table_rows.subject) == {"books_book", "books_genre", "books_book_genres"}
-    # --fake-initial would fake 0001 only and run the 0002s for real: SQLite would rebuild books_book.
+    # --fake-initial would fake 0001 only and run the 0002s for real: SQLite would rebuild books_book. And
+    # `migrate books 0001_initial --fake`, run again once 0003_merge is applied, would unapply it: the
+    # recorder writes the rows, so every row's fix can run in turn (tests/drift/test_converge.py runs them).
     (fix,) = set(table_rows.fix)
-    assert fix == ("python manage.py migrate books 0001_initial --fake && python manage.py migrate books "
-                   "0002_book_pages --fake && python manage.py migrate books 0002_book_isbn --fake")
-    run_fix(library, fix)
-    assert rows(library.check()) == [("pending", "books", "books.0003_merge")]
+    assert fix == recorder_command("record_applied", "books.0001_initial", "books.0002_book_pages", "books.0002_book_isbn")
+    assert set(found[found.kind == "pending"].fix) == {fix, "python manage.py migrate books"}
 
 
 def test_an_adopted_table_is_faked_with_fake_initial(library):
@@ -178,19 +114,21 @@ def test_an_adopted_table_is_faked_with_fake_initial(library):
     assert library.check().empty
 
 
-def test_the_missing_table_fix_names_sqlmigrate_when_the_migration_made_other_tables(library):
+def test_the_missing_table_fix_is_the_statement_that_makes_it_when_the_migration_made_other_tables(library):
     _dropped_table(library)
     (fix,) = library.check()["fix"]
-    assert fix == ("run the statement that makes it from python manage.py sqlmigrate books 0001_initial in "
-                   "python manage.py dbshell (migrating back and forth would redo more than is missing)")
+    assert fix == ("sqlite3 db.sqlite3 'CREATE TABLE \"books_genre\" (\"id\" integer NOT NULL PRIMARY KEY AUTOINCREMENT, "
+                   "\"name\" varchar(50) NOT NULL);'")
 
 
 def test_the_missing_column_fix_does_not_redo_a_migration_that_later_ones_follow(library):
     # Faking books back to 0001 and applying 0002_book_pages rebuilds books_book on SQLite from
     # the state at 0002_book_pages, which has no isbn: the redo would drop the other branch's column.
+    # The kit's statement rebuilds it from the applied state, isbn and all.
     _dropped_column(library)
     (fix,) = library.check()["fix"]
-    assert fix.startswith("run the statement that makes it from python manage.py sqlmigrate books 0002_book_pages")
+    assert fix.startswith("sqlite3 db.sqlite3 'CREATE TABLE \"new__books_book\" (")
+    assert '"pages" integer NOT NULL, "isbn" varchar(13) NOT NULL)' in fix
 
 
 def test_a_dropped_table_of_the_last_migration_is_made_again_by_the_fix(library):
