@@ -4,7 +4,7 @@ import filecmp
 import shutil
 
 from .. import exceptions as exc
-from ..project.folders import make_room
+from ..project.folders import make_room, mark
 from ..project.names import check_identifier
 from ..sandbox import Sandbox
 
@@ -28,6 +28,7 @@ def copy_project(sandbox, name, replace=True):
         raise exc.InvalidNameError(f"{name!r} is the project being copied; choose another name, such as 'teammate'")
     make_room(target, replace)
     shutil.copytree(sandbox.path, target, symlinks=True, ignore=_NOT_COPIED)
+    mark(target)  # the kit made the copy, even of a project the kit did not make: replace=True may rebuild it
     return Sandbox.open(target)  # on the kit's PostgreSQL server: a server of its own, started
 
 

@@ -1,10 +1,14 @@
 """copy_project and bring_migrations: two lines of work on one real project, merged as git would bring them."""
 
+import shutil
+
 import pytest
 
+from djmig_kernel import Sandbox
 from djmig_kernel import exceptions as exc
 from djmig_kernel.exceptions import BranchConflictError
 from djmig_kernel.notebook.branches import bring_migrations, copy_project
+from djmig_kernel.sandbox import MARKER
 from helpers import files_digest
 
 SHELF = "class Shelf(models.Model):\n    pass\n"
@@ -41,6 +45,16 @@ def test_copy_project_rebuilds_its_own_copy_and_refuses_a_foreign_folder(shelf):
         "choose another name or root"
     )
     assert (foreign / "notes.txt").read_text() == "keep me"
+
+
+def test_copy_project_of_a_project_the_kit_did_not_make_can_be_made_again(shelf, tmp_path):
+    """A learner's own project has no marker; the copy the kit makes of it is the kit's, so run again it is rebuilt."""
+    own = Sandbox.open(shutil.copytree(shelf.path, tmp_path / "own" / "site", ignore=shutil.ignore_patterns(MARKER)))
+    first = copy_project(own, "site_copy")
+    (first.path / "stray.txt").write_text("left over")
+    again = copy_project(own, "site_copy")
+    assert again.path == first.path and not (again.path / "stray.txt").exists()
+    assert not (own.path / MARKER).exists()
 
 
 @pytest.mark.parametrize("name", ["shelf", "../out", "class"])
