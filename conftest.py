@@ -113,11 +113,26 @@ class RunAllAgain(pytest.Item):
 # The fixtures of the real projects (tests/conftest.py): what make test-fast leaves to make test.
 REAL_PROJECT = {"wagtail", "wagtail_copy", "project", "project_copy"}
 
+# The files that take longest (pytest --durations=0, two workers), longest first. pytest-xdist's --dist
+# loadfile gives each worker a file at a time in collection order: started last, a long file runs on alone
+# while the other worker idles. These go first, then the notebooks (nbval, 10-40 s each), then the rest (files
+# of seconds), each group in collection order.
+LONGEST_FIRST = (
+    "tests/notebooks/test_browser_last.py", "tests/notebooks/test_browser_later.py", "tests/real/test_contract.py",
+    "tests/classroom/test_jupyterhub.py", "tests/notebooks/test_browser.py", "tests/test_third_party.py",
+    "tests/site/test_site.py",
+)
+
 
 def pytest_collection_modifyitems(config, items):
-    """Mark notebook items nbval, and the tests that build or read a real project real_project (make test-fast)."""
+    """Mark notebook items nbval, and the tests that build or read a real project real_project (make test-fast);
+    put the longest files first (LONGEST_FIRST)."""
     for item in items:
         if item.path.suffix == ".ipynb":
             item.add_marker(pytest.mark.nbval)
         elif REAL_PROJECT & set(getattr(item, "fixturenames", ())):
             item.add_marker(pytest.mark.real_project)
+    rank = {name: index for index, name in enumerate(LONGEST_FIRST)}
+    notebooks, rest = len(rank), len(rank) + 1
+    items.sort(key=lambda item: rank.get(item.path.relative_to(config.rootpath).as_posix(),
+                                         notebooks if item.path.suffix == ".ipynb" else rest))

@@ -93,3 +93,12 @@ def test_widgets_and_magics_call_the_public_api_only(part):
     for path in (PACKAGE / part).rglob("*.py"):
         below = _imported_parts(path) - allowed
         assert not below, f"{path.relative_to(PACKAGE)} reaches past the public API into {sorted(below)}"
+
+
+def test_the_files_run_first_are_there():
+    """conftest.py's LONGEST_FIRST names test files by path: a file moved or renamed would silently run last."""
+    tree = ast.parse((PACKAGE.parent / "conftest.py").read_text())
+    [listed] = [node.value for node in tree.body if isinstance(node, ast.Assign)
+                and [getattr(target, "id", None) for target in node.targets] == ["LONGEST_FIRST"]]
+    missing = [path for path in ast.literal_eval(listed) if not (PACKAGE.parent / path).is_file()]
+    assert not missing, f"conftest.py's LONGEST_FIRST names files that are not there: {missing}"

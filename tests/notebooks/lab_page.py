@@ -3,6 +3,8 @@
 import os
 from pathlib import Path
 
+import pytest
+
 from tutorial import ROOT
 
 ARTIFACTS = ROOT / "test-artifacts"
@@ -105,3 +107,12 @@ def run_all_and_check_the_fit(page, lab, name):
     assert ran is True and not unrun, f"Run All stopped in {name} (it returned {ran}): code cells {unrun} did not run"
     assert in_order, f"{name} ran out of order: {counts}"
     assert not problems, f"{name}: " + "; ".join(problems)
+
+
+def fit_test(notebooks):
+    """Return the browser test of NOTEBOOKS, one per notebook: Run All, and every output fits its column."""
+    @pytest.mark.parametrize("notebook", notebooks, ids=[p.stem[:2] for p in notebooks])
+    def test_every_output_fits_its_column_after_run_all(page, lab, notebook):
+        """At 1400x1000 no output is wider than the notebook column, and no picture is shrunk unreadable."""
+        run_all_and_check_the_fit(page, lab, notebook.name)
+    return test_every_output_fits_its_column_after_run_all

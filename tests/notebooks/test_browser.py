@@ -3,7 +3,7 @@ in notebook 06 the live picker picks a target, applies it and shows the result."
 
 import pytest
 
-from lab_page import ARTIFACTS, run_all_and_check_the_fit
+from lab_page import ARTIFACTS, fit_test, run_all_and_check_the_fit
 from tutorial import EARLY
 
 pytestmark = pytest.mark.browser
@@ -18,14 +18,11 @@ def _ledger_text(picker):
 
 
 # Notebook 06 is checked by the picker's test below, so that it runs once; notebooks 07 on are checked by
-# test_browser_later.py, a file of its own so that pytest-xdist (--dist loadfile) runs it on the other worker.
+# test_browser_later.py and test_browser_last.py (tutorial.py says why).
 OTHERS = [p for p in EARLY if p.name != NOTEBOOK]
 
 
-@pytest.mark.parametrize("notebook", OTHERS, ids=[p.stem[:2] for p in OTHERS])
-def test_every_output_fits_its_column_after_run_all(page, lab, notebook):
-    """At 1400x1000 no output is wider than the notebook column, and no picture is shrunk unreadable."""
-    run_all_and_check_the_fit(page, lab, notebook.name)
+test_every_output_fits_its_column_after_run_all = fit_test(OTHERS)
 
 
 def test_notebook_06_runs_and_the_picker_migrates_from_the_page(page, lab):
