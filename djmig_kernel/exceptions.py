@@ -166,7 +166,14 @@ class DatabaseMissingError(PostgresError, LookupError):
 
 
 class AuthenticationError(PostgresError, PermissionError):
-    """The server refused USER (no such role, a wrong password, no pg_hba.conf entry)."""
+    """The server refused USER (no such role, a wrong password, no pg_hba.conf entry).
+
+    The fixes are worded here once, for the kit's readers and for a Django command that met the same.
+    """
+
+    WRONG_PASSWORD = "fix DATABASES['default']['PASSWORD'] (or USER, if that password is another role's)"
+    NO_PASSWORD = "set DATABASES['default']['PASSWORD'] to the role's password (or put it in ~/.pgpass)"
+    NO_ROLE = "fix DATABASES['default']['USER'] or create the role (createuser {user})"
 
 
 class PermissionDeniedError(PostgresError, PermissionError):

@@ -4,6 +4,7 @@ The server's data must not live under pytest's own temp folder: every pytest sta
 which the server's user (pgserver, when the tests run as root) then cannot traverse, and PostgreSQL stops.
 """
 
+import contextlib
 import fcntl
 import hashlib
 import itertools
@@ -12,6 +13,7 @@ import re
 import shutil
 import subprocess
 import tempfile
+import time
 from pathlib import Path
 
 import pytest
@@ -103,6 +105,40 @@ def copy_project(shared, folder, name, own=False, **connection):
                                           password=settings["PASSWORD"], host=settings["HOST"], port=settings["PORT"])
         path.write_text(text[:start] + databases + text[end:])
     return Sandbox.open(folder)
+
+
+@contextlib.contextmanager
+def password_role(settings, password):
+    """Yield a new role of SETTINGS' server whose logins must give PASSWORD (scram-sha-256) while the block runs.
+
+    Its pg_hba.conf line goes before the trust lines and names this role only, so every other connection
+    stays trusted; the file is put back, the server reloads it and the role is dropped afterwards.
+    """
+    role = f"pw_{os.getpid()}_{next(_copies)}"
+    hba = Path(psql(settings, "SHOW hba_file", db="postgres").strip())
+    original = hba.read_text()
+    psql(settings, f"CREATE ROLE {role} LOGIN PASSWORD '{password}'", db="postgres")
+    try:
+        hba.write_text(f"local all {role} scram-sha-256\n{original}")
+        _reloaded(settings, role, asks_password=True)
+        yield role
+    finally:
+        hba.write_text(original)
+        _reloaded(settings, role, asks_password=False)
+        psql(settings, f"DROP ROLE {role}", db="postgres")
+
+
+def _reloaded(settings, role, asks_password):
+    """Reload the server's pg_hba.conf; return once a login of ROLE without a password fails (or works)."""
+    psql(settings, "SELECT pg_reload_conf()", db="postgres")
+    deadline = time.monotonic() + 10
+    while True:
+        login = subprocess.run([str(server.bin_dir() / "psql"), "-X", "-w", "-h", settings["HOST"], "-p",
+                                settings["PORT"], "-U", role, "-d", "postgres", "-c", "SELECT 1"], capture_output=True)
+        if (login.returncode != 0) == asks_password:
+            return
+        assert time.monotonic() < deadline, f"pg_hba.conf not reloaded: {login.stderr}"
+        time.sleep(0.05)
 
 
 def snapshot(settings, name):

@@ -42,9 +42,9 @@ WAGTAILADMIN_BASE_URL = "http://localhost:8000"
 """
 
 
-def build_wagtail(root, name="cms_site"):
-    """Make ROOT/NAME: a startproject with Wagtail's apps installed and fully migrated; return it."""
-    sb = Sandbox.create(root, name)
+def build_wagtail(root, name="cms_site", database="sqlite"):
+    """Make ROOT/NAME: a startproject with Wagtail's apps installed and fully migrated, on DATABASE; return it."""
+    sb = Sandbox.create(root, name, database=database)
     settings = sb.path / name / "settings.py"
     settings.write_text(settings.read_text() + WAGTAIL_SETTINGS.format(apps=WAGTAIL_APPS))
     sb.migrate(timeout=600)

@@ -67,6 +67,21 @@ _FIXES = [
         "repair the ledger first: sb.check() gives the command",
     ),
     (
+        r'password authentication failed for user "(?P<user>[^"]*)"',
+        exc.AuthenticationError,
+        exc.AuthenticationError.WRONG_PASSWORD,
+    ),
+    (
+        r"no password supplied|password is required",
+        exc.AuthenticationError,
+        exc.AuthenticationError.NO_PASSWORD,
+    ),
+    (
+        r'FATAL: +role "(?P<user>[^"]*)" does not exist',
+        exc.AuthenticationError,
+        exc.AuthenticationError.NO_ROLE,
+    ),
+    (
         r"Conflicting migrations detected",
         exc.CommandError,
         "",  # Django's own line already says to run makemigrations --merge

@@ -12,7 +12,8 @@ _UNAVAILABLE = re.compile(
     r"could not translate host name|server closed the connection|the database system is (starting up|shutting down)")
 _AUTHENTICATION = re.compile(
     r"password authentication failed|role \"[^\"]*\" does not exist|no pg_hba.conf entry|password is required|"
-    r"authentication failed")
+    r"no password supplied|authentication failed")
+_NO_PASSWORD = re.compile(r"no password supplied|password is required")
 _DENIED = re.compile(
     r"permission denied for (table|view|materialized view|sequence|schema|database|relation) (\S+)")
 
@@ -48,10 +49,7 @@ def error_for(error, database):
             f"database {name!r} (DATABASES['default']['NAME']) does not exist on the server at {where}; "
             f"create it: createdb -h {host} -p {port} -U {user} {name}")
     if _AUTHENTICATION.search(text):
-        reason = re.sub(r"^.*?FATAL:\s*", "", re.sub(r"^connection (is bad|failed): ", "", first))
-        return exc.AuthenticationError(
-            f"the server at {where} refused USER {user!r} (DATABASES['default']['USER'] and PASSWORD): {reason}; "
-            f"fix USER/PASSWORD or create the role (createuser {user})")
+        return _refused(text, first, where, user)
     if state == "42501" or "permission denied" in text:
         return _denied(text, user, name)
     if state == "55P03":
@@ -62,6 +60,20 @@ def error_for(error, database):
         return exc.DatabaseUnavailableError(
             f"no PostgreSQL server answers at {where} for database {name!r}: {database.start_hint}")
     return exc.PostgresError(f"cannot read {database.label}: {first}")
+
+
+def _refused(text, first, where, user):
+    """Return the AuthenticationError for a login the server refused: a wrong password, none, or another cause."""
+    error = exc.AuthenticationError
+    if _NO_PASSWORD.search(text):
+        return error(f"the server at {where} asks USER {user!r} for a password and the settings give none "
+                     f"(no password supplied); {error.NO_PASSWORD}")
+    reason = re.sub(r"^.*?FATAL:\s*", "", re.sub(r"^connection (is bad|failed): ", "", first))
+    if "password authentication failed" in text:
+        return error(f"the server at {where} refused the password of USER {user!r} (DATABASES['default']"
+                     f"['PASSWORD']): {reason}; {error.WRONG_PASSWORD}")
+    return error(f"the server at {where} refused USER {user!r} (DATABASES['default']['USER'] and PASSWORD): "
+                 f"{reason}; fix USER/PASSWORD or create the role (createuser {user})")
 
 
 def _denied(text, user, name):

@@ -1,6 +1,5 @@
 """The PostgreSQL backend: read a project's database read-only (psycopg 3), and keep a failed migrate from half-doing."""
 
-import contextlib
 import shlex
 
 import pandas as pd
@@ -8,32 +7,38 @@ import pandas as pd
 from .. import exceptions as exc
 from .pgerrors import error_for, psycopg_module
 from .pgguard import cloned, told
+from .pgsession import IN_SCHEMA, RELATIONS, Reading
 from .pgtypes import normalise_db_type
+from .sqlite import quote_name
 
 __all__ = ["PostgreSQL"]
 
 # OPTIONS keys Django consumes itself; everything else in OPTIONS is a libpq connection parameter
 _DJANGO_ONLY = {"isolation_level", "server_side_binding", "assume_role", "pool", "prepare_threshold",
                 "cursor_factory", "context"}
-_RELATIONS = "('r', 'p', 'v', 'm', 'f')"  # tables, partitioned tables, views, materialized views, foreign tables
-_SCHEMA = "c.relnamespace = (SELECT oid FROM pg_namespace WHERE nspname = current_schema())"
+# Every column of the current schema's relations (or of %(tables)s), with its primary key flag and the
+# "table.column" its first foreign key (by name) references; constraints joined once, not looked up per column.
 _COLUMNS = f"""
-SELECT c.relname, a.attname, format_type(a.atttypid, a.atttypmod), a.attnotnull,
-       EXISTS (SELECT 1 FROM pg_constraint p WHERE p.conrelid = c.oid AND p.contype = 'p'
-               AND a.attnum = ANY (p.conkey)),
-       (SELECT t.relname || '.' || ta.attname FROM pg_constraint f
-          JOIN pg_class t ON t.oid = f.confrelid
-          JOIN pg_attribute ta ON ta.attrelid = f.confrelid
-           AND ta.attnum = f.confkey[array_position(f.conkey, a.attnum)]
-         WHERE f.conrelid = c.oid AND f.contype = 'f' AND a.attnum = ANY (f.conkey)
-         ORDER BY f.conname LIMIT 1)
-  FROM pg_class c JOIN pg_attribute a ON a.attrelid = c.oid
- WHERE {_SCHEMA} AND c.relkind IN {_RELATIONS} AND a.attnum > 0 AND NOT a.attisdropped
- ORDER BY c.relname, a.attnum
+WITH rel AS (SELECT c.oid, c.relname FROM pg_class c
+              WHERE {IN_SCHEMA} AND c.relkind IN {RELATIONS}
+                AND (%(tables)s::name[] IS NULL OR c.relname = ANY (%(tables)s::name[]))),
+     pk AS (SELECT p.conrelid, k.attnum FROM pg_constraint p, unnest(p.conkey) AS k(attnum)
+             WHERE p.contype = 'p' AND p.conrelid IN (SELECT oid FROM rel)),
+     fk AS (SELECT DISTINCT ON (f.conrelid, k.attnum) f.conrelid, k.attnum, t.relname || '.' || ta.attname AS ref
+              FROM pg_constraint f, unnest(f.conkey, f.confkey) AS k(attnum, refnum), pg_class t, pg_attribute ta
+             WHERE f.contype = 'f' AND f.conrelid IN (SELECT oid FROM rel) AND t.oid = f.confrelid
+               AND ta.attrelid = f.confrelid AND ta.attnum = k.refnum
+             ORDER BY f.conrelid, k.attnum, f.conname)
+SELECT r.relname, a.attname, format_type(a.atttypid, a.atttypmod), a.attnotnull, pk.attnum IS NOT NULL, fk.ref
+  FROM rel r JOIN pg_attribute a ON a.attrelid = r.oid
+  LEFT JOIN pk ON pk.conrelid = r.oid AND pk.attnum = a.attnum
+  LEFT JOIN fk ON fk.conrelid = r.oid AND fk.attnum = a.attnum
+ WHERE a.attnum > 0 AND NOT a.attisdropped
+ ORDER BY r.relname, a.attnum
 """
 
 
-class PostgreSQL:
+class PostgreSQL(Reading):
     """The database DATABASES['default'] names, read in READ ONLY transactions in the connection's schema.
 
     OWN: the server is the one the kit runs in the project's .pgdata (a failed migrate is undone from a
@@ -97,40 +102,10 @@ class PostgreSQL:
         except psycopg.Error as error:
             raise error_for(error, self) from None
 
-    @contextlib.contextmanager
-    def _reading(self):
-        """Yield a connection inside a READ ONLY transaction; nothing done through it can write."""
-        psycopg = psycopg_module()
-        connection = self.connect()
-        try:
-            connection.read_only = True  # psycopg opens the transaction with BEGIN READ ONLY
-            with connection.transaction():
-                # wait briefly, not forever, behind a migrate holding ACCESS EXCLUSIVE locks
-                connection.execute("SET LOCAL lock_timeout = '3s'")
-                if self.role:
-                    connection.execute(psycopg.sql.SQL("SET LOCAL ROLE {}").format(psycopg.sql.Identifier(self.role)))
-                yield connection
-        except psycopg.Error as error:
-            raise error_for(error, self) from None
-        finally:
-            connection.close()
-
     def check(self):
         """Raise the one-line error if the database cannot be read; return its current schema."""
         with self._reading() as connection:
-            return connection.execute("SELECT current_schema()").fetchone()[0]
-
-    @staticmethod
-    def _names(connection):
-        rows = connection.execute(
-            f"SELECT c.relname FROM pg_class c WHERE {_SCHEMA} AND c.relkind IN {_RELATIONS} ORDER BY c.relname")
-        return [name for (name,) in rows]
-
-    @staticmethod
-    def _table(connection, table):
-        """Quote TABLE, qualified by the current schema so a same-named table later in search_path is not read."""
-        schema = connection.execute("SELECT current_schema()").fetchone()[0]
-        return psycopg_module().sql.Identifier(schema, table).as_string(connection)
+            return self._relations(connection)[0]
 
     def ledger_rows(self):
         """Return the django_migrations rows (id, app, name, applied) by id, or None if there is no such table."""
@@ -145,18 +120,20 @@ class PostgreSQL:
     def table_names(self):
         """Return the sorted names of the tables and views of the connection's current schema."""
         with self._reading() as connection:
-            return self._names(connection)
+            return list(self._names(connection))
 
-    def _all_columns(self):
+    def _all_columns(self, tables=None):
+        """Return {table: [(column, type, notnull, pk, references)]} of TABLES (None: every table and view)."""
         with self._reading() as connection:
             found = {}
-            for table, column, type_, notnull, pk, references in connection.execute(_COLUMNS):
+            for table, column, type_, notnull, pk, references in connection.execute(
+                    _COLUMNS, {"tables": None if tables is None else list(tables)}):
                 found.setdefault(table, []).append((column, type_, bool(notnull), bool(pk), references))
             return found
 
     def columns(self, tables):
         """Return {table: [(column, type, notnull, pk, references)]} for TABLES, type as format_type() spells it."""
-        found = self._all_columns()
+        found = self._all_columns(tables)
         return {table: found.get(table, []) for table in tables}
 
     def column_names(self):
@@ -170,14 +147,15 @@ class PostgreSQL:
             return pd.DataFrame(cursor.fetchall(), columns=[d.name for d in cursor.description])
 
     def count_rows(self, tables):
-        """Return {table: how many rows it has} for TABLES, 0 for a table that is not there."""
+        """Return {table: how many rows it has} for TABLES, 0 for a table that is not there (one query)."""
         with self._reading() as connection:
-            present = set(self._names(connection))
-            return {
-                t: connection.execute(f"SELECT count(*) FROM {self._table(connection, t)}").fetchone()[0]
-                if t in present else 0
-                for t in tables
-            }
+            schema, names = self._relations(connection)
+            present = sorted(set(tables) & set(names))
+            counts = {}
+            if present:  # quoted here: psycopg's sql.Identifier asks libpq once per name
+                counts = dict(zip(present, connection.execute("SELECT " + ", ".join(
+                    f"(SELECT count(*) FROM {quote_name(schema)}.{quote_name(t)})" for t in present)).fetchone()))
+            return {t: counts.get(t, 0) for t in tables}
 
     def state_type(self, type_):
         """Return a column type of Django's migration state (``varchar(100)``) as format_type() prints it."""

@@ -1,5 +1,7 @@
 """DatabaseReaders: the part of Sandbox that reads the project's database (read-only) and runs its server."""
 
+import contextlib
+
 from .. import exceptions as exc
 from ..project.folders import owned
 from .ledger import read_ledger
@@ -12,9 +14,24 @@ __all__ = ["DatabaseReaders"]
 class DatabaseReaders:
     """Sandbox's readers: every one reads the database its settings name through its backend, never writing."""
 
+    _pinned = None  # the backend of an open reading() block
+
     def _database(self):
         """Return the backend that reads the database the project's settings name (read by its Django, once)."""
-        return open_database(self.path, owned(self.path))
+        return self._pinned or open_database(self.path, owned(self.path))
+
+    @contextlib.contextmanager
+    def reading(self):
+        """Within the block the readers read one snapshot: on PostgreSQL one connection, one READ ONLY transaction."""
+        if self._pinned is not None:
+            yield self
+            return
+        with self._database().session() as database:
+            self._pinned = database
+            try:
+                yield self
+            finally:
+                self._pinned = None
 
     @property
     def db_path(self):

@@ -21,8 +21,9 @@ def read_table(database, name):
 
     This is a read-only operation - it does not write to the database.
     """
-    _check_tables(database, database.table_names(), [name])
-    return Frame(database.rows(name))
+    with database.session():  # one connection for the names and the rows
+        _check_tables(database, database.table_names(), [name])
+        return Frame(database.rows(name))
 
 
 def read_schema(database, tables=None):
@@ -32,10 +33,11 @@ def read_schema(database, tables=None):
     "table.column" for a foreign key, else None.
     This is a read-only operation - it does not write to the database.
     """
-    names = database.table_names()
-    tables = names if tables is None else list(tables)
-    _check_tables(database, names, tables)
-    columns = database.columns(tables)
+    with database.session():  # one connection for the names and the columns
+        names = database.table_names()
+        tables = names if tables is None else list(tables)
+        _check_tables(database, names, tables)
+        columns = database.columns(tables)
     rows = [[table, *column] for table in tables for column in columns[table]]
     return Frame(rows, columns=SCHEMA_COLUMNS)
 

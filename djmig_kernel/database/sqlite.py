@@ -105,6 +105,11 @@ class SQLite:
         """Return how messages name the database: its file name."""
         return self.path.name
 
+    @contextlib.contextmanager
+    def session(self):
+        """Yield this backend: each read opens the file itself (a SQLite connection costs microseconds)."""
+        yield self
+
     def check(self):
         """Raise NotADatabaseError if the file exists but SQLite cannot read it; a missing or busy file is fine."""
         check_database(self.path)

@@ -4,7 +4,7 @@ import filecmp
 import shutil
 
 from .. import exceptions as exc
-from ..project.folders import make_room, mark
+from ..project.folders import make_room, mark, owned
 from ..project.names import check_identifier
 from ..sandbox import Sandbox
 
@@ -20,12 +20,17 @@ def copy_project(sandbox, name, replace=True):
 
     This is what a teammate's clone of the code is: the same files, a database of its
     own (none until it migrates). An existing folder NAME is rebuilt (REPLACE=True) only
-    if the kit made it; REPLACE=False refuses. Starts no Django.
+    if the kit made it, its PostgreSQL server and warm probe stopped first; REPLACE=False refuses.
+    Starts no Django.
     """
     check_identifier(name, "project")
     target = sandbox.path.parent / name
     if target == sandbox.path:
         raise exc.InvalidNameError(f"{name!r} is the project being copied; choose another name, such as 'teammate'")
+    if replace and not target.is_symlink() and owned(target):  # the kit's old copy, to be deleted:
+        old = Sandbox(target)
+        old.stop_database()  # its server first (a running server's data cannot be deleted from under it)
+        old.close()  # and its warm probe
     make_room(target, replace)
     shutil.copytree(sandbox.path, target, symlinks=True, ignore=_NOT_COPIED)
     mark(target)  # the kit made the copy, even of a project the kit did not make: replace=True may rebuild it

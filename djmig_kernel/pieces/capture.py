@@ -90,16 +90,19 @@ class FourPieces:
         migrations = tuple(
             sorted(p.stem for p in (folder / "migrations").glob("*.py") if p.stem != "__init__")
         )
-        ledger = sandbox.ledger()
-        ledger = ledger[ledger["app"] == app].reset_index(drop=True)
-        tables = [t for t in sandbox.tables() if t.startswith(f"{app}_")]
+        with sandbox.reading():  # one snapshot of the database
+            ledger = sandbox.ledger()
+            ledger = ledger[ledger["app"] == app].reset_index(drop=True)
+            tables = [t for t in sandbox.tables() if t.startswith(f"{app}_")]
+            schema = sandbox.schema(*tables) if tables else Frame(columns=SCHEMA_COLUMNS)
+            rows = sandbox.row_counts(tables)
         return cls(
             app=app,
             models=models.read_text() if models.is_file() else "",
             migrations=migrations,
             ledger=ledger,
-            schema=sandbox.schema(*tables) if tables else Frame(columns=SCHEMA_COLUMNS),
-            rows=sandbox.row_counts(tables),
+            schema=schema,
+            rows=rows,
             problems=sandbox.check(app) if check else _no_file_rows(app, folder, ledger),
         )
 

@@ -1,15 +1,19 @@
 """copy_project and bring_migrations: two lines of work on one real project, merged as git would bring them."""
 
 import shutil
+import tempfile
+from pathlib import Path
 
 import pytest
 
 from djmig_kernel import Sandbox
 from djmig_kernel import exceptions as exc
+from djmig_kernel.commands import warm
+from djmig_kernel.database import server
 from djmig_kernel.exceptions import BranchConflictError
 from djmig_kernel.notebook.branches import bring_migrations, copy_project
 from djmig_kernel.sandbox import MARKER
-from helpers import files_digest
+from helpers import files_digest, process_running, stopped_within
 
 SHELF = "class Shelf(models.Model):\n    pass\n"
 
@@ -156,3 +160,25 @@ def test_two_branches_that_add_the_same_field_merge_but_migrate_fails_and_change
         "(two branches that add the same field), keep one of the two migrations"
     )
     assert files_digest(shelf.path) == before
+
+
+def test_copying_over_a_postgresql_copy_stops_its_server_and_probe_first():
+    """Else the old copy's postmaster goes on running on deleted data, its warm probe in a deleted folder."""
+    root = Path(tempfile.mkdtemp(prefix="djmig-pg-branches-"))  # not pytest's: its 0700 folders stop the server
+    try:
+        sb, lite = Sandbox.create(root, "site_pg", database="postgresql"), Sandbox.create(root, "site_lite")
+        first = copy_project(sb, "teammate")
+        assert first.database == "postgresql" and server.running(first.path) and first.tables() == []
+        first.graph()
+        postmaster = int((server.pgdata(first.path) / "postmaster.pid").read_text().split()[0])
+        probe = warm.running(first.path)
+        again = copy_project(lite, "teammate")  # another project's copy where the PostgreSQL one was
+        assert again.database == "sqlite"
+        assert not process_running(postmaster)  # stopped (pg_ctl stop -w) before its data was deleted
+        assert probe is not None and stopped_within(probe, 10)
+        back = copy_project(sb, "teammate")
+        assert server.running(back.path) and back.tables() == [] and server.running(sb.path)
+    finally:
+        for project in (root / "teammate", root / "site_pg"):
+            server.stop(project)
+        shutil.rmtree(root, ignore_errors=True)
