@@ -4,7 +4,7 @@ import filecmp
 import shutil
 
 from .. import exceptions as exc
-from ..project.folders import make_room, mark, owned
+from ..project.folders import COPY_MARKER, made_by_kit, make_room, mark_copy, owned
 from ..project.names import check_identifier
 from ..sandbox import Sandbox
 
@@ -12,7 +12,7 @@ __all__ = ["copy_project", "bring_migrations"]
 
 # A clone of the code has no database of its own (db.sqlite3, the kit's server's .pgdata are not
 # committed), nor byte code.
-_NOT_COPIED = shutil.ignore_patterns("db.sqlite3", "db.sqlite3-*", ".pgdata", "__pycache__")
+_NOT_COPIED = shutil.ignore_patterns("db.sqlite3", "db.sqlite3-*", ".pgdata", "__pycache__", COPY_MARKER)
 
 
 def copy_project(sandbox, name, replace=True):
@@ -27,13 +27,14 @@ def copy_project(sandbox, name, replace=True):
     target = sandbox.path.parent / name
     if target == sandbox.path:
         raise exc.InvalidNameError(f"{name!r} is the project being copied; choose another name, such as 'teammate'")
-    if replace and not target.is_symlink() and owned(target):  # the kit's old copy, to be deleted:
+    if replace and not target.is_symlink() and made_by_kit(target):  # the kit's old copy, to be deleted:
         old = Sandbox(target)
         old.stop_database()  # its server first (a running server's data cannot be deleted from under it)
         old.close()  # and its warm probe
     make_room(target, replace)
     shutil.copytree(sandbox.path, target, symlinks=True, ignore=_NOT_COPIED)
-    mark(target)  # the kit made the copy, even of a project the kit did not make: replace=True may rebuild it
+    if not owned(target):  # a copy of a project the kit did not make: still the kit's to rebuild, its settings its own
+        mark_copy(target)
     return Sandbox.open(target)  # on the kit's PostgreSQL server: a server of its own, started
 
 

@@ -10,9 +10,13 @@ from .. import exceptions as exc
 from ..display.html import PRE_STYLE, diff_line_html
 from .names import check_identifier
 
-__all__ = ["MARKER", "SourceChange", "make_room", "mark", "owned", "project_folder", "app_folder", "write_models"]
+__all__ = ["MARKER", "COPY_MARKER", "SourceChange", "make_room", "mark", "mark_copy", "owned", "made_by_kit",
+           "project_folder", "app_folder", "write_models"]
 
 MARKER = ".djmig-sandbox"
+# A copy that copy_project made of a project the kit did not make: the kit's to delete, but its settings
+# are the project's own (MARKER also says the settings are the kit's: db.sqlite3, or the kit's server).
+COPY_MARKER = ".djmig-copy"
 _MODELS_HEADER = "from django.db import models\n"
 
 
@@ -50,7 +54,7 @@ def make_room(target, replace):
                 f"folder {name!r} already exists; pass replace=True to rebuild it "
                 f"or choose another name"
             )
-        if target.is_symlink() or not owned(target):
+        if target.is_symlink() or not made_by_kit(target):
             raise exc.NotOwnedError(
                 f"folder {name!r} was not made by djmig (no {MARKER} file), so it is left untouched; "
                 f"choose another name or root"
@@ -63,9 +67,19 @@ def mark(folder):
     (folder / MARKER).write_text("This folder was made by djmig; Sandbox.create(replace=True) may delete it.\n")
 
 
+def mark_copy(folder):
+    """Mark FOLDER as the kit's copy of a project the kit did not make, so that replace=True may delete it later."""
+    (folder / COPY_MARKER).write_text("This folder is a copy that djmig made; copy_project(replace=True) may delete it.\n")
+
+
 def owned(folder):
-    """Return True if the kit made FOLDER (it holds the kit's marker file)."""
+    """Return True if the kit made FOLDER as a project of its own, with the kit's settings (it holds MARKER)."""
     return (folder / MARKER).is_file()
+
+
+def made_by_kit(folder):
+    """Return True if the kit made FOLDER: a project of its own, or a copy of someone else's."""
+    return owned(folder) or (folder / COPY_MARKER).is_file()
 
 
 def project_folder(path):

@@ -58,7 +58,16 @@ def test_copy_project_of_a_project_the_kit_did_not_make_can_be_made_again(shelf,
     (first.path / "stray.txt").write_text("left over")
     again = copy_project(own, "site_copy")
     assert again.path == first.path and not (again.path / "stray.txt").exists()
-    assert not (own.path / MARKER).exists()
+    assert not (own.path / MARKER).exists() and not (again.path / MARKER).exists()
+
+
+def test_a_copy_of_a_project_the_kit_did_not_make_reads_its_own_settings(shelf, tmp_path):
+    """The copy's database is the one its settings name, as Django says, not the kit's db.sqlite3."""
+    own = Sandbox.open(shutil.copytree(shelf.path, tmp_path / "own" / "site", ignore=shutil.ignore_patterns(MARKER)))
+    settings = own.path / shelf.path.name / "settings.py"
+    settings.write_text(settings.read_text().replace("'db.sqlite3'", "'other.sqlite3'"))
+    assert Sandbox.open(own.path).db_path.name == "other.sqlite3"
+    assert copy_project(own, "site_copy").db_path == own.path.parent / "site_copy" / "other.sqlite3"
 
 
 @pytest.mark.parametrize("name", ["shelf", "../out", "class"])
