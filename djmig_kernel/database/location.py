@@ -8,7 +8,7 @@ from ..commands import warm
 from ..commands.manage import create_project
 from ..commands.runner import read_answer
 from ..project.files import settings_fingerprint
-from ..project.folders import make_room, owned
+from ..project.folders import made_by_kit, make_room, owned
 from ..project.places import sandbox_root
 from ..project.settings import settings_module, settings_path
 from . import server
@@ -100,7 +100,7 @@ def new_project(root, name, replace, timeout, database, copy_of=None):
         server.check_installed()
     root = sandbox_root(root)
     target = root / name
-    if replace and not target.is_symlink() and owned(target):
+    if replace and not target.is_symlink() and made_by_kit(target):  # what make_room will delete
         server.stop(target)  # a running server's data cannot be deleted from under it
         warm.stop(target)
     if copy_of is not None:
