@@ -82,6 +82,18 @@ _FIXES = [
         exc.AuthenticationError.NO_ROLE,
     ),
     (
+        r"permission denied for (?P<kind>table|view|materialized view|sequence|schema|database) (?P<obj>\S+)",
+        exc.PermissionDeniedError,
+        "the role DATABASES['default']['USER'] names lacks a privilege on {kind} {obj}: run the command as a "
+        "role that has it, or have an owner of {obj} grant it to that role",
+    ),
+    (
+        r"must be owner of (?P<kind>table|view|materialized view|sequence|schema|database|index) (?P<obj>\S+)",
+        exc.PermissionDeniedError,
+        "only the owner of {obj} (or a superuser) may change it: run migrate as that role "
+        "(DATABASES['default']['USER'])",
+    ),
+    (
         r"Conflicting migrations detected",
         exc.CommandError,
         "",  # Django's own line already says to run makemigrations --merge

@@ -103,8 +103,14 @@ class PostgreSQL(Reading):
             raise error_for(error, self) from None
 
     def check(self):
-        """Raise the one-line error if the database cannot be read; return its current schema."""
+        """Raise the one-line error if the database cannot be read; return its current schema.
+
+        The ledger is tried too (no row read): every Django start reads it, and a role that may not
+        SELECT it would get Django's traceback instead of the line naming the grant.
+        """
         with self._reading() as connection:
+            if "django_migrations" in self._names(connection):
+                connection.execute(f"SELECT 1 FROM {self._table(connection, 'django_migrations')} LIMIT 0")
             return self._relations(connection)[0]
 
     def ledger_rows(self):
