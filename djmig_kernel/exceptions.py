@@ -174,6 +174,8 @@ class AuthenticationError(PostgresError, PermissionError):
     WRONG_PASSWORD = "fix DATABASES['default']['PASSWORD'] (or USER, if that password is another role's)"
     NO_PASSWORD = "set DATABASES['default']['PASSWORD'] to the role's password (or put it in ~/.pgpass)"
     NO_ROLE = "fix DATABASES['default']['USER'] or create the role (createuser {user})"
+    # libpq's words when the server asks for a password and none was given
+    NO_PASSWORD_WORDS = r"no password supplied|password is required"
 
 
 class PermissionDeniedError(PostgresError, PermissionError):

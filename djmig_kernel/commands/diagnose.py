@@ -72,7 +72,7 @@ _FIXES = [
         exc.AuthenticationError.WRONG_PASSWORD,
     ),
     (
-        r"no password supplied|password is required",
+        exc.AuthenticationError.NO_PASSWORD_WORDS,
         exc.AuthenticationError,
         exc.AuthenticationError.NO_PASSWORD,
     ),

@@ -11,9 +11,9 @@ _UNAVAILABLE = re.compile(
     r"No such file or directory|Connection refused|could not connect|timeout expired|Is the server running|"
     r"could not translate host name|server closed the connection|the database system is (starting up|shutting down)")
 _AUTHENTICATION = re.compile(
-    r"password authentication failed|role \"[^\"]*\" does not exist|no pg_hba.conf entry|password is required|"
-    r"no password supplied|authentication failed")
-_NO_PASSWORD = re.compile(r"no password supplied|password is required")
+    r"password authentication failed|role \"[^\"]*\" does not exist|no pg_hba.conf entry|authentication failed|"
+    + exc.AuthenticationError.NO_PASSWORD_WORDS)
+_NO_PASSWORD = re.compile(exc.AuthenticationError.NO_PASSWORD_WORDS)
 _DENIED = re.compile(
     r"permission denied for (table|view|materialized view|sequence|schema|database|relation) (\S+)")
 
