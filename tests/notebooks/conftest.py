@@ -60,17 +60,27 @@ def lab(tmp_path_factory):
         log.close()
 
 
-@pytest.fixture
-def page(chromium, lab):
+@pytest.fixture(scope="module")
+def browser(chromium):
+    """One Chromium for a file's browser tests (each test gets a fresh context: its own storage and cookies)."""
     from playwright.sync_api import sync_playwright
 
     with sync_playwright() as playwright:
         browser = playwright.chromium.launch(executable_path=chromium, args=CHROMIUM_ARGS)
         try:
-            page = browser.new_page(viewport={"width": 1400, "height": 1000})
-            page.set_default_timeout(TIMEOUT_MS)
-            yield page
-            # Stop this test's kernels: each notebook's kernel holds a Django project's worth of memory.
-            page.evaluate("window.jupyterapp?.serviceManager.sessions.shutdownAll()")
+            yield browser
         finally:
             browser.close()
+
+
+@pytest.fixture
+def page(browser, lab):
+    context = browser.new_context(viewport={"width": 1400, "height": 1000})
+    try:
+        page = context.new_page()
+        page.set_default_timeout(TIMEOUT_MS)
+        yield page
+        # Stop this test's kernels: each notebook's kernel holds a Django project's worth of memory.
+        page.evaluate("window.jupyterapp?.serviceManager.sessions.shutdownAll()")
+    finally:
+        context.close()
