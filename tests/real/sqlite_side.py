@@ -89,7 +89,7 @@ def run_shown(db, shown):
                                          "AND type = 'table' AND name NOT LIKE 'sqlite_%'").fetchall():
             connection.execute(f'DELETE FROM "{table}"')
         for lines in shown.values():
-            connection.executescript("\n".join(statements(lines)))
+            connection.executescript("\n".join(statements(lines, mask=False)))
         connection.execute("DELETE FROM django_migrations")  # the ledger is migrate's, not the SQL's
     finally:
         connection.close()
