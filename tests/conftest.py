@@ -15,6 +15,7 @@ from djmig_kernel import Sandbox
 from corpus import BUILDERS
 from djmig_kernel.display.jupyter import GRAPHVIZ_HINT
 from helpers import CHROMIUM, missing
+from pgcorpus import builder
 from pgfixtures import pg_copy, pg_settings, pg_walkthrough, stop_shared  # noqa: F401  (fixtures)
 from projects import build_library, build_wagtail, build_zoo
 
@@ -141,6 +142,15 @@ def project(request, tmp_path_factory):
     """A project of the corpus of real packages (tests/corpus.py), fully migrated: tests only read it."""
     name = request.param
     return Sandbox.open(_built(tmp_path_factory, f"corpus-{name}", BUILDERS[name]).parent / name)
+
+
+@pytest.fixture(scope="session")
+def pg_corpus(tmp_path_factory, pg_settings):
+    """Return a function: NAME -> that corpus project on this run's PostgreSQL server (tests/pgcorpus.py), built once
+    per run: tests only read it."""
+    def built(name):
+        return Sandbox.open(_built(tmp_path_factory, f"pgcorpus-{name}", builder(pg_settings, name)).parent / name)
+    return built
 
 
 @pytest.fixture

@@ -7,6 +7,7 @@ from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 from djmig_kernel import Sandbox
+from djmig_kernel.sandbox import MARKER
 
 MIGRATE_TIMEOUT = 900
 
@@ -14,6 +15,20 @@ MIGRATE_TIMEOUT = 900
 def _append(sb, text, settings=None):
     path = sb.path / (settings or f"{sb.path.name}/settings.py")
     path.write_text(path.read_text() + textwrap.dedent(text))
+
+
+def _configured(sb, settings, databases=None):
+    """Return SB with SETTINGS appended to its settings.
+
+    DATABASES (settings text) points it at another database: the project is then a learner's own (the
+    kit's marker goes), whose settings the kit reads as Django reads them.
+    """
+    _append(sb, settings)
+    if databases:
+        _append(sb, databases)
+        (sb.path / MARKER).unlink()
+        sb = Sandbox.open(sb.path)
+    return sb
 
 
 def build_mysite(root):
@@ -73,10 +88,9 @@ LANGUAGE_CODE = "de"
 """
 
 
-def build_shop(root):
-    """A django-oscar shop: 30 apps, 134 migrations of Oscar's own, LANGUAGE_CODE "de"."""
-    sb = Sandbox.create(root, "shop")
-    _append(sb, SHOP)
+def build_shop(root, databases=None):
+    """A django-oscar shop: 30 apps, 134 migrations of Oscar's own, LANGUAGE_CODE "de" (DATABASES: _configured)."""
+    sb = _configured(Sandbox.create(root, "shop"), SHOP, databases)
     sb.migrate(timeout=MIGRATE_TIMEOUT)
     return sb
 
@@ -115,11 +129,12 @@ class Note(models.Model):
 """
 
 
-def build_accounts(root):
-    """allauth + celery-beat + simple-history beside an app of the project's own (notes), in French."""
+def build_accounts(root, databases=None):
+    """allauth + celery-beat + simple-history beside an app of the project's own (notes), in French
+    (DATABASES: _configured)."""
     sb = Sandbox.create(root, "accounts")
     sb.manage("startapp", "notes")
-    _append(sb, ACCOUNTS)
+    sb = _configured(sb, ACCOUNTS, databases)
     sb.write_models("notes", NOTES)
     sb.makemigrations("notes")
     sb.migrate(timeout=MIGRATE_TIMEOUT)

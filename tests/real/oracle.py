@@ -80,6 +80,6 @@ def migrate_sql(sb, app, target):
             answer["failed"])
 
 
-def statements(lines):
-    """Return the SQL statements among a step's shown LINES (its comments left out), times masked."""
-    return [_VARYING.sub("<varies>", line) for line in lines if not line.lstrip().startswith("--")]
+def statements(lines, mask=True):
+    """Return the SQL statements among a step's shown LINES (its comments left out), times masked unless MASK is False."""
+    return [_VARYING.sub("<varies>", line) if mask else line for line in lines if not line.lstrip().startswith("--")]

@@ -1,0 +1,78 @@
+"""The real-project contract (DESIGN.md, seven points) on the corpus on PostgreSQL (tests/pgcorpus.py, tests/real/contract.py)."""
+
+import pytest
+
+import contract
+from pg_side import Side
+from pgcorpus import PG_CORPUS, Copies
+
+pytestmark = pytest.mark.corpus
+
+# The known gap, until the kit rehearses a plan in a shadow database on PostgreSQL too (it does on SQLite): each
+# step's SQL is collected against the live database, so a step whose schema editor looks a constraint or an index
+# up by name sees the schema before the plan, not the one the steps before it leave. KNOWN_WITHOUT_SQL: the steps
+# the kit then shows "-- SQL not available" for (its line); KNOWN_DIFFERENT: those it shows other statements for
+# than migrate runs. Both are checked to the step: when the shadow lands they go empty, as on SQLite.
+KNOWN_WITHOUT_SQL = {"accounts": [], "shop": [
+    "catalogue.0001_initial: -- SQL not available: Found wrong number (0) of constraints for "
+    "catalogue_productimage(product_id, display_order)"]}
+# django-oscar's customer.0004 and 0005 undo changes to tables that live under communication's names (the
+# communication app took the models over): looked up live, their foreign key and index are not found, so the kit
+# shows neither the constraint's drop and re-add (0004) nor the index's drop (0005) that migrate runs.
+KNOWN_DIFFERENT = {"accounts": [], "shop": ["customer.0004_email_save", "customer.0005_auto_20181115_1953"]}
+
+
+@pytest.fixture(scope="module", params=PG_CORPUS)
+def project(request, pg_corpus):
+    """A corpus project on PostgreSQL, fully migrated: tests only read it (named as conftest.py's SQLite one,
+    so that make test-fast leaves these tests out as it leaves those out)."""
+    return pg_corpus(request.param)
+
+
+@pytest.fixture
+def side(pg_settings):
+    """The PostgreSQL side of the contract; the copies of databases it makes are dropped after the test."""
+    copies = Copies(pg_settings)
+    yield Side(pg_settings, copies)
+    copies.drop()
+
+
+@pytest.fixture
+def project_copy(project, side, tmp_path):
+    """A copy of the corpus project and of its database, for a test that changes it."""
+    return side.copy(project, tmp_path / project.path.name)
+
+
+def test_1_graph_is_the_loaders(project, side):
+    contract.graph_is_the_loaders(project, side)
+
+
+def test_2_every_apps_plans_are_migrate_plan(project, side):
+    contract.every_apps_plans_are_migrate_plan(project, side)
+
+
+def test_3_check_is_empty_where_django_is_clean(project, side):
+    contract.check_is_empty_where_django_is_clean(project, side)
+
+
+def test_3_a_table_or_column_dropped_by_hand_gives_one_row(project_copy, side):
+    contract.a_table_or_column_dropped_by_hand_gives_one_row(project_copy, side)
+
+
+def test_4_schema_at_is_schema(project, side):
+    contract.schema_at_is_schema(project, side)
+
+
+def test_5_and_7_rollback_sql_is_what_migrate_runs_and_losses_are_counted(project, side, tmp_path):
+    """The root apps' rollbacks, chained; the steps without SQL, or with other SQL, are exactly the known gap."""
+    found = contract.rollback_sql_is_what_migrate_runs_and_losses_are_counted(project, side, tmp_path)
+    assert found["without"] == KNOWN_WITHOUT_SQL[project.path.name]
+    assert sorted(found["different"]) == KNOWN_DIFFERENT[project.path.name], found["different"]
+
+
+def test_6_drawings_picker_and_pieces_work_for_every_app(project, side):
+    contract.drawings_picker_and_pieces_work_for_every_app(project, side)
+
+
+def test_a_command_error_is_a_djmig_error(project):
+    contract.a_command_error_is_a_djmig_error(project)
