@@ -120,7 +120,7 @@ REAL_PROJECT = {"wagtail", "wagtail_copy", "project", "project_copy", "corpus_co
 LONGEST_FIRST = (
     "tests/notebooks/test_browser_last.py", "tests/notebooks/test_browser_later.py", "tests/real/test_contract.py",
     "tests/classroom/test_jupyterhub.py", "tests/notebooks/test_browser.py", "tests/test_third_party.py",
-    "tests/site/test_site.py",
+    "tests/site/test_site.py", "tests/real/test_contract_pg.py",
 )
 
 
