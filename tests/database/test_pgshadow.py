@@ -8,12 +8,13 @@ has no SQL.
 
 import contextlib
 import os
+import subprocess
 import tempfile
 from pathlib import Path
 
 from djmig_kernel.project.settings import register_app
 from helpers import migration_file
-from pgfixtures import psql
+from pgfixtures import password_role, psql
 from real.oracle import migrate_sql, statements
 
 _MIGRATIONS = {
@@ -58,6 +59,13 @@ def _shadow_folders():
     return sorted(folder.iterdir()) if folder.is_dir() else []
 
 
+def _dead_pid():
+    """Return the pid of a process that has ended."""
+    process = subprocess.Popen(["true"])
+    process.wait()
+    return process.pid
+
+
 def _shown(sb, at_once=False):
     """Return the plan's SQL statements of each step (its comments left out), checking each step has some.
 
@@ -79,12 +87,15 @@ def _assert_migrate_runs(sb, shown):
 
 
 def test_the_kits_server_rehearses_the_plan_in_a_scratch_database_it_then_drops(pg_copy, pg_settings):
+    """A scratch database left by a process that was killed (its pid runs no more) is dropped too."""
     sb = _add_tiny(pg_copy(own=True))
     assert sb._database().own
-    before = _databases(pg_settings)
+    gone = _dead_pid()
+    psql(pg_settings, f"CREATE DATABASE djmig_shadow_{gone}_0", db="postgres")
+    before = _databases(pg_settings) - {f"djmig_shadow_{gone}_0"}
     shown = _shown(sb)
     assert _shown(sb, at_once=True) == shown
-    assert {name for name in _databases(pg_settings) - before if name.startswith("djmig_shadow")} == set()
+    assert {name for name in _databases(pg_settings) ^ before if name.startswith("djmig_shadow")} == set()
     _assert_migrate_runs(sb, shown)
 
 
@@ -154,6 +165,23 @@ def test_a_role_that_may_only_select_gets_the_same_sql(pg_copy, pg_settings):
     expected = _shown(sb)
     with _reader(sb, pg_settings):
         assert _shown(sb) == expected
+
+
+def test_a_role_that_logs_in_with_a_password_gets_the_same_sql(pg_copy, pg_settings):
+    """pg_dump is given the password as libpq's PGPASSWORD, never on its command line."""
+    sb = _add_tiny(pg_copy())
+    expected, name = _shown(sb), sb._database().name
+    with password_role(pg_settings, "s3cret") as role:
+        psql(pg_settings, f"GRANT CONNECT ON DATABASE {name} TO {role}; GRANT USAGE ON SCHEMA public TO {role}; "
+                          f"GRANT SELECT ON ALL TABLES IN SCHEMA public TO {role}", db=name)
+        path = sb.path / "djsandbox" / "settings.py"
+        path.write_text(path.read_text().replace('"USER": \'postgres\', "PASSWORD": \'\'',
+                                                 f'"USER": {role!r}, "PASSWORD": \'s3cret\''))
+        try:
+            assert sb._database().user == role
+            assert _shown(sb) == expected
+        finally:
+            psql(pg_settings, f"DROP OWNED BY {role}", db=name)
 
 
 def test_where_pg_dump_is_refused_the_sql_is_collected_live_as_before(pg_copy, pg_settings):
