@@ -39,6 +39,11 @@ def _copy_schema(live, raw):
             raw.execute(sql)
 
 
+def _comment(statement):
+    """Return True if STATEMENT is only comments (a schema editor's "-- Create model" lines): nothing to run."""
+    return all(not line.strip() or line.lstrip().startswith("--") for line in statement.splitlines())
+
+
 class Shadow:
     """The scratch copy of LIVE's schema, or none (``connection`` None) where it cannot be made."""
 
@@ -68,24 +73,26 @@ class Shadow:
     def run(self, statements, atomic=True):
         """Run a step's collected STATEMENTS in the shadow as ``migrate`` runs them.
 
-        SQLite: as one script, foreign keys off. PostgreSQL: in one transaction, unless the migration is
-        not ATOMIC. If the database refuses one, the shadow no longer follows the plan and is dropped:
-        the steps after it are collected against the live database, as before.
+        SQLite: as one script, foreign keys off. PostgreSQL: one by one (the comments left out) in one
+        transaction, unless the migration is not ATOMIC: then each on its own, as CREATE INDEX CONCURRENTLY
+        must run. If the database refuses one, the shadow no longer follows the plan and is dropped: the
+        steps after it are collected against the live database, as before.
         """
         if self.connection is None:
             return
-        script = "\n".join(statements)
         try:
             if self.connection.vendor == "sqlite":
                 raw = self.connection.connection
                 raw.execute("PRAGMA foreign_keys = OFF")
-                raw.executescript(script)
+                raw.executescript("\n".join(statements))
             else:
                 from django.db import transaction
 
                 with transaction.atomic(using=_ALIAS) if atomic else contextlib.nullcontext():
                     with self.connection.cursor() as cursor:
-                        cursor.execute(script)
+                        for statement in statements:
+                            if not _comment(statement):
+                                cursor.execute(statement)
             self.runs += 1
         except Exception:
             self.drop()

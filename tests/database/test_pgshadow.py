@@ -99,6 +99,27 @@ def test_the_kits_server_rehearses_the_plan_in_a_scratch_database_it_then_drops(
     _assert_migrate_runs(sb, shown)
 
 
+def test_a_non_atomic_step_runs_in_the_shadow_as_migrate_runs_it(pg_copy, pg_settings):
+    """0004 (atomic = False) makes an index CONCURRENTLY, which no transaction may hold, and a unique again;
+    0005 drops that unique, looked up in the shadow where 0004 ran."""
+    sb = _add_tiny(pg_copy(own=True))
+    folder = sb.path / "tiny" / "migrations"
+    (folder / "0004_concurrently.py").write_text(migration_file(
+        [("tiny", "0003_not_unique")],
+        'AddIndexConcurrently("tiny", models.Index(fields=["rack"], name="tiny_rack_idx"))',
+        'migrations.AlterUniqueTogether("tiny", {("code", "rack")})',
+        preamble="from django.contrib.postgres.operations import AddIndexConcurrently").replace(
+        "class Migration(migrations.Migration):\n", "class Migration(migrations.Migration):\n    atomic = False\n"))
+    (folder / "0005_not_unique_again.py").write_text(migration_file(
+        [("tiny", "0004_concurrently")], 'migrations.AlterUniqueTogether("tiny", set())'))
+    steps = sb.migration_plan("tiny", "0005_not_unique_again").sql()
+    assert list(steps) == [*STEPS, "tiny.0004_concurrently", "tiny.0005_not_unique_again"]
+    assert all(lines and not lines[0].startswith("-- SQL not available") for lines in steps.values()), steps
+    ran, failed = migrate_sql(sb, "tiny", "0005_not_unique_again")
+    assert not failed and {migration: statements(lines) for migration, lines in steps.items()} == ran
+    assert 'CREATE INDEX CONCURRENTLY "tiny_rack_idx" ON "tiny_tiny" ("rack");' in ran["tiny.0004_concurrently"]
+
+
 @contextlib.contextmanager
 def _learner(sb, settings):
     """Make SB's database belong to a new role that may not create databases, and log SB in as it."""
