@@ -87,7 +87,8 @@ def _assert_migrate_runs(sb, shown):
 
 
 def test_the_kits_server_rehearses_the_plan_in_a_scratch_database_it_then_drops(pg_copy, pg_settings):
-    """A scratch database left by a process that was killed (its pid runs no more) is dropped too."""
+    """A scratch database left by a process that was killed (its pid runs no more) is dropped too. Rolled back
+    to zero afterwards, the plan's SQL is migrate's too."""
     sb = _add_tiny(pg_copy(own=True))
     assert sb._database().own
     gone = _dead_pid()
@@ -97,6 +98,9 @@ def test_the_kits_server_rehearses_the_plan_in_a_scratch_database_it_then_drops(
     assert _shown(sb, at_once=True) == shown
     assert {name for name in _databases(pg_settings) ^ before if name.startswith("djmig_shadow")} == set()
     _assert_migrate_runs(sb, shown)
+    back = {m: statements(lines) for m, lines in sb.migration_plan("tiny", "zero").sql().items()}
+    ran, failed = migrate_sql(sb, "tiny", "zero")
+    assert list(back) == STEPS[::-1] and not failed and back == ran
 
 
 def test_a_non_atomic_step_runs_in_the_shadow_as_migrate_runs_it(pg_copy, pg_settings):
