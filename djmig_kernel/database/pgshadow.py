@@ -53,7 +53,7 @@ def shadow_settings(database):
             _restore(settings, dump, search_path)
         except Exception:  # noqa: BLE001  (no shadow, for whatever reason: the SQL is collected live, as before)
             settings = None
-            cleanup.close()
+            cleanup.close()  # what was made is removed (quietly: see _on_kit_server, _private_server)
         yield settings
 
 
@@ -104,8 +104,8 @@ def _on_kit_server(database):
         admin.execute(sql.SQL("CREATE DATABASE {} TEMPLATE template0").format(sql.Identifier(settings["NAME"])))
     try:
         yield settings
-    finally:
-        with server.admin(settings) as admin:
+    finally:  # best effort, the answer stands: one left behind is dropped by the next shadow once this pid is gone
+        with contextlib.suppress(Exception), server.admin(settings) as admin:
             admin.execute(sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(sql.Identifier(settings["NAME"])))
 
 
@@ -133,12 +133,11 @@ def _private_server():
             folder.chmod(0o755)
         settings = server.start(folder, name="shadow")
         yield settings
-    finally:
-        try:
+    finally:  # best effort, the answer stands
+        with contextlib.suppress(Exception):
             server.stop(folder)
             server.forget(folder)
-        finally:
-            shutil.rmtree(folder, ignore_errors=True)
+        shutil.rmtree(folder, ignore_errors=True)
 
 
 def _restore(settings, dump, search_path):
