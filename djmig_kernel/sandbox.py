@@ -8,6 +8,7 @@ from .commands.django_commands import DjangoCommands, check_app
 from .commands.probe import query
 from .commands.warm import stop as stop_warm_probe
 from .database.location import new_project, start_own_server
+from .database.pgshadow import shadow_argv
 from .database.readers import DatabaseReaders
 from .database.schema import schema_frame
 from .drift.rows import check_frame
@@ -87,9 +88,12 @@ class Sandbox(DatabaseReaders, DjangoCommands):
 
     # -- asking Django (probe) ---------------------------------------------
 
-    def _probe(self, *argv, timeout=60):
-        self._database().check()
-        return query(self.path, *argv, timeout=timeout)
+    def _probe(self, *argv, timeout=60, shadow=False):
+        """Ask the probe ARGV; SHADOW: its answer holds SQL, rehearsed in a scratch copy of the schema (PostgreSQL)."""
+        database = self._database()
+        database.check()
+        with shadow_argv(database, shadow) as option:
+            return query(self.path, *argv, *option, timeout=timeout)
 
     def files_fingerprint(self):
         """Return a fingerprint of the migration files and settings: while it is equal, graph() changes
@@ -104,11 +108,13 @@ class Sandbox(DatabaseReaders, DjangoCommands):
         """Return the MigrationPlan of ``migrate APP TARGET``. Starts Django; changes nothing.
 
         Its SQL is computed when plan.sql() first asks (Django starts once more), or at
-        once, in the same start, with SQL=True.
+        once, in the same start, with SQL=True. On PostgreSQL the SQL is rehearsed in a scratch
+        copy of the schema, made for it and removed after: a database on the kit's own server,
+        a throwaway server of the kit's for a learner's own (database/pgshadow.py).
         """
         check_identifier(app, "app")
-        answer = self._probe("plan", app, str(target), *(["--sql"] if sql else []), timeout=timeout)
-        fetch = functools.partial(self._probe, "sql", app, answer["target"], timeout=timeout)
+        answer = self._probe("plan", app, str(target), *(["--sql"] if sql else []), timeout=timeout, shadow=sql)
+        fetch = functools.partial(self._probe, "sql", app, answer["target"], timeout=timeout, shadow=True)
         plan = MigrationPlan(app, answer["target"], answer["steps"], answer["losses"], fetch)
         if sql:
             plan.add_sql(answer)

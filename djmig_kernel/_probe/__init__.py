@@ -33,7 +33,8 @@ def _read_only(connection):
 
 def main(argv):
     """Answer the request ARGV (``graph``, ``plan APP NAME [--sql]``, ``sql APP NAME``, ``state [APP [NAME]]``,
-    ``check [APP]``) with one JSON line."""
+    ``check [APP]``) with one JSON line. ``--shadow=JSON`` after ``plan`` or ``sql``: the connection settings
+    of a PostgreSQL scratch database holding the live schema, where the SQL is rehearsed."""
     from django.db import connection
     from django.db.migrations.executor import MigrationExecutor
 
@@ -45,15 +46,20 @@ def main(argv):
     sys.stdout.write(MARK + json.dumps(answer) + "\n")
 
 
+def _shadow(options):
+    """Return the settings that a ``--shadow=JSON`` of OPTIONS names, or None."""
+    return next((json.loads(option.partition("=")[2]) for option in options if option.startswith("--shadow=")), None)
+
+
 def _answer(executor, argv):
     from . import drift, graph, plan, schema
 
     if argv[0] == "graph":
         answer = graph.answer(executor.loader)
     elif argv[0] == "plan":
-        answer = plan.answer(executor, argv[1], argv[2], with_sql="--sql" in argv[3:])
+        answer = plan.answer(executor, argv[1], argv[2], with_sql="--sql" in argv[3:], shadow=_shadow(argv[3:]))
     elif argv[0] == "sql":
-        answer = plan.sql_answer(executor, argv[1], argv[2])
+        answer = plan.sql_answer(executor, argv[1], argv[2], shadow=_shadow(argv[3:]))
     elif argv[0] == "state":
         answer = schema.answer(executor, *argv[1:])
     elif argv[0] == "check":

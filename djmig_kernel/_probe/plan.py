@@ -14,10 +14,10 @@ def _plan(executor, app, name):
     return target, executor.migration_plan([target])
 
 
-def answer(executor, app, name, with_sql=False):
+def answer(executor, app, name, with_sql=False, shadow=None):
     """Return the steps, operations and data losses of ``migrate APP NAME``.
 
-    No SQL is computed unless WITH_SQL: then "sql" holds each step's, as sql_answer gives it.
+    No SQL is computed unless WITH_SQL: then "sql" holds each step's, as sql_answer gives it (SHADOW too).
     """
     from django.core.management.commands.migrate import Command
 
@@ -35,17 +35,20 @@ def answer(executor, app, name, with_sql=False):
             "irreversible": any(is_error for _, is_error in described),
         })
     if with_sql:
-        result["sql"] = _steps_sql(executor, steps)
+        result["sql"] = _steps_sql(executor, steps, shadow)
     return result
 
 
-def _steps_sql(executor, steps):
-    return [[str(m), statements] for (m, _), statements in zip(steps, sql.plan_sql(executor, steps))]
+def _steps_sql(executor, steps, shadow):
+    return [[str(m), statements] for (m, _), statements in zip(steps, sql.plan_sql(executor, steps, shadow))]
 
 
-def sql_answer(executor, app, name):
-    """Return the migrations of ``migrate APP NAME`` and the SQL of each, computed in one pass."""
+def sql_answer(executor, app, name, shadow=None):
+    """Return the migrations of ``migrate APP NAME`` and the SQL of each, computed in one pass.
+
+    SHADOW: the connection settings of a PostgreSQL scratch database holding the live schema (``--shadow``).
+    """
     found = _plan(executor, app, name)
     if isinstance(found, dict):
         return found
-    return {"sql": _steps_sql(executor, found[1])}
+    return {"sql": _steps_sql(executor, found[1], shadow)}

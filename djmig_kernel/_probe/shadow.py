@@ -8,8 +8,12 @@ each step's SQL is collected by a schema editor of the shadow, then run there, s
 next step's introspection sees the schema as ``migrate`` would leave it at that point.
 
 For SQLite the shadow is an in-memory database made from the live ``sqlite_master`` (the
-schema only, no rows). Other backends have none yet: their steps are collected live.
+schema only, no rows). For PostgreSQL the kernel makes it (a scratch database restored from a
+schema-only pg_dump, ``database/pgshadow.py``) and names it in the probe's ``--shadow`` option;
+without one, the steps are collected live.
 """
+
+import contextlib
 
 # Virtual tables first (each makes its own shadow tables), then the other tables, then what
 # refers to them.
@@ -27,44 +31,68 @@ def _schema(live):
     return [row for row in virtual + rest if not row[1].startswith("sqlite_")]
 
 
+def _copy_schema(live, raw):
+    """Make LIVE's SQLite schema in the in-memory database RAW."""
+    for _kind, name, sql in _schema(live):
+        exists = raw.execute("SELECT 1 FROM sqlite_master WHERE name = ?", [name]).fetchone()
+        if not exists:  # a virtual table's shadow tables came with it
+            raw.execute(sql)
+
+
+def _comment(statement):
+    """Return True if STATEMENT is only comments (a schema editor's "-- Create model" lines): nothing to run."""
+    return all(not line.strip() or line.lstrip().startswith("--") for line in statement.splitlines())
+
+
 class Shadow:
     """The scratch copy of LIVE's schema, or none (``connection`` None) where it cannot be made."""
 
-    def __init__(self, live):
-        self.connection = None
-        self.runs = 0  # the steps whose SQL ran in the shadow
-        if live.vendor != "sqlite":
-            return
+    def __init__(self, live, settings=None):
+        """SETTINGS: on PostgreSQL, the connection settings of the scratch database the kernel made, if any."""
         from django.db import connections
 
-        settings = {**live.settings_dict, "NAME": ":memory:", "OPTIONS": {}}
+        self.connection = None
+        self.runs = 0  # the steps whose SQL ran in the shadow
+        if live.vendor == "sqlite":
+            settings = {**live.settings_dict, "NAME": ":memory:", "OPTIONS": {}}
+        elif live.vendor == "postgresql" and settings:
+            settings = {**live.settings_dict, **settings, "OPTIONS": {}}  # writable, as the kernel's superuser
+        else:
+            return
         shadow = type(connections[live.alias])(settings, alias=_ALIAS)  # LIVE may be the connection proxy
         try:
             shadow.ensure_connection()
-            raw = shadow.connection
-            for _kind, name, sql in _schema(live):
-                exists = raw.execute("SELECT 1 FROM sqlite_master WHERE name = ?", [name]).fetchone()
-                if not exists:  # a virtual table's shadow tables came with it
-                    raw.execute(sql)
-        except Exception:  # a schema this SQLite cannot read back (a module it lacks): collect live
+            if live.vendor == "sqlite":
+                _copy_schema(live, shadow.connection)
+        except Exception:  # a schema this SQLite cannot read back (a module it lacks), a server gone: collect live
             shadow.close()
             return
         connections[_ALIAS] = shadow  # transaction.atomic finds a schema editor's connection by its alias
         self.connection = shadow
 
-    def run(self, statements):
-        """Run a step's collected STATEMENTS in the shadow as ``migrate`` runs them (foreign keys off).
+    def run(self, statements, atomic=True):
+        """Run a step's collected STATEMENTS in the shadow as ``migrate`` runs them.
 
-        If SQLite refuses one, the shadow no longer follows the plan and is dropped: the steps
-        after it are collected against the live database, as before.
+        SQLite: as one script, foreign keys off. PostgreSQL: one by one (the comments left out) in one
+        transaction, unless the migration is not ATOMIC: then each on its own, as CREATE INDEX CONCURRENTLY
+        must run. If the database refuses one, the shadow no longer follows the plan and is dropped: the
+        steps after it are collected against the live database, as before.
         """
         if self.connection is None:
             return
-        script = "\n".join(statements)
         try:
-            raw = self.connection.connection
-            raw.execute("PRAGMA foreign_keys = OFF")
-            raw.executescript(script)
+            if self.connection.vendor == "sqlite":
+                raw = self.connection.connection
+                raw.execute("PRAGMA foreign_keys = OFF")
+                raw.executescript("\n".join(statements))
+            else:
+                from django.db import transaction
+
+                with transaction.atomic(using=_ALIAS) if atomic else contextlib.nullcontext():
+                    with self.connection.cursor() as cursor:
+                        for statement in statements:
+                            if not _comment(statement):
+                                cursor.execute(statement)
             self.runs += 1
         except Exception:
             self.drop()

@@ -87,7 +87,7 @@ def _statements(executor, step, shadow):
             except Exception:  # the shadow lacks what this step needs: collect live from here on
                 shadow.drop()
             else:
-                shadow.run(found)
+                shadow.run(found, step.migration.atomic)
                 return found
         return step.on(executor.connection)
     except IrreversibleError as error:  # Django's own words
@@ -129,11 +129,14 @@ def _forwards(executor, plan, shadow):
     return found
 
 
-def plan_sql(executor, plan):
-    """Return the SQL statements of each step of PLAN, in order."""
+def plan_sql(executor, plan, shadow_settings=None):
+    """Return the SQL statements of each step of PLAN, in order.
+
+    SHADOW_SETTINGS: on PostgreSQL, the connection settings of the scratch database to rehearse the plan in.
+    """
     if not plan:
         return []
-    shadow = Shadow(executor.connection)
+    shadow = Shadow(executor.connection, shadow_settings)
     try:
         return (_backwards if plan[0][1] else _forwards)(executor, plan, shadow)
     finally:

@@ -10,8 +10,8 @@ from pathlib import Path
 from ..exceptions import MissingDependencyError, ServerStartError
 from .pgerrors import psycopg_module
 
-__all__ = ["start", "stop", "running", "settings", "bin_dir", "pgdata", "check_installed", "is_own", "use_in_settings", "DATA_DIR", "NAME",
-           "USER", "SETTINGS_SNIPPET"]
+__all__ = ["start", "stop", "forget", "running", "alive", "admin", "settings", "bin_dir", "pgdata", "check_installed",
+           "is_own", "use_in_settings", "DATA_DIR", "NAME", "USER", "ENGINE", "SETTINGS_SNIPPET"]
 
 DATA_DIR = ".pgdata"  # inside the project folder: the project carries its own database
 NAME = "django"  # the project's database; "postgres" stays free as the maintenance database the guard connects to
@@ -93,19 +93,25 @@ def _postmaster(project):
         return None
 
 
+def alive(pid):
+    """Return True if process PID runs (a process of another user's included)."""
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        pass  # alive, run by another user (as root, pgserver runs the server as user "pgserver")
+    return True
+
+
 def running(project):
     """Return True if the kit's server for PROJECT is up and ready (its pid lives and its socket is there)."""
     info = _postmaster(project)
     if info is None:
         return False
     pid, socket_dir, port, status = info
-    try:
-        os.kill(pid, 0)  # a stale postmaster.pid after a crash names a dead pid
-    except ProcessLookupError:
-        return False
-    except PermissionError:
-        pass  # alive, run by another user (as root, pgserver runs it as user "pgserver")
-    return status == "ready" and Path(socket_dir, f".s.PGSQL.{port}").exists()
+    # a stale postmaster.pid after a crash names a dead pid
+    return alive(pid) and status == "ready" and Path(socket_dir, f".s.PGSQL.{port}").exists()
 
 
 def settings(project, name=NAME):
@@ -141,14 +147,17 @@ def start(project, name=NAME):
     return result
 
 
+def admin(result, dbname="postgres"):
+    """Return an autocommit connection as the superuser to DBNAME on the kit's server whose settings are RESULT."""
+    return psycopg_module().connect(dbname=dbname, user=USER, host=result["HOST"], port=result["PORT"],
+                                    autocommit=True, connect_timeout=10)
+
+
 def _ensure_database(result):
     """Create database NAME on the server if it is not there yet (CREATE DATABASE needs autocommit)."""
-    psycopg = psycopg_module()
-    sql = psycopg.sql
+    sql = psycopg_module().sql
 
-    with psycopg.connect(
-        dbname="postgres", user=USER, host=result["HOST"], port=result["PORT"], autocommit=True, connect_timeout=10
-    ) as connection:
+    with admin(result) as connection:
         if not connection.execute("SELECT 1 FROM pg_database WHERE datname = %s", [result["NAME"]]).fetchone():
             connection.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(result["NAME"])))
 
@@ -166,6 +175,16 @@ def stop(project):
     pgexec("pg_ctl", ("-D", str(data), "-m", "fast", "-w", "stop"), bin_path=handle.bin_path, user=handle.system_user)
     # the handle cached by start() stays: its atexit hook removes it; start() drops it when the server is down
     return True
+
+
+def forget(project):
+    """Drop the handle start() cached for PROJECT's server and its exit hook (a throwaway server, stopped)."""
+    import atexit
+
+    pgserver, _ = _pgserver()
+    handle = pgserver.PostgresServer._instances.pop(pgdata(project), None)
+    if handle is not None:
+        atexit.unregister(handle._cleanup)
 
 
 def is_own(project, settings):

@@ -1,0 +1,220 @@
+"""A plan's SQL on PostgreSQL is rehearsed in a shadow database: a step that looks a constraint up finds it.
+
+The app "tiny" is not migrated: its plan from zero creates a table with a unique (code, shelf) and a
+foreign key to app_author, renames shelf and widens code, then removes the unique, whose constraint
+Django looks up by name. Collected against the live database, where no tiny table is yet, that last step
+has no SQL.
+"""
+
+import contextlib
+import os
+import subprocess
+import tempfile
+from pathlib import Path
+
+from djmig_kernel.project.settings import register_app
+from helpers import migration_file
+from pgfixtures import password_role, psql
+from real.oracle import migrate_sql, statements
+
+_MIGRATIONS = {
+    "0001_initial": ([("app", "0001_initial")], """migrations.CreateModel("Tiny", [
+            ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+            ("code", models.CharField(max_length=10)),
+            ("shelf", models.IntegerField()),
+            ("author", models.ForeignKey(on_delete=models.CASCADE, to="app.author")),
+        ], options={"unique_together": {("code", "shelf")}})"""),
+    "0002_rack": ([("tiny", "0001_initial")], 'migrations.RenameField("tiny", "shelf", "rack")',
+                  'migrations.AlterField("tiny", "code", models.CharField(max_length=20, db_index=True))'),
+    "0003_not_unique": ([("tiny", "0002_rack")], 'migrations.AlterUniqueTogether("tiny", set())'),
+}
+_MODELS = """
+class Tiny(models.Model):
+    code = models.CharField(max_length=20, db_index=True)
+    rack = models.IntegerField()
+    author = models.ForeignKey("app.Author", on_delete=models.CASCADE)
+"""
+STEPS = ["tiny.0001_initial", "tiny.0002_rack", "tiny.0003_not_unique"]
+
+
+def _add_tiny(sb):
+    """Write the app tiny (its models and three migrations, none applied) into SB and register it."""
+    folder = sb.path / "tiny" / "migrations"
+    folder.mkdir(parents=True)
+    for path in (sb.path / "tiny" / "__init__.py", folder / "__init__.py"):
+        path.write_text("")
+    (sb.path / "tiny" / "models.py").write_text("from django.db import models\n" + _MODELS)
+    for name, (dependencies, *operations) in _MIGRATIONS.items():
+        (folder / f"{name}.py").write_text(migration_file(dependencies, *operations))
+    register_app(sb.path, "tiny")
+    return sb
+
+
+def _databases(settings):
+    return set(psql(settings, "SELECT datname FROM pg_database", db="postgres").split())
+
+
+def _shadow_folders():
+    folder = Path(tempfile.gettempdir()) / f"djmig-shadows-{os.getuid()}"
+    return sorted(folder.iterdir()) if folder.is_dir() else []
+
+
+def _dead_pid():
+    """Return the pid of a process that has ended."""
+    process = subprocess.Popen(["true"])
+    process.wait()
+    return process.pid
+
+
+def _shown(sb, at_once=False):
+    """Return the plan's SQL statements of each step (its comments left out), checking each step has some.
+
+    AT_ONCE: asked with the plan (migration_plan(sql=True)), else by plan.sql() afterwards.
+    """
+    steps = sb.migration_plan("tiny", "0003_not_unique", sql=at_once).sql()
+    assert list(steps) == STEPS
+    for migration, lines in steps.items():
+        assert lines and not any(line.startswith("-- SQL not available") for line in lines), (migration, lines)
+    return {migration: statements(lines) for migration, lines in steps.items()}
+
+
+def _assert_migrate_runs(sb, shown):
+    ran, failed = migrate_sql(sb, "tiny", "0003_not_unique")
+    assert not failed
+    assert shown == ran
+    assert any(line.startswith('ALTER TABLE "tiny_tiny" DROP CONSTRAINT "tiny_tiny_code_shelf_')
+               for line in shown["tiny.0003_not_unique"])
+
+
+def test_the_kits_server_rehearses_the_plan_in_a_scratch_database_it_then_drops(pg_copy, pg_settings):
+    """A scratch database left by a process that was killed (its pid runs no more) is dropped too. Rolled back
+    to zero afterwards, the plan's SQL is migrate's too."""
+    sb = _add_tiny(pg_copy(own=True))
+    assert sb._database().own
+    gone = _dead_pid()
+    psql(pg_settings, f"CREATE DATABASE djmig_shadow_{gone}_0", db="postgres")
+    before = _databases(pg_settings) - {f"djmig_shadow_{gone}_0"}
+    shown = _shown(sb)
+    assert _shown(sb, at_once=True) == shown
+    assert {name for name in _databases(pg_settings) ^ before if name.startswith("djmig_shadow")} == set()
+    _assert_migrate_runs(sb, shown)
+    back = {m: statements(lines) for m, lines in sb.migration_plan("tiny", "zero").sql().items()}
+    ran, failed = migrate_sql(sb, "tiny", "zero")
+    assert list(back) == STEPS[::-1] and not failed and back == ran
+
+
+def test_a_non_atomic_step_runs_in_the_shadow_as_migrate_runs_it(pg_copy, pg_settings):
+    """0004 (atomic = False) makes an index CONCURRENTLY, which no transaction may hold, and a unique again;
+    0005 drops that unique, looked up in the shadow where 0004 ran."""
+    sb = _add_tiny(pg_copy(own=True))
+    folder = sb.path / "tiny" / "migrations"
+    (folder / "0004_concurrently.py").write_text(migration_file(
+        [("tiny", "0003_not_unique")],
+        'AddIndexConcurrently("tiny", models.Index(fields=["rack"], name="tiny_rack_idx"))',
+        'migrations.AlterUniqueTogether("tiny", {("code", "rack")})',
+        preamble="from django.contrib.postgres.operations import AddIndexConcurrently").replace(
+        "class Migration(migrations.Migration):\n", "class Migration(migrations.Migration):\n    atomic = False\n"))
+    (folder / "0005_not_unique_again.py").write_text(migration_file(
+        [("tiny", "0004_concurrently")], 'migrations.AlterUniqueTogether("tiny", set())'))
+    steps = sb.migration_plan("tiny", "0005_not_unique_again").sql()
+    assert list(steps) == [*STEPS, "tiny.0004_concurrently", "tiny.0005_not_unique_again"]
+    assert all(lines and not lines[0].startswith("-- SQL not available") for lines in steps.values()), steps
+    ran, failed = migrate_sql(sb, "tiny", "0005_not_unique_again")
+    assert not failed and {migration: statements(lines) for migration, lines in steps.items()} == ran
+    assert 'CREATE INDEX CONCURRENTLY "tiny_rack_idx" ON "tiny_tiny" ("rack");' in ran["tiny.0004_concurrently"]
+
+
+@contextlib.contextmanager
+def _learner(sb, settings):
+    """Make SB's database belong to a new role that may not create databases, and log SB in as it."""
+    name = sb._database().name
+    role = f"learner_{name}"
+    psql(settings, f"CREATE ROLE {role} LOGIN NOCREATEDB NOSUPERUSER; ALTER DATABASE {name} OWNER TO {role}", db=name)
+    psql(settings, "DO $$DECLARE t record; BEGIN FOR t IN SELECT tablename FROM pg_tables "
+                   "WHERE schemaname = 'public' LOOP "
+                   f"EXECUTE format('ALTER TABLE public.%I OWNER TO {role}', t.tablename); END LOOP; END $$", db=name)
+    path = sb.path / "djsandbox" / "settings.py"
+    path.write_text(path.read_text().replace('"USER": \'postgres\'', f'"USER": {role!r}'))
+    try:
+        assert sb._database().user == role and not sb._database().own
+        yield role
+    finally:
+        psql(settings, f"ALTER DATABASE {name} OWNER TO postgres; REASSIGN OWNED BY {role} TO postgres; "
+                       f"DROP OWNED BY {role}", db=name)
+        psql(settings, f"DROP ROLE {role}", db="postgres")
+
+
+def test_a_learners_server_gets_nothing_made_on_it_the_shadow_is_a_private_server(pg_copy, pg_settings):
+    """The learner's role may not create a database: a shadow made on their server would fail, and the step
+    would have no SQL. The kit's private shadow server is gone afterwards."""
+    sb = _add_tiny(pg_copy())
+    with _learner(sb, pg_settings):
+        before, folders = _databases(pg_settings), _shadow_folders()
+        shown = _shown(sb)
+        assert _databases(pg_settings) == before and _shadow_folders() == folders
+        _assert_migrate_runs(sb, shown)
+
+
+def test_the_shadow_looks_tables_up_in_the_schema_the_live_connections_do(pg_copy, pg_settings):
+    """The project's tables are in schema lib, which the settings' search_path names: the foreign key to
+    app_author finds it in the shadow too."""
+    sb = pg_copy()
+    psql(pg_settings, "ALTER SCHEMA public RENAME TO lib", db=sb._database().name)
+    path = sb.path / "djsandbox" / "settings.py"
+    path.write_text(path.read_text().replace('\n}}\n', '\n    "OPTIONS": {"options": "-c search_path=lib"},\n}}\n'))
+    _add_tiny(sb)
+    shown = _shown(sb)
+    _assert_migrate_runs(sb, shown)
+    assert psql(pg_settings, "SELECT to_regclass('lib.tiny_tiny')", db=sb._database().name).strip() == "lib.tiny_tiny"
+
+
+@contextlib.contextmanager
+def _reader(sb, settings, *revoked):
+    """Log SB in as a new role that may only SELECT (less REVOKED) while the block runs."""
+    name = sb._database().name
+    role = f"reader_{name}"
+    psql(settings, f"CREATE ROLE {role} LOGIN; GRANT CONNECT ON DATABASE {name} TO {role}; "
+                   f"GRANT USAGE ON SCHEMA public TO {role}; GRANT SELECT ON ALL TABLES IN SCHEMA public TO {role}; "
+                   + "".join(f"REVOKE SELECT ON {table} FROM {role}; " for table in revoked), db=name)
+    path = sb.path / "djsandbox" / "settings.py"
+    path.write_text(path.read_text().replace('"USER": \'postgres\'', f'"USER": {role!r}'))
+    try:
+        assert sb._database().user == role
+        yield role
+    finally:
+        psql(settings, f"DROP OWNED BY {role}; DROP ROLE {role}", db=name)
+
+
+def test_a_role_that_may_only_select_gets_the_same_sql(pg_copy, pg_settings):
+    sb = _add_tiny(pg_copy())
+    expected = _shown(sb)
+    with _reader(sb, pg_settings):
+        assert _shown(sb) == expected
+
+
+def test_a_role_that_logs_in_with_a_password_gets_the_same_sql(pg_copy, pg_settings):
+    """pg_dump is given the password as libpq's PGPASSWORD, never on its command line."""
+    sb = _add_tiny(pg_copy())
+    expected, name = _shown(sb), sb._database().name
+    with password_role(pg_settings, "s3cret") as role:
+        psql(pg_settings, f"GRANT CONNECT ON DATABASE {name} TO {role}; GRANT USAGE ON SCHEMA public TO {role}; "
+                          f"GRANT SELECT ON ALL TABLES IN SCHEMA public TO {role}", db=name)
+        path = sb.path / "djsandbox" / "settings.py"
+        path.write_text(path.read_text().replace('"USER": \'postgres\', "PASSWORD": \'\'',
+                                                 f'"USER": {role!r}, "PASSWORD": \'s3cret\''))
+        try:
+            assert sb._database().user == role
+            assert _shown(sb) == expected
+        finally:
+            psql(pg_settings, f"DROP OWNED BY {role}", db=name)
+
+
+def test_where_pg_dump_is_refused_the_sql_is_collected_live_as_before(pg_copy, pg_settings):
+    """A role that may not read app_book: pg_dump cannot lock it, so there is no shadow; no error either."""
+    sb = _add_tiny(pg_copy())
+    with _reader(sb, pg_settings, "app_book"):
+        steps = sb.migration_plan("tiny", "0003_not_unique").sql()
+    assert list(steps) == STEPS
+    assert steps["tiny.0003_not_unique"] == [
+        "-- SQL not available: Found wrong number (0) of constraints for tiny_tiny(code, rack)"]
+    assert all(lines and not lines[0].startswith("-- SQL not available") for lines in list(steps.values())[:2])
