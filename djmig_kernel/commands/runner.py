@@ -81,13 +81,14 @@ def _environment(extra=None):
     return env
 
 
-def start(args, cwd, env=None, stdin=subprocess.PIPE, stderr=subprocess.PIPE):
-    """Start ``python ARGS...`` in CWD, in a process group of its own, and return its Popen (text pipes).
+def start(args, cwd, env=None, stdin=subprocess.PIPE, stderr=subprocess.PIPE, program=None):
+    """Start ``python ARGS...`` (or ``PROGRAM ARGS...``) in CWD, in a process group of its own, and return its
+    Popen (text pipes).
 
     The one place where the kit starts a process. ENV: more environment variables for it.
     """
     return subprocess.Popen(
-        [sys.executable, *args],
+        [program or sys.executable, *args],
         cwd=cwd,
         env=_environment(env),
         stdin=stdin,
@@ -107,8 +108,9 @@ def timed_out(label, timeout, result):
     )
 
 
-def run(args, cwd, timeout, label=None, input=None, env=None, prefix=()):
-    """Run ``python ARGS...`` in CWD and return its CommandResult.
+def run(args, cwd, timeout, label=None, input=None, env=None, prefix=(), program=None):
+    """Run ``python ARGS...`` (or ``PROGRAM ARGS...``: a PostgreSQL client of the wheel's) in CWD and return its
+    CommandResult.
 
     The command runs in a process group of its own so that a timeout kills it
     and anything it started; it then raises CommandTimeout, which names the
@@ -119,7 +121,7 @@ def run(args, cwd, timeout, label=None, input=None, env=None, prefix=()):
     the transcript (the kit's own wrapper around ``manage.py``).
     """
     stdin = subprocess.DEVNULL if input is None else subprocess.PIPE
-    process = start([*prefix, *args], cwd, env, stdin=stdin)
+    process = start([*prefix, *args], cwd, env, stdin=stdin, program=program)
     try:
         stdout, stderr = process.communicate(input, timeout=timeout)
     except subprocess.TimeoutExpired:

@@ -5,10 +5,11 @@ import itertools
 import json
 import os
 import shutil
-import subprocess
 import tempfile
 from pathlib import Path
 
+from .. import exceptions as exc
+from ..commands.runner import run
 from . import server
 from .pgerrors import psycopg_module
 
@@ -65,9 +66,12 @@ def _conninfo(params):
 
 def _run(program, params, args, stdin=None):
     """Return the stdout of the wheel's PROGRAM run on PARAMS' database; raise _NoShadow if it fails."""
-    env = {**os.environ, **({"PGPASSWORD": str(params["password"])} if params.get("password") else {})}
-    done = subprocess.run([str(server.bin_dir() / program), *args, "-d", _conninfo(params)], input=stdin,
-                          capture_output=True, text=True, env=env, timeout=_TIMEOUT)
+    env = {"PGPASSWORD": str(params["password"])} if params.get("password") else {}
+    try:
+        done = run([*args, "-d", _conninfo(params)], server.bin_dir(), _TIMEOUT, label=program, input=stdin,
+                   env=env, program=str(server.bin_dir() / program))
+    except exc.CommandTimeout as error:
+        raise _NoShadow(str(error)) from None
     if done.returncode:
         raise _NoShadow(f"{program}: {done.stderr.strip()}")
     return done.stdout
