@@ -17,9 +17,8 @@ FAST_NOTEBOOKS = $(wildcard $(sort $(filter notebooks/%.ipynb,$(shell git diff -
 else
 FAST_NOTEBOOKS = $(wildcard $(addprefix notebooks/,$(NOTEBOOKS)))
 endif
-# What make test runs in one go: three workers (on two cores: a worker waiting on a browser, a kernel or a
-# server leaves its core to another), each notebook (nbval's cells and its re-run) and each test file on one.
-PYTEST := $(PY) -m pytest -n 3 --dist loadfile
+# What make test runs in one go: two workers, each notebook (nbval's cells and its re-run) and each test file on one.
+PYTEST := $(PY) -m pytest -n 2 --dist loadfile
 
 .PHONY: lab test test-fast setup notebooks images graphviz chromium clean bench site site-js
 
