@@ -73,7 +73,7 @@ site: setup site-js
 test: setup chromium site-js
 	$(PYTEST) $(PYTEST_ARGS)
 
-## make test-fast: the quick loop (about 2.5 minutes on 2 cores): the unit tests, without the browser tests and the real
+## make test-fast: the quick loop (under 2 minutes on 2 cores): the unit tests, without the browser tests and the real
 ## project (Wagtail) corpus, and nbval with the re-run check for the notebooks that differ from main only
 ## (FAST_BASE=branch to compare with another; NOTEBOOKS=07-*.ipynb to choose them). make test runs everything.
 test-fast: setup
