@@ -106,16 +106,17 @@ class PostgreSQL(Reading):
         """Raise the one-line error if the database cannot be read; return its current schema.
 
         The ledger is tried too (no row read): every Django start reads it, and a role that may not
-        SELECT it would get Django's traceback instead of the line naming the grant.
+        SELECT it would get Django's traceback instead of the line naming the grant. One session: the
+        schema's names are read once.
         """
-        with self._reading() as connection:
+        with self.session(), self._reading() as connection:
             if "django_migrations" in self._names(connection):
                 connection.execute(f"SELECT 1 FROM {self._table(connection, 'django_migrations')} LIMIT 0")
             return self._relations(connection)[0]
 
     def ledger_rows(self):
         """Return the django_migrations rows (id, app, name, applied) by id, or None if there is no such table."""
-        with self._reading() as connection:
+        with self.session(), self._reading() as connection:  # the schema's names read once
             if "django_migrations" not in self._names(connection):
                 return None
             rows = connection.execute(
