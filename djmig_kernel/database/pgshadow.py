@@ -97,9 +97,8 @@ def _on_kit_server(database):
     process left behind (its pid no longer runs) are dropped first.
     """
     sql = psycopg_module().sql
-    host = database.params.get("host") or ""
-    settings = {"ENGINE": server.ENGINE, "NAME": f"{PREFIX}{os.getpid()}_{next(_made)}", "USER": server.USER,
-                "PASSWORD": "", "HOST": host, "PORT": str(database.params.get("port") or "5432")}
+    settings = server.settings_at(database.params.get("host") or "", database.params.get("port") or "5432",
+                                  f"{PREFIX}{os.getpid()}_{next(_made)}")
     with server.admin(settings) as admin:
         for (name,) in admin.execute("SELECT datname FROM pg_database WHERE starts_with(datname, %s)", [PREFIX]):
             pid = name[len(PREFIX):].split("_")[0]

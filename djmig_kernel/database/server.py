@@ -10,8 +10,8 @@ from pathlib import Path
 from ..exceptions import MissingDependencyError, ServerStartError
 from .pgerrors import psycopg_module
 
-__all__ = ["start", "stop", "forget", "running", "alive", "admin", "settings", "bin_dir", "pgdata", "check_installed",
-           "is_own", "use_in_settings", "DATA_DIR", "NAME", "USER", "ENGINE", "SETTINGS_SNIPPET"]
+__all__ = ["start", "stop", "forget", "running", "alive", "admin", "settings", "settings_at", "bin_dir", "pgdata",
+           "check_installed", "is_own", "use_in_settings", "DATA_DIR", "NAME", "USER", "ENGINE", "SETTINGS_SNIPPET"]
 
 DATA_DIR = ".pgdata"  # inside the project folder: the project carries its own database
 NAME = "django"  # the project's database; "postgres" stays free as the maintenance database the guard connects to
@@ -118,7 +118,12 @@ def settings(project, name=NAME):
     """Return DATABASES['default'] for PROJECT's server as the running server reports it (no start)."""
     info = _postmaster(project)
     host, port = (info[1], info[2]) if info else (str(pgdata(project)), "5432")
-    return {"ENGINE": ENGINE, "NAME": name, "USER": USER, "PASSWORD": "", "HOST": host, "PORT": port}
+    return settings_at(host, port, name)
+
+
+def settings_at(host, port, name):
+    """Return DATABASES['default'] for database NAME of a kit's server at HOST (its socket folder) and PORT."""
+    return {"ENGINE": ENGINE, "NAME": name, "USER": USER, "PASSWORD": "", "HOST": host, "PORT": str(port)}
 
 
 def start(project, name=NAME):
