@@ -10,7 +10,7 @@ import shutil
 
 from corpus import BUILDERS
 from djmig_kernel import Sandbox
-from pgfixtures import COPY_DATABASES, clone, drop, psql
+from pgfixtures import clone, databases_text, drop, psql
 
 PG_CORPUS = ("accounts", "shop")
 _NAME = re.compile(r'"NAME": \'([^\']+)\'')
@@ -25,19 +25,13 @@ def settings_path(folder):
     return folder / folder.name / "settings.py"
 
 
-def databases(settings, name):
-    """Return the settings text that points a project at database NAME of SETTINGS' server."""
-    return COPY_DATABASES.format(name=name, user=settings["USER"], password="", host=settings["HOST"],
-                                 port=settings["PORT"])
-
-
 def builder(settings, name):
     """Return a function: ROOT -> the corpus project NAME built in ROOT on database corpus_NAME of SETTINGS' server."""
     def build(root):
         db = f"corpus_{name}"
-        psql(settings, f'DROP DATABASE IF EXISTS "{db}" WITH (FORCE)', db="postgres")  # left by a run that died
+        drop(settings, db)  # left by a run that died
         psql(settings, f'CREATE DATABASE "{db}"', db="postgres")
-        return BUILDERS[name](root, databases=databases(settings, db))
+        return BUILDERS[name](root, databases=databases_text({**settings, "NAME": db, "PASSWORD": ""}))
     return build
 
 

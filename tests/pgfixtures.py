@@ -101,10 +101,14 @@ def copy_project(shared, folder, name, own=False, **connection):
         start = text.index("# PostgreSQL server that djmig runs")
         end = text.index("\n}\n", text.index("DATABASES = {", start)) + 3
         settings = {**server.settings(shared.path), "NAME": name, "PASSWORD": "", **connection}
-        databases = COPY_DATABASES.format(name=settings["NAME"], user=settings["USER"],
-                                          password=settings["PASSWORD"], host=settings["HOST"], port=settings["PORT"])
-        path.write_text(text[:start] + databases + text[end:])
+        path.write_text(text[:start] + databases_text(settings) + text[end:])
     return Sandbox.open(folder)
+
+
+def databases_text(settings):
+    """Return the settings text that points a project at SETTINGS' database, as a learner's own settings do."""
+    return COPY_DATABASES.format(name=settings["NAME"], user=settings["USER"], password=settings["PASSWORD"],
+                                 host=settings["HOST"], port=settings["PORT"])
 
 
 @contextlib.contextmanager
