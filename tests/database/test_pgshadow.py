@@ -8,9 +8,13 @@ has no SQL.
 
 import contextlib
 import os
+import re
+import shutil
 import subprocess
 import tempfile
 from pathlib import Path
+
+import pytest
 
 from djmig_kernel.project.settings import register_app
 from helpers import migration_file
@@ -54,6 +58,27 @@ def _databases(settings):
     return set(psql(settings, "SELECT datname FROM pg_database", db="postgres").split())
 
 
+# The databases another test process makes on the shared server meanwhile (pytest-xdist's other worker: its copies,
+# its kit's shadows and guard clones, all named after its pid, and the corpus it builds).
+_ANOTHERS = re.compile(r"^(?:copy|djmig_shadow)_(?!{pid}_)\d+_|^corpus_".format(pid=os.getpid()))
+
+
+def _ours(names):
+    """Return NAMES without the databases of other test processes."""
+    return {name for name in names if not _ANOTHERS.match(name)}
+
+
+@pytest.fixture
+def own_tmp(monkeypatch):
+    """Give this test a temporary folder of its own (tempfile.gettempdir()), reachable by the server's user:
+    the private shadow servers' folders are then this test's alone to compare."""
+    folder = Path(tempfile.mkdtemp(prefix="djmig-shadow-test-"))
+    folder.chmod(0o755)
+    monkeypatch.setattr(tempfile, "tempdir", str(folder))
+    yield folder
+    shutil.rmtree(folder, ignore_errors=True)
+
+
 def _shadow_folders():
     folder = Path(tempfile.gettempdir()) / f"djmig-shadows-{os.getuid()}"
     return sorted(folder.iterdir()) if folder.is_dir() else []
@@ -93,10 +118,11 @@ def test_the_kits_server_rehearses_the_plan_in_a_scratch_database_it_then_drops(
     assert sb._database().own
     gone = _dead_pid()
     psql(pg_settings, f"CREATE DATABASE djmig_shadow_{gone}_0", db="postgres")
-    before = _databases(pg_settings) - {f"djmig_shadow_{gone}_0"}
+    planted, before = f"djmig_shadow_{gone}_0", _databases(pg_settings)
     shown = _shown(sb)
     assert _shown(sb, at_once=True) == shown
-    assert {name for name in _databases(pg_settings) ^ before if name.startswith("djmig_shadow")} == set()
+    after = _databases(pg_settings)
+    assert planted not in after and {name for name in _ours(after ^ before) if name.startswith("djmig_shadow")} == set()
     _assert_migrate_runs(sb, shown)
     back = {m: statements(lines) for m, lines in sb.migration_plan("tiny", "zero").sql().items()}
     ran, failed = migrate_sql(sb, "tiny", "zero")
@@ -144,14 +170,15 @@ def _learner(sb, settings):
         psql(settings, f"DROP ROLE {role}", db="postgres")
 
 
-def test_a_learners_server_gets_nothing_made_on_it_the_shadow_is_a_private_server(pg_copy, pg_settings):
+def test_a_learners_server_gets_nothing_made_on_it_the_shadow_is_a_private_server(pg_copy, pg_settings, own_tmp):
     """The learner's role may not create a database: a shadow made on their server would fail, and the step
     would have no SQL. The kit's private shadow server is gone afterwards."""
     sb = _add_tiny(pg_copy())
     with _learner(sb, pg_settings):
-        before, folders = _databases(pg_settings), _shadow_folders()
+        before = _ours(_databases(pg_settings))
         shown = _shown(sb)
-        assert _databases(pg_settings) == before and _shadow_folders() == folders
+        assert _ours(_databases(pg_settings)) == before
+        assert (own_tmp / f"djmig-shadows-{os.getuid()}").is_dir() and _shadow_folders() == []  # made there, gone
         _assert_migrate_runs(sb, shown)
 
 
