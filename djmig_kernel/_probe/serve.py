@@ -4,11 +4,13 @@ The parent has done what every answer needs first (Django set up, the migration 
 migration modules imported) and never opens a database connection. Each request is one JSON line on stdin,
 {"argv": [...], "stdout": path, "stderr": path}: a child forked for it answers as a cold run would, its
 output in those files, and the parent replies with one JSON line {"status": exit code} on its own stdout.
-The server stops when stdin closes (the kernel that started it is gone).
+The server stops when stdin closes (the kernel that started it is gone), and removes the folder of its answers:
+a kernel killed outright never removes it.
 """
 
 import json
 import os
+import shutil
 import sys
 import traceback
 
@@ -28,8 +30,9 @@ def warm_up():
         pass
 
 
-def serve(main):
-    """Answer the requests read from stdin, each by MAIN(argv) in a child of its own, until stdin closes."""
+def serve(main, folder=None):
+    """Answer the requests read from stdin, each by MAIN(argv) in a child of its own, until stdin closes; then
+    remove FOLDER, where the answers were written."""
     warm_up()
     replies = os.fdopen(os.dup(sys.stdout.fileno()), "w")
     for line in sys.stdin:
@@ -42,6 +45,8 @@ def serve(main):
         _, status = os.waitpid(pid, 0)
         replies.write(json.dumps({"status": os.waitstatus_to_exitcode(status)}) + "\n")
         replies.flush()
+    if folder:
+        shutil.rmtree(folder, ignore_errors=True)
 
 
 def _redirect(fd, path, flags):

@@ -3,8 +3,9 @@
 Started on the first request, it forks a fresh child for each (``_probe/serve.py``), so an answer is what a
 cold ``manage.py shell`` run gives, without starting Django again. A change to any .py file of the project
 (models, migrations, settings) or of the probe restarts it; the ledger and schema are read afresh by every
-child. It stops when the kernel exits (its stdin closes), with ``stop(project)``, or when a request runs past
-its timeout; a server that died is started again. DJMIG_WARM_PROBE=0 turns it off (every request cold).
+child. It stops when the kernel exits or is killed (its stdin closes; it then removes its folder of answers), with
+``stop(project)``, or when a request runs past its timeout; a server that died is started again.
+DJMIG_WARM_PROBE=0 turns it off (every request cold).
 """
 
 import atexit
@@ -97,7 +98,7 @@ class _Server:
         self.project, self.sources = project, sources  # read before Django starts: a later change restarts it
         self.folder = tempfile.TemporaryDirectory(prefix="djmig-probe-")
         self.log = open(Path(self.folder.name, "server.err"), "w+")
-        serve = probe_code("from djmig_probe.serve import serve; serve(m.main)")
+        serve = probe_code(f"from djmig_probe.serve import serve; serve(m.main, {self.folder.name!r})")
         self.process = start(["manage.py", "shell", "--no-imports", "-c", serve], project, env, stderr=self.log)
 
     def ask(self, argv, timeout, label):
@@ -173,6 +174,7 @@ def ask(project, argv, timeout, label, env=None):
             server.stop()
             del _SERVERS[project]
         elif not server.alive():
+            server.stop()
             del _SERVERS[project]
         return result
 

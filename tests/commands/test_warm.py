@@ -120,15 +120,21 @@ def test_a_few_servers_are_kept_the_one_asked_longest_ago_stops(built, tmp_path)
     assert warm.running(projects[0].path) and warm.running(projects[1].path) is None
 
 
-def test_the_server_stops_when_the_kernel_that_started_it_is_killed(library):
+def test_the_server_stops_when_the_kernel_that_started_it_is_killed(library, tmp_path):
+    """And it removes its folder of answers, which the killed kernel cannot."""
+    temporary = tmp_path / "tmp"
+    temporary.mkdir()
     code = ("from djmig_kernel import Sandbox; from djmig_kernel.commands import warm; import sys, time; "
             f"sb = Sandbox.open({str(library.path)!r}); sb.graph(); print(warm.running(sb.path), flush=True); "
             "time.sleep(60)")
-    kernel = subprocess.Popen([sys.executable, "-c", code], stdout=subprocess.PIPE, text=True)
+    kernel = subprocess.Popen([sys.executable, "-c", code], stdout=subprocess.PIPE, text=True,
+                              env={**os.environ, "TMPDIR": str(temporary)})
     pid = int(kernel.stdout.readline())
+    assert [p.name[:len("djmig-probe-")] for p in temporary.iterdir()] == ["djmig-probe-"]
     kernel.kill()
     kernel.wait()
     assert stopped_within(pid, 20)
+    assert list(temporary.iterdir()) == []
 
 
 def test_a_migration_file_edited_in_place_is_seen(library):
