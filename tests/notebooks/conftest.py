@@ -11,7 +11,7 @@ import sys
 import pytest
 
 from helpers import CHROMIUM_ARGS, free_port, wait_until_up
-from lab_page import TIMEOUT_MS
+from lab_page import TIMEOUT_MS, close_notebooks, open_lab
 from tutorial import NOTEBOOKS, ROOT
 
 
@@ -73,9 +73,13 @@ def browser(chromium):
             browser.close()
 
 
+VIEWPORT = {"width": 1400, "height": 1000}
+
+
 @pytest.fixture
 def page(browser, lab):
-    context = browser.new_context(viewport={"width": 1400, "height": 1000})
+    """A page of its own in a fresh context, JupyterLab not loaded yet."""
+    context = browser.new_context(viewport=VIEWPORT)
     try:
         page = context.new_page()
         page.set_default_timeout(TIMEOUT_MS)
@@ -84,3 +88,29 @@ def page(browser, lab):
         page.evaluate("window.jupyterapp?.serviceManager.sessions.shutdownAll()")
     finally:
         context.close()
+
+
+@pytest.fixture(scope="module")
+def lab_tab(browser, lab):
+    """One JupyterLab page for a file's notebooks, opened there one after another as a learner opens them
+    (loading JupyterLab anew for each took 2.5 s of a busy browser)."""
+    context = browser.new_context(viewport=VIEWPORT)
+    try:
+        page = context.new_page()
+        page.set_default_timeout(TIMEOUT_MS)
+        open_lab(page, lab)
+        yield page
+    finally:
+        context.close()
+
+
+@pytest.fixture
+def notebook_tab(lab_tab, lab):
+    """The file's JupyterLab page; after the test every notebook is closed and its kernel shut down (a page
+    that cannot do it is loaded anew)."""
+    yield lab_tab
+    try:
+        close_notebooks(lab_tab)
+    except Exception:  # noqa: BLE001  (a page left broken by a failed test)
+        open_lab(lab_tab, lab)
+        lab_tab.evaluate("() => window.jupyterapp.serviceManager.sessions.shutdownAll()")

@@ -11,11 +11,28 @@ ARTIFACTS = ROOT / "test-artifacts"
 TIMEOUT_MS = 120_000
 
 
+def open_lab(page, lab):
+    """Load JupyterLab in PAGE with a workspace of its own (no tabs of an earlier visit) and wait until it is up."""
+    page.goto(f"{lab['base']}/lab?reset&token={lab['token']}")
+    page.wait_for_function("() => window.jupyterapp?.shell?.widgets")
+    page.evaluate("() => window.jupyterapp.restored")
+
+
+def close_notebooks(page):
+    """Close every tab of the lab in PAGE without asking to save, and shut every kernel down."""
+    page.evaluate(_CLOSE_ALL)
+
+
 def open_and_run_all(page, lab, name):
     """Open notebook NAME in JupyterLab and Run All, as a learner does; return Run All's own result and
-    [index, execution count] of every code cell (count null for a cell that did not run)."""
-    # reset: a workspace with this notebook only, not the tabs of the notebooks opened before.
-    page.goto(f"{lab['base']}/lab/tree/{name}?reset&token={lab['token']}")
+    [index, execution count] of every code cell (count null for a cell that did not run).
+
+    A page with JupyterLab loaded already (open_lab) opens it there, as a learner opens the next notebook,
+    in a fresh kernel; any other page loads JupyterLab on it."""
+    if page.evaluate("() => Boolean(window.jupyterapp)"):
+        page.evaluate("name => window.jupyterapp.commands.execute('docmanager:open', {path: name})", name)
+    else:  # reset: a workspace with this notebook only, not the tabs of the notebooks opened before.
+        page.goto(f"{lab['base']}/lab/tree/{name}?reset&token={lab['token']}")
     page.wait_for_function(
         "name => window.jupyterapp?.shell?.currentWidget?.context?.path === name"
         " && window.jupyterapp.shell.currentWidget.sessionContext?.session?.kernel?.status === 'idle'",
@@ -26,10 +43,22 @@ def open_and_run_all(page, lab, name):
     # lose their [*] while the kernel goes on running them, so it must resolve true. Then wait for the
     # kernel too: between two cells it is idle for a moment, which polling alone would mistake for the end.
     ran = page.evaluate("() => window.jupyterapp.commands.execute('notebook:run-all-cells')")
-    page.wait_for_function(_SETTLED, polling=500)
+    page.wait_for_function(_SETTLED, polling=200)
     return ran, page.evaluate(_COUNTS)
 
 
+# Every tab of the main area closed, unsaved notebooks unasked, and every kernel shut down.
+_CLOSE_ALL = """async () => {
+  const app = window.jupyterapp;
+  for (const widget of Array.from(app.shell.widgets('main'))) {
+    if (widget.context) {
+      widget.context.model.dirty = false;
+      await widget.sessionContext?.shutdown();
+    }
+    widget.dispose();
+  }
+  await app.serviceManager.sessions.shutdownAll();
+}"""
 # True when no cell of the notebook in front is queued or running, and its kernel is idle.
 _SETTLED = """() => {
   const widget = window.jupyterapp.shell.currentWidget;
@@ -38,6 +67,15 @@ _SETTLED = """() => {
     if (cells.get(i).type === 'code' && cells.get(i).executionState === 'running') return false;
   }
   return widget.sessionContext.session.kernel.status === 'idle';
+}"""
+# True once every output of the notebook in front is on the page and every picture in it has loaded.
+_RENDERED = """() => {
+  const notebook = window.jupyterapp.shell.currentWidget.content;
+  let outputs = 0;
+  for (const cell of notebook.widgets) if (cell.model.type === 'code') outputs += cell.model.outputs.length;
+  const node = notebook.node;
+  return node.querySelectorAll('.jp-OutputArea-output').length >= outputs
+    && [...node.querySelectorAll('img')].every(img => img.complete);
 }"""
 # [index, execution count] of every code cell of the notebook in front.
 _COUNTS = """() => {
@@ -100,7 +138,7 @@ def run_all_and_check_the_fit(page, lab, name):
     unrun = [index for index, count in counts if count is None]
     # In a fresh kernel, once each and in order: the counts go 1, 2, 3, ...
     in_order = [count for _, count in counts] == list(range(1, len(counts) + 1))
-    page.wait_for_timeout(1000)  # widgets and pictures render after the kernel has answered
+    page.wait_for_function(_RENDERED, polling=100)  # outputs and pictures render after the kernel has answered
     problems = page.evaluate(_MEASURE)
     if os.environ.get("DJMIG_SCREENSHOTS") or problems or unrun or ran is not True or not in_order:
         _screens(page, Path(name).stem)
@@ -112,7 +150,7 @@ def run_all_and_check_the_fit(page, lab, name):
 def fit_test(notebooks):
     """Return the browser test of NOTEBOOKS, one per notebook: Run All, and every output fits its column."""
     @pytest.mark.parametrize("notebook", notebooks, ids=[p.stem[:2] for p in notebooks])
-    def test_every_output_fits_its_column_after_run_all(page, lab, notebook):
+    def test_every_output_fits_its_column_after_run_all(notebook_tab, lab, notebook):
         """At 1400x1000 no output is wider than the notebook column, and no picture is shrunk unreadable."""
-        run_all_and_check_the_fit(page, lab, notebook.name)
+        run_all_and_check_the_fit(notebook_tab, lab, notebook.name)
     return test_every_output_fits_its_column_after_run_all
