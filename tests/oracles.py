@@ -80,6 +80,28 @@ def plan_rows(frame):
     return list(zip(frame["migration"], frame["operation"]))
 
 
+# Every app's `migrate APP zero --plan` and `migrate APP LEAF --plan`, as the command prints them.
+PLANS = """
+import io, json
+from django.core.management import call_command
+from django.db import connection
+from django.db.migrations.loader import MigrationLoader
+loader = MigrationLoader(connection)
+out = {}
+for app in sorted(loader.migrated_apps):
+    for target in ["zero"] + sorted(n for a, n in loader.graph.leaf_nodes() if a == app):
+        buffer = io.StringIO()
+        call_command("migrate", app, target, plan=True, stdout=buffer, no_color=True)
+        out[app + " " + target] = buffer.getvalue()
+print(json.dumps(out))
+"""
+
+
+def plans(sb):
+    """Return {"APP TARGET": stdout of `migrate APP TARGET --plan`} for every app, zero and each leaf."""
+    return django_answer(sb, PLANS)
+
+
 _EXECUTOR_SQL = """
 import json
 from django.db import connection

@@ -12,8 +12,8 @@ import time
 import pytest
 
 from djmig_kernel import DjmigError, FourPieces, MigrationPicker, render_dag
-from oracle import migrate_sql, plans, statements
-from oracles import assert_same_as_django, parse_migrate_plan, plan_rows
+from oracle import migrate_sql, statements
+from oracles import assert_same_as_django, parse_migrate_plan, plan_rows, plans
 
 
 def figure(project, side, **values):

@@ -3,24 +3,6 @@
 import json
 import re
 
-from helpers import django_answer
-
-# Every app's `migrate APP zero --plan` and `migrate APP LEAF --plan`, as the command prints them.
-PLANS = """
-import io, json
-from django.core.management import call_command
-from django.db import connection
-from django.db.migrations.loader import MigrationLoader
-loader = MigrationLoader(connection)
-out = {}
-for app in sorted(loader.migrated_apps):
-    for target in ["zero"] + sorted(n for a, n in loader.graph.leaf_nodes() if a == app):
-        buffer = io.StringIO()
-        call_command("migrate", app, target, plan=True, stdout=buffer, no_color=True)
-        out[app + " " + target] = buffer.getvalue()
-print(json.dumps(out))
-"""
-
 # What `migrate APP TARGET` runs on this database (a copy: it changes it), statement by statement,
 # each as the schema editor's collect_sql mode writes it (parameters quoted in).
 MIGRATE_SQL = """
@@ -62,11 +44,6 @@ print(json.dumps({{"ran": ran, "failed": failed}}))
 """
 
 _VARYING = re.compile(r"\d{4}-\d\d-\d\d \d\d:\d\d:\d\d[.\d]*|'[0-9a-f]{32}'")
-
-
-def plans(sb):
-    """Return {"APP TARGET": stdout of `migrate APP TARGET --plan`} for every app, zero and each leaf."""
-    return django_answer(sb, PLANS)
 
 
 def migrate_sql(sb, app, target):
