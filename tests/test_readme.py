@@ -5,6 +5,7 @@ import re
 import secrets
 import signal
 import subprocess
+import sys
 import urllib.request
 from pathlib import Path
 
@@ -57,3 +58,24 @@ def test_make_lab_serves_the_first_notebook():
     finally:
         os.killpg(lab.pid, signal.SIGTERM)
         lab.wait(timeout=30)
+
+
+def test_the_tests_made_by_a_notebook_in_its_sandbox_are_not_the_kits(tmp_path):
+    """Notebook 15 writes test_migrations.py in its sandbox under notebooks/sandboxes: the next make test in
+    the same checkout must not collect it (its Django settings would be imported into the test run)."""
+    sandbox = ROOT / "notebooks" / "sandboxes" / f"collect-{secrets.token_hex(4)}"
+    (sandbox / "app").mkdir(parents=True)
+    try:
+        (sandbox / "app" / "test_migrations.py").write_text("def test_of_the_learner():\n    pass\n")
+        listed = subprocess.run(
+            [sys.executable, "-m", "pytest", "--collect-only", "-q", "-p", "no:cacheprovider",
+             f"--basetemp={tmp_path / 'basetemp'}", "notebooks"],
+            cwd=ROOT, capture_output=True, text=True, timeout=120,
+        )
+    finally:
+        (sandbox / "app" / "test_migrations.py").unlink()
+        (sandbox / "app").rmdir()
+        sandbox.rmdir()
+    assert listed.returncode == 0, listed.stdout + listed.stderr
+    assert "test_of_the_learner" not in listed.stdout
+    assert "notebooks/00-the-four-moving-pieces.ipynb" in listed.stdout
