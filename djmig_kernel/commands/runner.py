@@ -11,6 +11,7 @@ from pathlib import Path
 
 from ..display.terminal import command_line
 from ..exceptions import CommandTimeout, DjmigError
+from . import forkserver
 from .diagnose import diagnose
 
 # A dark block, so that what a command printed never looks like a Python value.
@@ -81,21 +82,24 @@ def _environment(extra=None):
     return env
 
 
-def start(args, cwd, env=None, stdin=subprocess.PIPE, stderr=subprocess.PIPE, program=None):
+def start(args, cwd, env=None, stdin=subprocess.PIPE, stderr=subprocess.PIPE, program=None,
+          stdout=subprocess.PIPE, pass_fds=()):
     """Start ``python ARGS...`` (or ``PROGRAM ARGS...``) in CWD, in a process group of its own, and return its
     Popen (text pipes).
 
-    The one place where the kit starts a process. ENV: more environment variables for it.
+    The one place where the kit starts a process (the fork server's commands are forked by a process started
+    here). ENV: more environment variables for it; PASS_FDS: descriptors it inherits.
     """
     return subprocess.Popen(
         [program or sys.executable, *args],
         cwd=cwd,
         env=_environment(env),
         stdin=stdin,
-        stdout=subprocess.PIPE,
+        stdout=stdout,
         stderr=stderr,
         text=True,
         start_new_session=True,
+        pass_fds=pass_fds,
     )
 
 
@@ -118,10 +122,13 @@ def run(args, cwd, timeout, label=None, input=None, env=None, prefix=(), program
     if given, is the text on the command's stdin (else stdin is empty): once it
     is read to its end, a command that asks for more gets EOF, so it cannot wait. ENV: more
     environment variables for the command. PREFIX: Python arguments that go before ARGS but not into
-    the transcript (the kit's own wrapper around ``manage.py``).
+    the transcript (the kit's own wrapper around ``manage.py``). A ``python`` command is forked from the
+    fork server (forkserver.py) where it can be, else started cold.
     """
     stdin = subprocess.DEVNULL if input is None else subprocess.PIPE
-    process = start([*prefix, *args], cwd, env, stdin=stdin, program=program)
+    process = forkserver.start([*prefix, *args], cwd, _environment(env), input) if program is None else None
+    if process is None:
+        process = start([*prefix, *args], cwd, env, stdin=stdin, program=program)
     try:
         stdout, stderr = process.communicate(input, timeout=timeout)
     except subprocess.TimeoutExpired:
