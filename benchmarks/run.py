@@ -12,6 +12,7 @@ kit and Django taking turns. Nothing here is a test: the suite has no timed asse
 import argparse
 import contextlib
 import io
+import os
 import sys
 import tempfile
 import time
@@ -48,10 +49,25 @@ def side_by_side(kit, theirs, runs, kit_before=None, their_before=None):
     return min(kit_times), min(their_times)
 
 
+@contextlib.contextmanager
+def _cold():
+    """Start Python anew for the commands run meanwhile, as a terminal does (no fork server)."""
+    was = os.environ.get("DJMIG_FORK_SERVER")
+    os.environ["DJMIG_FORK_SERVER"] = "0"
+    try:
+        yield
+    finally:
+        if was is None:
+            del os.environ["DJMIG_FORK_SERVER"]
+        else:
+            os.environ["DJMIG_FORK_SERVER"] = was
+
+
 def django(sb, *args):
-    """Return a function that runs ``python manage.py ARGS...`` in SB, as a learner would."""
+    """Return a function that runs ``python manage.py ARGS...`` in SB, as a learner would in a terminal."""
     def command():
-        result = run(["manage.py", *args], sb.path, 600)
+        with _cold():
+            result = run(["manage.py", *args], sb.path, 600)
         assert result.returncode == 0, result.stderr
     return command
 
@@ -95,7 +111,8 @@ def measure_project(table, root, apps, per_app, runs):
 
 
 def measure_picker(table, root, runs):
-    """Print the picker's apply + refresh on the tutorial project against a bare migrate of the same move."""
+    """Print the picker's apply + refresh on the tutorial project against a bare migrate of the same move, and
+    a command forked by the fork server against the same command in a Python started anew."""
     with contextlib.redirect_stdout(io.StringIO()):  # replay says what it replayed
         sb = replay(root, "04")
     back = django(sb, "migrate", "app")
@@ -112,6 +129,11 @@ def measure_picker(table, root, runs):
                                kit_before=arm, their_before=back)
     assert picker.status.startswith("Done"), picker.status
     table.row("picker apply + refresh, tutorial project  vs bare migrate", kit, theirs, 1.2)
+    for args in (("migrate", "app", "--plan"), ("showmigrations", "app")):
+        def forked(args=args):
+            assert sb.manage(*args).returncode == 0
+        kit, theirs = side_by_side(forked, django(sb, *args), runs)
+        table.row(f"sb.manage: {' '.join(args)}, forked  vs started anew", kit, theirs, 0.7)
 
 
 def measure_preview(table, root, runs):
