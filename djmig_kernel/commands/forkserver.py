@@ -1,22 +1,25 @@
-"""The fork server: one Python per kernel with Django's modules imported, forking each command's process.
+"""The fork server: a Python per kernel with Django's modules imported, forking each command's process.
 
 A cold ``python manage.py ...`` spends most of its 0.3 s of CPU importing Django before it reads the project;
 a process forked from the server (``_zygote.py``) has those modules already and runs the same manage.py, in
 a process and session of its own, with the command's own folder, environment, stdin, stdout and stderr. It
 reads no project and no settings before the fork, so the answer is a cold run's. ``runner.run`` uses it for
-``python ...`` commands whose interpreter settings (the PYTHON* and locale variables) are those the server
-started with; anything else, a server that cannot start or stopped, or DJMIG_FORK_SERVER=0 starts Python
-cold. The server stops when the kernel exits (its socket closes).
+``python ...`` commands, and the warm probe for its servers (``runner.start(forked=True)``). Settings Python
+reads when it starts (the PYTHON* and locale variables: the probe's fixed hash seed) get a server started with
+them; a server that cannot start or stopped, or DJMIG_FORK_SERVER=0, starts Python cold. A server stops when
+the kernel exits (its socket closes).
 """
 
 import atexit
 import json
 import locale
 import os
+import select
 import socket
 import subprocess
 import threading
 import time
+from collections import OrderedDict
 from pathlib import Path
 from subprocess import TimeoutExpired
 
@@ -24,9 +27,10 @@ __all__ = ["enabled", "start", "stop"]
 
 _ZYGOTE = Path(__file__).with_name("_zygote.py")
 _LOCK = threading.Lock()
-_SERVER = {}  # "process", "channel", "startup": the running server, if any
-# Read when Python starts: a command with other values than the server's starts cold.
+_SERVERS = OrderedDict()  # startup settings -> (Popen, socket) of a running server, the one used last at the end
+# Read when Python starts (the PYTHON* variables and these): a command is forked by a server started with its own.
 _STARTUP = ("LANG", "LC_ALL", "LC_CTYPE", "TZ")
+KEPT = 2  # servers kept at once (the probe's have their own hash seed): a third stops the one used longest ago
 
 
 def enabled():
@@ -35,61 +39,80 @@ def enabled():
 
 
 def _startup(env):
-    return {k: v for k, v in env.items() if k.startswith("PYTHON") or k in _STARTUP}
+    return tuple(sorted((k, v) for k, v in env.items() if k.startswith("PYTHON") or k in _STARTUP))
 
 
 def _server(env):
-    """Return the running server's channel, starting one if none runs; None if ENV's startup settings differ."""
+    """Return the channel of the running server started with ENV's startup settings, starting one if none runs."""
     from .runner import start  # the one place where the kit starts a process
 
-    process = _SERVER.get("process")
-    if process is not None and process.poll() is None:
-        return _SERVER["channel"] if _SERVER["startup"] == _startup(env) else None
-    stop()  # one that stopped: its socket goes too
+    key = _startup(env)
+    if key in _SERVERS and _SERVERS[key][0].poll() is None:
+        _SERVERS.move_to_end(key)
+        return _SERVERS[key][1]
+    _stop(key)  # one that stopped: its socket goes too
     mine, theirs = socket.socketpair(socket.AF_UNIX, socket.SOCK_SEQPACKET)
     try:
-        process = start([str(_ZYGOTE), str(theirs.fileno())], _ZYGOTE.parent, stdin=subprocess.DEVNULL,
+        process = start([str(_ZYGOTE), str(theirs.fileno())], _ZYGOTE.parent, env, stdin=subprocess.DEVNULL,
                         stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, pass_fds=(theirs.fileno(),))
     finally:
         theirs.close()
-    _SERVER.update(process=process, channel=mine, startup=_startup(env))
+    _SERVERS[key] = (process, mine)
+    while len(_SERVERS) > KEPT:
+        _stop(next(iter(_SERVERS)))
     return mine
 
 
-def start(args, cwd, env, input=None):
+def start(args, cwd, env, input=None, stderr=None, streams=False):
     """Start ``python ARGS...`` in CWD with exactly the environment ENV, forked from the server; return its
-    Forked process, or None when it must start cold (see the module's docstring)."""
+    Forked process, or None when it must start cold (see the module's docstring).
+
+    INPUT: text for its stdin (else it reads /dev/null). STREAMS: its stdin and stdout stay open as text pipes
+    (``.stdin``, ``.stdout``), as a server's do. STDERR: a file for its stderr (else a pipe communicate reads).
+    """
     if not enabled():
         return None
-    ends = []
+    mine, theirs = [], []  # our ends: reply, stdin, stdout, stderr (None where there is none); the command's
     try:
         with _LOCK:
             channel = _server(env)
             if channel is None:
                 return None
-            reply, child_reply = socket.socketpair()
-            stdin_r, stdin_w = os.pipe() if input is not None else (os.open(os.devnull, os.O_RDONLY), None)
-            out_r, out_w = os.pipe()
-            err_r, err_w = os.pipe()
-            ends = [child_reply, stdin_r, out_w, err_w]
-            message = json.dumps({"args": [str(a) for a in args], "cwd": os.path.abspath(cwd), "env": env}).encode()
-            socket.send_fds(channel, [message], [child_reply.fileno(), stdin_r, out_w, err_w])
-    except OSError:
-        stop()
-        return None
-    finally:  # the command's ends of the pipes are the command's alone
-        for end in ends:
-            if isinstance(end, socket.socket):
-                end.close()
+            reply, their_reply = socket.socketpair()
+            mine.append(reply), theirs.append(their_reply)
+            if streams or input is not None:
+                read, write = os.pipe()
+                theirs.append(read), mine.append(write)
             else:
-                os.close(end)
+                theirs.append(os.open(os.devnull, os.O_RDONLY)), mine.append(None)
+            read, write = os.pipe()
+            mine.append(read), theirs.append(write)
+            if stderr is not None:
+                theirs.append(os.dup(stderr.fileno())), mine.append(None)
+            else:
+                read, write = os.pipe()
+                mine.append(read), theirs.append(write)
+            message = json.dumps({"args": [str(a) for a in args], "cwd": os.path.abspath(cwd), "env": env}).encode()
+            socket.send_fds(channel, [message], [their_reply.fileno(), *theirs[1:]])
+    except OSError:
+        _stop(_startup(env))
+        _close(mine)
+        return None
+    finally:  # the command's ends are the command's alone
+        _close(theirs)
     first = _line(reply)
     if not first.startswith("pid "):  # the command's process never ran: start it cold
-        for fd in (out_r, err_r, *([stdin_w] if stdin_w is not None else [])):
-            os.close(fd)
-        reply.close()
+        _close(mine)
         return None
-    return Forked(args, int(first.split()[1]), reply, stdin_w, out_r, err_r)
+    return Forked(args, int(first.split()[1]), *mine, streams=streams)
+
+
+def _close(ends):
+    for end in ends:
+        if isinstance(end, socket.socket):
+            end.close()
+        elif end is not None:
+            os.close(end)
 
 
 def _line(sock):
@@ -104,22 +127,58 @@ def _line(sock):
 
 
 class Forked:
-    """A command's process forked by the server: what runner.run needs of a Popen (pid, communicate, returncode)."""
+    """A command's process forked by the server: what the kit uses of a Popen (pid, returncode, communicate;
+    with streams, stdin, stdout, poll and wait)."""
 
-    def __init__(self, args, pid, reply, stdin, stdout, stderr):
+    def __init__(self, args, pid, reply, stdin, stdout, stderr, streams=False):
         self.args, self.pid, self.returncode = args, pid, None
-        self._reply, self._stdin, self._fds = reply, stdin, {"stdout": stdout, "stderr": stderr}
-        self._read, self._threads = {}, None
+        self._reply, self._threads, self._read = reply, None, {}
+        self._encoding = locale.getpreferredencoding(False)
+        if streams:
+            self.stdin = os.fdopen(stdin, "w", encoding=self._encoding)
+            self.stdout = os.fdopen(stdout, "r", encoding=self._encoding)
+        else:
+            self._stdin = stdin
+            self._fds = {name: fd for name, fd in (("stdout", stdout), ("stderr", stderr)) if fd is not None}
+
+    def poll(self):
+        """Return the exit code once the process has ended, else None."""
+        if self.returncode is None and select.select([self._reply], [], [], 0)[0]:
+            self._ended()
+        return self.returncode
+
+    def wait(self, timeout=None):
+        """Wait for the process to end (TimeoutExpired after TIMEOUT seconds) and return its exit code."""
+        if self.returncode is None:
+            if not select.select([self._reply], [], [], timeout)[0]:
+                raise TimeoutExpired(self.args, timeout)
+            self._ended()
+        return self.returncode
+
+    def _ended(self):
+        line = _line(self._reply)
+        self._reply.close()
+        self.returncode = int(line.split()[1]) if line.startswith("exit ") else -9
+
+    def communicate(self, input=None, timeout=None):
+        """Feed INPUT, wait for the command to end and return (stdout, stderr) as text, as Popen's does."""
+        if self._threads is None:
+            self._start(input)
+        deadline = None if timeout is None else time.monotonic() + timeout
+        for job in self._threads:
+            job.join(None if deadline is None else max(0, deadline - time.monotonic()))
+            if job.is_alive():
+                raise TimeoutExpired(self.args, timeout)
+        return tuple(self._text(self._read.get(name, b"")) for name in ("stdout", "stderr"))
 
     def _start(self, input):
-        encoding = locale.getpreferredencoding(False)
         jobs = [threading.Thread(target=self._drain, args=(name,), daemon=True) for name in self._fds]
-        jobs.append(threading.Thread(target=self._wait, daemon=True))
+        jobs.append(threading.Thread(target=self.wait, daemon=True))
         if self._stdin is not None:
-            jobs.append(threading.Thread(target=self._feed, args=((input or "").encode(encoding),), daemon=True))
+            jobs.append(threading.Thread(target=self._feed, args=((input or "").encode(self._encoding),), daemon=True))
         for job in jobs:
             job.start()
-        self._threads, self._encoding = jobs, encoding
+        self._threads = jobs
 
     def _drain(self, name):
         chunks, fd = [], self._fds[name]
@@ -137,31 +196,13 @@ class Forked:
         except BrokenPipeError:
             pass
 
-    def _wait(self):
-        line = _line(self._reply)
-        self._reply.close()
-        self.returncode = int(line.split()[1]) if line.startswith("exit ") else -9
-
-    def communicate(self, input=None, timeout=None):
-        """Feed INPUT, wait for the command to end and return (stdout, stderr) as text, as Popen's does."""
-        if self._threads is None:
-            self._start(input)
-        deadline = None if timeout is None else time.monotonic() + timeout
-        for job in self._threads:
-            job.join(None if deadline is None else max(0, deadline - time.monotonic()))
-            if job.is_alive():
-                raise TimeoutExpired(self.args, timeout)
-        return tuple(self._text(self._read.get(name, b"")) for name in ("stdout", "stderr"))
-
     def _text(self, data):
         return data.decode(self._encoding).replace("\r\n", "\n").replace("\r", "\n")
 
 
-@atexit.register
-def stop():
-    """Stop the server: its socket closes, and it leaves (commands it forked run on to their end)."""
-    channel, process = _SERVER.pop("channel", None), _SERVER.pop("process", None)
-    _SERVER.clear()
+def _stop(key):
+    """Stop the server of startup settings KEY: its socket closes, and it leaves (what it forked runs on)."""
+    process, channel = _SERVERS.pop(key, (None, None))
     if channel is not None:
         channel.close()
     if process is not None:
@@ -170,3 +211,10 @@ def stop():
         except TimeoutExpired:
             process.kill()
             process.wait()
+
+
+@atexit.register
+def stop():
+    """Stop every server (when the kernel exits; their sockets closing would stop them too)."""
+    for key in list(_SERVERS):
+        _stop(key)

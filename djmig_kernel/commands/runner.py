@@ -83,13 +83,19 @@ def _environment(extra=None):
 
 
 def start(args, cwd, env=None, stdin=subprocess.PIPE, stderr=subprocess.PIPE, program=None,
-          stdout=subprocess.PIPE, pass_fds=()):
+          stdout=subprocess.PIPE, pass_fds=(), forked=False):
     """Start ``python ARGS...`` (or ``PROGRAM ARGS...``) in CWD, in a process group of its own, and return its
     Popen (text pipes).
 
     The one place where the kit starts a process (the fork server's commands are forked by a process started
-    here). ENV: more environment variables for it; PASS_FDS: descriptors it inherits.
+    here). ENV: more environment variables for it; PASS_FDS: descriptors it inherits. FORKED: a ``python``
+    server with text pipes for stdin and stdout and a file for STDERR is forked from the fork server where it
+    can be (forkserver.Forked, which has what the kit uses of a Popen).
     """
+    if forked and program is None and stdin == subprocess.PIPE and hasattr(stderr, "fileno"):
+        process = forkserver.start(args, cwd, _environment(env), stderr=stderr, streams=True)
+        if process is not None:
+            return process
     return subprocess.Popen(
         [program or sys.executable, *args],
         cwd=cwd,

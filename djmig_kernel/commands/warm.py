@@ -99,7 +99,8 @@ class _Server:
         self.folder = tempfile.TemporaryDirectory(prefix="djmig-probe-")
         self.log = open(Path(self.folder.name, "server.err"), "w+")
         serve = probe_code(f"from djmig_probe.serve import serve; serve(m.main, {self.folder.name!r})")
-        self.process = start(["manage.py", "shell", "--no-imports", "-c", serve], project, env, stderr=self.log)
+        self.process = start(["manage.py", "shell", "--no-imports", "-c", serve], project, env, stderr=self.log,
+                             forked=True)
 
     def ask(self, argv, timeout, label):
         """Return the CommandResult of ARGV answered by a child; None if the server is gone (it then stops)."""

@@ -88,16 +88,24 @@ def test_a_command_past_its_timeout_is_killed_with_what_it_started(tmp_path):
     assert stopped_within(int(stopped.value.result.stdout.split()[0]), 10)
 
 
-def test_other_interpreter_settings_start_cold(script):
-    """PYTHONPATH (and the other PYTHON* variables) are read when Python starts: the server's are not these."""
-    seen = json.loads(run(["manage.py"], script, 60, env={"PYTHONPATH": str(script)}).stdout)
-    assert seen["parent"] == os.getpid()
+def test_other_interpreter_settings_get_a_server_started_with_them(script, tmp_path):
+    """PYTHONPATH (and the other PYTHON* variables) are read when Python starts: a server started with them forks it."""
+    extra = tmp_path.parent / f"{tmp_path.name}-extra"  # outside the folder (the transcript names it from there)
+    seen = json.loads(run(["-c", SELF + "print(json.dumps(sys.path))"], script, 60,
+                          env={"PYTHONPATH": str(extra)}).stdout.splitlines()[-1])
+    assert str(extra) in seen
+    assert len(forkserver._SERVERS) <= forkserver.KEPT
+
+
+def test_a_command_forked_with_the_server_turned_off_starts_cold(monkeypatch, script):
+    monkeypatch.setenv("DJMIG_FORK_SERVER", "0")
+    assert json.loads(run(["manage.py"], script, 60).stdout)["parent"] == os.getpid()
 
 
 def test_the_server_stops_when_the_kernel_that_started_it_is_killed(script):
     code = ("from djmig_kernel.commands.runner import run; from djmig_kernel.commands import forkserver; "
             f"import time; run(['manage.py'], {str(script)!r}, 60); "
-            "print(forkserver._SERVER['process'].pid, flush=True); time.sleep(60)")
+            "print(*[p.pid for p, _ in forkserver._SERVERS.values()], flush=True); time.sleep(60)")
     kernel = subprocess.Popen([sys.executable, "-c", code], stdout=subprocess.PIPE, text=True)
     pid = int(kernel.stdout.readline())
     kernel.kill()
@@ -107,7 +115,8 @@ def test_the_server_stops_when_the_kernel_that_started_it_is_killed(script):
 
 def test_a_server_that_died_is_started_again(script):
     run(["manage.py"], script, 60)
-    forkserver._SERVER["process"].kill()
-    forkserver._SERVER["process"].wait()
+    for process, _ in forkserver._SERVERS.values():
+        process.kill()
+        process.wait()
     seen = json.loads(run(["manage.py"], script, 60).stdout)
     assert seen["parent"] != os.getpid()

@@ -173,3 +173,17 @@ def test_two_kernels_on_one_project_each_have_their_own_probe(library):
     kernels = [subprocess.Popen([sys.executable, "-c", code], stdout=subprocess.PIPE, text=True) for _ in range(2)]
     pids = [int(kernel.communicate(timeout=120)[0]) for kernel in kernels]
     assert pids[0] != pids[1] and all(pids)
+
+
+def _parent(pid):
+    return int(open(f"/proc/{pid}/stat").read().rsplit(")", 1)[1].split()[1])
+
+
+def test_the_server_is_forked_from_the_fork_server_and_answers_as_one_started_anew(library, monkeypatch):
+    forked = library.graph()
+    assert _parent(warm.running(library.path)) != os.getpid()
+    library.close()
+    monkeypatch.setenv("DJMIG_FORK_SERVER", "0")
+    cold = library.graph()
+    assert _parent(warm.running(library.path)) == os.getpid()
+    assert forked.nodes == cold.nodes and forked.applied == cold.applied
