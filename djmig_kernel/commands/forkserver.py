@@ -72,26 +72,24 @@ def start(args, cwd, env, input=None, stderr=None, streams=False):
     """
     if not enabled():
         return None
-    mine, theirs = [], []  # our ends: reply, stdin, stdout, stderr (None where there is none); the command's
+    mine, theirs = [], []  # our ends (reply, stdin, stdout, stderr; None where we keep none) and the command's
     try:
         with _LOCK:
             channel = _server(env)
-            if channel is None:
-                return None
             reply, their_reply = socket.socketpair()
-            mine.append(reply), theirs.append(their_reply)
+            mine.append(reply)
+            theirs.append(their_reply)
             if streams or input is not None:
-                read, write = os.pipe()
-                theirs.append(read), mine.append(write)
+                _pipe(theirs, mine)
             else:
-                theirs.append(os.open(os.devnull, os.O_RDONLY)), mine.append(None)
-            read, write = os.pipe()
-            mine.append(read), theirs.append(write)
+                theirs.append(os.open(os.devnull, os.O_RDONLY))
+                mine.append(None)
+            _pipe(mine, theirs)
             if stderr is not None:
-                theirs.append(os.dup(stderr.fileno())), mine.append(None)
+                theirs.append(os.dup(stderr.fileno()))
+                mine.append(None)
             else:
-                read, write = os.pipe()
-                mine.append(read), theirs.append(write)
+                _pipe(mine, theirs)
             message = json.dumps({"args": [str(a) for a in args], "cwd": os.path.abspath(cwd), "env": env}).encode()
             socket.send_fds(channel, [message], [their_reply.fileno(), *theirs[1:]])
     except OSError:
@@ -105,6 +103,13 @@ def start(args, cwd, env, input=None, stderr=None, streams=False):
         _close(mine)
         return None
     return Forked(args, int(first.split()[1]), *mine, streams=streams)
+
+
+def _pipe(readers, writers):
+    """Make a pipe: its read end goes to READERS, its write end to WRITERS."""
+    read, write = os.pipe()
+    readers.append(read)
+    writers.append(write)
 
 
 def _close(ends):
