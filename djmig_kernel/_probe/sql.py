@@ -16,7 +16,7 @@ follow, the step is collected against the live database.
 """
 
 from .nearby import Nearby
-from .shadow import Shadow
+from .shadow import NeedsShadow, Shadow
 from .state import undo_walk
 
 
@@ -54,7 +54,7 @@ class _Step:
         if self.small is not None:
             try:
                 return _collect(connection, self.migration, self.backwards, self.small.clone())
-            except IrreversibleError:
+            except (IrreversibleError, NeedsShadow):
                 raise
             except Exception:  # a model the step needs is outside the small state: use the whole one
                 if self.whole is None:
@@ -81,7 +81,13 @@ def _statements(executor, step, shadow):
     try:
         if shadow.connection is not None:
             try:
-                found = step.on(shadow.connection)
+                try:
+                    found = step.on(shadow.connection)
+                except NeedsShadow:  # it looks at the shadow: the steps before it run there first
+                    shadow.catch_up()
+                    if shadow.connection is None:
+                        raise
+                    found = step.on(shadow.connection)
             except IrreversibleError:
                 raise
             except Exception:  # the shadow lacks what this step needs: collect live from here on
