@@ -108,16 +108,20 @@ class Sandbox(DatabaseReaders, DjangoCommands):
         """Return the MigrationPlan of ``migrate APP TARGET``. Starts Django; changes nothing.
 
         Its SQL is computed when plan.sql() first asks (Django starts once more), or at
-        once, in the same start, with SQL=True. On PostgreSQL the SQL is rehearsed in a scratch
-        copy of the schema, made for it and removed after: a database on the kit's own server,
-        a throwaway server of the kit's for a learner's own (database/pgshadow.py).
+        once, with SQL=True (in the same start on SQLite). On PostgreSQL the SQL is rehearsed in a
+        scratch copy of the schema, made for a plan with steps and removed after: a database on the
+        kit's own server, a throwaway server of the kit's for a learner's own (database/pgshadow.py).
         """
         check_identifier(app, "app")
-        answer = self._probe("plan", app, str(target), *(["--sql"] if sql else []), timeout=timeout, shadow=sql)
+        # On PostgreSQL the plan is asked first: one with no steps needs no scratch copy to rehearse in.
+        at_once = sql and getattr(self._database(), "vendor", None) != "postgresql"
+        answer = self._probe("plan", app, str(target), *(["--sql"] if at_once else []), timeout=timeout)
         fetch = functools.partial(self._probe, "sql", app, answer["target"], timeout=timeout, shadow=True)
         plan = MigrationPlan(app, answer["target"], answer["steps"], answer["losses"], fetch)
-        if sql:
+        if at_once:
             plan.add_sql(answer)
+        elif sql:
+            plan.sql()
         return plan
 
     def plan(self, app, target, timeout=60):

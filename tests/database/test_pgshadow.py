@@ -245,3 +245,17 @@ def test_where_pg_dump_is_refused_the_sql_is_collected_live_as_before(pg_copy, p
     assert steps["tiny.0003_not_unique"] == [
         "-- SQL not available: Found wrong number (0) of constraints for tiny_tiny(code, rack)"]
     assert all(lines and not lines[0].startswith("-- SQL not available") for lines in list(steps.values())[:2])
+
+
+def test_a_plan_with_no_steps_asked_with_its_sql_makes_no_scratch_copy(pg_copy, monkeypatch):
+    """The picker asks each target's plan with its SQL: where there is nothing to do, nothing is rehearsed
+    (a scratch copy costs 0.17 s on the kit's server, 0.8 s for a learner's)."""
+    from djmig_kernel.database import pgshadow
+
+    sb, made, real = pg_copy(own=True), [], pgshadow.shadow_settings
+    monkeypatch.setattr(pgshadow, "shadow_settings", lambda database: made.append(database) or real(database))
+    [(_, leaf)] = sb.graph().leaf_nodes("app")
+    plan = sb.migration_plan("app", leaf, sql=True)
+    assert plan.steps == [] and plan.sql() == {} and made == []
+    plan = sb.migration_plan("app", "zero", sql=True)
+    assert plan.steps and list(plan.sql()) == [step["migration"] for step in plan.steps] and len(made) == 1
