@@ -8,7 +8,7 @@ from .commands.django_commands import DjangoCommands, check_app
 from .commands.probe import query
 from .commands.warm import stop as stop_warm_probe
 from .database.location import new_project, start_own_server
-from .database.pgshadow import shadow_argv
+from .database.pgshadow import rehearsed, shadow_argv
 from .database.readers import DatabaseReaders
 from .database.schema import schema_frame
 from .drift.rows import check_frame
@@ -114,7 +114,7 @@ class Sandbox(DatabaseReaders, DjangoCommands):
         """
         check_identifier(app, "app")
         # On PostgreSQL the plan is asked first: one with no steps needs no scratch copy to rehearse in.
-        at_once = sql and getattr(self._database(), "vendor", None) != "postgresql"
+        at_once = sql and not rehearsed(self._database())
         answer = self._probe("plan", app, str(target), *(["--sql"] if at_once else []), timeout=timeout)
         fetch = functools.partial(self._probe, "sql", app, answer["target"], timeout=timeout, shadow=True)
         plan = MigrationPlan(app, answer["target"], answer["steps"], answer["losses"], fetch)

@@ -13,7 +13,7 @@ from ..commands.runner import run
 from . import server
 from .pgerrors import psycopg_module
 
-__all__ = ["shadow_argv", "shadow_settings", "PREFIX"]
+__all__ = ["rehearsed", "shadow_argv", "shadow_settings", "PREFIX"]
 
 PREFIX = "djmig_shadow_"  # the scratch databases the kit makes on its own server: djmig_shadow_<pid>_<n>
 _made = itertools.count()
@@ -24,13 +24,18 @@ class _NoShadow(Exception):
     """The shadow cannot be made: the plan's SQL is collected against the live database instead."""
 
 
+def rehearsed(database):
+    """Return True if a plan's SQL on DATABASE is rehearsed in a shadow the kernel makes (PostgreSQL)."""
+    return getattr(database, "vendor", None) == "postgresql"
+
+
 @contextlib.contextmanager
 def shadow_argv(database, wanted=True):
     """Yield the probe option naming a shadow of DATABASE's schema (``["--shadow=JSON"]``), or [] if none.
 
     Only where WANTED and DATABASE is PostgreSQL; the shadow is gone when the block ends.
     """
-    if not wanted or getattr(database, "vendor", None) != "postgresql":
+    if not wanted or not rehearsed(database):
         yield []
         return
     with shadow_settings(database) as settings:
