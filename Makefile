@@ -20,22 +20,34 @@ endif
 # What make test runs in one go: two workers, each notebook (nbval's cells and its re-run) and each test file on one.
 PYTEST := $(PY) -m pytest -n 2 --dist loadfile
 
-.PHONY: lab test test-fast setup notebooks images graphviz chromium clean bench site site-js
+.PHONY: lock lab test test-fast setup notebooks images graphviz chromium clean bench site site-js
 
-# Install (or reinstall, when pyproject.toml changes) the kit and its Python packages. uv (from PyPI) installs
-# them from its cache (~/.cache/uv, filled by the first install on a machine) in seconds where pip takes a
-# minute; where uv cannot be had, pip installs the same pinned ranges. Both compile the packages' bytecode
-# (uv only when asked): every Django process the kit starts runs with PYTHONDONTWRITEBYTECODE, so that a
-# sandbox gets no __pycache__ folders, and without compiled packages each would compile Django anew (0.8 s
-# of CPU for a start of manage.py instead of 0.3 s).
-$(VENV)/.installed: pyproject.toml
+# Install (or reinstall, when the lock changes) the kit and the exact versions in requirements.lock: the versions
+# the notebooks' stored outputs were made with, so that a fresh clone on any later day installs what passed
+# (tests/test_environment.py fails when the installed versions and the lock disagree). uv (from PyPI, pinned)
+# installs them from its cache (~/.cache/uv, filled by the first install on a machine) in seconds where pip
+# takes a minute; where uv cannot be had, pip installs the same lock. Both compile the packages' bytecode (uv
+# only when asked): every Django process the kit starts runs with PYTHONDONTWRITEBYTECODE, so that a sandbox
+# gets no __pycache__ folders, and without compiled packages each would compile Django anew (0.8 s of CPU for a
+# start of manage.py instead of 0.3 s).
+UV_VERSION := 0.13.10
+$(VENV)/.installed: pyproject.toml requirements.lock
 	@$(PYTHON) -c 'import sys; sys.exit(sys.version_info < (3, 10))' || \
 	  { echo "djmig needs Python 3.10 or newer; run 'make PYTHON=python3.11 ...' with one that is"; exit 1; }
 	@$(PYTHON) -m venv $(VENV) || { rm -rf $(VENV); \
 	  echo "could not create a virtual environment: on Debian/Ubuntu run 'sudo apt-get install python3-venv'"; exit 1; }
-	{ $(PY) -m pip install --quiet uv && $(VENV)/bin/uv pip install --quiet --compile-bytecode --python $(PY) -e ".[test]"; } || \
-	  $(PY) -m pip install --quiet -e ".[test]"
+	{ $(PY) -m pip install --quiet uv==$(UV_VERSION) && \
+	  $(VENV)/bin/uv pip install --quiet --compile-bytecode --python $(PY) -r requirements.lock && \
+	  $(VENV)/bin/uv pip install --quiet --python $(PY) --no-deps -e .; } || \
+	  { $(PY) -m pip install --quiet -r requirements.lock && $(PY) -m pip install --quiet --no-deps -e .; }
 	touch $@
+
+## make lock: move to today's releases: resolve pyproject.toml's ranges anew into requirements.lock, install
+## them, and make every notebook's outputs with them (then run make test, and commit the three together).
+lock: $(VENV)/.installed
+	$(VENV)/bin/uv pip compile pyproject.toml --extra test --universal --upgrade --quiet \
+	  --custom-compile-command "make lock" -o requirements.lock
+	$(MAKE) notebooks
 
 setup: $(VENV)/.installed graphviz
 

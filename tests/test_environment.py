@@ -1,64 +1,91 @@
-"""The environment: environment.yml (conda, for learners and Binder) and pyproject.toml (pip, for CI) pin the same
-things, and the installed packages are compiled."""
+"""The environment: requirements.lock holds the exact versions the stored outputs were made with; CI (make setup),
+conda (environment.yml, for learners and Binder) and the installed packages all take them from it, and the
+installed packages are compiled."""
 
 import re
 import tomllib
+from importlib import metadata
 from pathlib import Path
 
 import yaml
+from packaging.markers import Marker
+from packaging.requirements import Requirement
+from packaging.utils import canonicalize_name
+from packaging.version import Version
 
 ROOT = Path(__file__).resolve().parents[1]
-# PyPI name -> conda-forge name, where they differ.
-CONDA_NAMES = {"graphviz": "python-graphviz"}
+LOCK = ROOT / "requirements.lock"
 
 
-def _split(requirement):
-    match = re.match(r"^\s*([A-Za-z0-9_.\-]+)\s*(.*?)\s*$", requirement)
-    return match.group(1).lower(), match.group(2).replace(" ", "")
+def _locked():
+    """{name: version} of the lock's lines that apply to this interpreter and platform."""
+    pins = {}
+    for line in LOCK.read_text().splitlines():
+        line = line.strip()
+        if not line or line.startswith("#"):
+            continue
+        spec, _, marker = line.partition(";")
+        name, version = spec.strip().split("==")
+        if marker.strip() and not Marker(marker.strip()).evaluate():
+            continue
+        pins[canonicalize_name(name)] = version
+    return pins
 
 
-def _pip_requirements():
+def _declared():
     project = tomllib.loads((ROOT / "pyproject.toml").read_text())["project"]
-    requirements = project["dependencies"] + project["optional-dependencies"]["test"]
-    return dict(_split(r) for r in requirements)
+    return [Requirement(r) for r in project["dependencies"] + project["optional-dependencies"]["test"]]
 
 
-def _conda_requirements():
+def test_every_line_of_the_lock_is_one_exact_version():
+    for line in LOCK.read_text().splitlines():
+        if line.strip() and not line.lstrip().startswith("#"):
+            assert re.match(r"^[A-Za-z0-9_.\-]+==[^=\s;]+( ; .+)?$", line), f"not an exact pin: {line!r}"
+
+
+def test_the_installed_packages_are_the_locked_versions():
+    """A fresh clone installs the lock; an older .venv, or a package installed by hand, is caught here."""
+    wrong = {}
+    for name, version in _locked().items():
+        try:
+            installed = metadata.version(name)
+        except metadata.PackageNotFoundError:
+            installed = None
+        if installed is None or Version(installed) != Version(version):
+            wrong[name] = (version, installed)
+    assert not wrong, f"installed versions differ from requirements.lock (locked, installed): {wrong}; run make setup"
+
+
+def test_the_lock_satisfies_every_range_of_pyproject():
+    pins = _locked()
+    for requirement in _declared():
+        name = canonicalize_name(requirement.name)
+        assert name in pins, f"{requirement.name} is in pyproject.toml but not in requirements.lock; run make lock"
+        assert requirement.specifier.contains(pins[name], prereleases=True), (
+            f"{requirement.name}: requirements.lock has {pins[name]}, pyproject.toml asks {requirement.specifier}; "
+            "run make lock")
+
+
+def test_environment_yml_installs_the_lock_and_the_kit_with_conda_forge_graphviz():
     environment = yaml.safe_load((ROOT / "environment.yml").read_text())
-    conda, pip = {}, {}
-    for entry in environment["dependencies"]:
-        if isinstance(entry, dict):
-            pip.update(_split(r) for r in entry["pip"] if not r.startswith("-"))
-        else:
-            name, spec = _split(entry)
-            conda[name] = spec
-    return environment, conda, pip
-
-
-def test_every_pip_requirement_is_in_environment_yml_with_the_same_pin():
-    _, conda, pip = _conda_requirements()
-    for name, spec in _pip_requirements().items():
-        conda_name = CONDA_NAMES.get(name, name)
-        found = conda.get(conda_name, pip.get(name))
-        assert found is not None, f"{name} is in pyproject.toml but not in environment.yml"
-        assert found == spec, f"{name}: pyproject.toml says {spec!r}, environment.yml says {found!r}"
-
-
-def test_environment_yml_has_nothing_that_pyproject_lacks():
-    _, conda, pip = _conda_requirements()
-    pip_names = set(_pip_requirements())
-    conda_only = {"python", "pip", "graphviz"}  # the interpreter, the installer, the dot binary
-    wanted = {CONDA_NAMES.get(n, n) for n in pip_names} | conda_only
-    assert set(conda) - wanted == set()
-    assert set(pip) - pip_names == set()
-
-
-def test_environment_yml_uses_conda_forge_and_installs_the_kit():
-    environment, conda, _ = _conda_requirements()
     assert environment["channels"][0] == "conda-forge"
-    assert "graphviz" in conda, "the dot binary must come with the environment"
+    conda = [e.split()[0] for e in environment["dependencies"] if isinstance(e, str)]
+    # Only what pip cannot give: the interpreter, the installer and the dot binary.
+    assert sorted(conda) == ["graphviz", "pip", "python"]
     pip_section = next(e for e in environment["dependencies"] if isinstance(e, dict))["pip"]
-    assert "-e ." in pip_section
+    assert pip_section == ["-r requirements.lock", "-e ."]
+
+
+def test_outputs_that_name_a_version_name_the_locked_one():
+    """Migration files made in a notebook say which Django wrote them: the locked one, so a new patch release
+    cannot make a fresh clone's outputs differ."""
+    django = _locked()["django"]
+    seen = 0
+    for notebook in sorted((ROOT / "notebooks").glob("[0-9][0-9]-*.ipynb")):
+        for version in re.findall(r"Generated by Django (\d[\w.]*)", notebook.read_text()):
+            seen += 1
+            assert version == django, f"{notebook.name} says Django {version}, the lock {django}; run make notebooks"
+    assert seen, "no notebook output names Django's version any more: this test checks nothing"
 
 
 def test_the_installed_packages_are_compiled_as_django_processes_do_not_write_bytecode():
