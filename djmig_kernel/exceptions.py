@@ -15,6 +15,7 @@ __all__ = [
     "ReadOnlyFolderError",
     "CommandError",
     "CommandTimeout",
+    "CommandKilled",
     "DatabaseLockedError",
     "NotADatabaseError",
     "InconsistentHistoryError",
@@ -117,6 +118,10 @@ class CommandTimeout(CommandError, TimeoutError):
     """A Django command that ran past its timeout and was stopped."""
 
 
+class CommandKilled(CommandError):
+    """A Django command that a signal stopped before it finished (SIGKILL from the system or a kill), not the kit."""
+
+
 class DatabaseLockedError(DjmigError, OSError):
     """A SQLite file that another connection holds locked."""
 
@@ -203,4 +208,18 @@ class DatabaseChangedError(DjmigError, RuntimeError):
 
 
 class DiskSpaceError(DjmigError, OSError):
-    """Too little free disk for the copy the kit keeps of a SQLite file while migrate runs."""
+    """Too little free disk for the copy the kit keeps of a database while migrate runs."""
+
+    @classmethod
+    def for_copy(cls, command, what, need, free, **kwargs):
+        """Return the error of COMMAND not run: copying WHAT ("db.sqlite3 (1.0 MB)") needs NEED bytes, FREE are free."""
+        return cls(
+            f"`{command}` not run: the kit first copies {what} to put it back if migrate fails, and its disk has "
+            f"{megabytes(free)} free; free {megabytes(need - free)} more and run again",
+            **kwargs,
+        )
+
+
+def megabytes(size):
+    """Return SIZE bytes as a learner reads it: "1.5 MB", or "2.0 GB" from a gigabyte on."""
+    return f"{size / 2**20:.1f} MB" if size < 2**30 else f"{size / 2**30:.1f} GB"

@@ -141,7 +141,9 @@ class Sandbox(DatabaseReaders, DjangoCommands):
         """
         check_app(app)
         facts, database = self._probe("check", *([app] if app else []), timeout=timeout), self._database()
-        return check_frame(facts, database.column_names(), database.sql_command, app)
+        with database.session():  # on PostgreSQL one connection: the columns, and what a dead guard left
+            live, left_over = database.column_names(), database.left_over()
+        return check_frame(facts, live, database.sql_command, app, left_over)
 
     def schema_at(self, app=None, target=None, timeout=60):
         """Return the schema() columns that the migration state describes: now, or after ``migrate APP TARGET``.

@@ -3,8 +3,11 @@
 import hashlib
 import json
 import os
+import signal
 import socket
 import sqlite3
+import subprocess
+import sys
 import textwrap
 import time
 import urllib.error
@@ -168,3 +171,28 @@ def stopped_within(pid, seconds):
             return False
         time.sleep(0.05)
     return True
+
+
+# What a notebook's kernel runs: the kit, in a Python of its own, calling migrate on a project
+_KERNEL = "import sys; from djmig_kernel import Sandbox; Sandbox.open(sys.argv[1]).migrate()"
+
+
+def start_kernel(sb, log, env=None):
+    """Start a Python that opens SB and calls sb.migrate(), as a kernel does; its output goes to the file LOG."""
+    with open(log, "w") as out:
+        return subprocess.Popen([sys.executable, "-c", _KERNEL, str(sb.path)], stdout=out, stderr=subprocess.STDOUT,
+                                env=None if env is None else {**os.environ, **env})
+
+
+def kill_kernel(kernel):
+    """Kill KERNEL with SIGKILL, as a notebook's kernel dies when it is killed or runs out of memory."""
+    kernel.send_signal(signal.SIGKILL)
+    assert kernel.wait(10) == -signal.SIGKILL
+
+
+def wait_for(condition, what, seconds=30):
+    """Return once CONDITION() is true; fail naming WHAT after SECONDS."""
+    deadline = time.monotonic() + seconds
+    while not condition():
+        assert time.monotonic() < deadline, f"waited {seconds} s for {what}"
+        time.sleep(0.05)

@@ -79,7 +79,7 @@ def clone(settings, template):
 
 
 def drop(settings, name):
-    for db in (name, f"{name[:40]}__djmig_before"):
+    for db in (name, f"{name[:40]}__djmig_before", f"{name[:40]}__djmig_failed"):
         psql(settings, f'DROP DATABASE IF EXISTS "{db}" WITH (FORCE)', db="postgres")
 
 

@@ -1,6 +1,7 @@
 """Turn a failed Django command's output into one line: Django's error and the fix."""
 
 import re
+import signal
 
 from .. import exceptions as exc
 
@@ -55,6 +56,11 @@ _FIXES = [
         _AMBIGUOUS,
         exc.AmbiguousMigrationError,
         "give more of the name; sb.showmigrations({app!r}) lists them",
+    ),
+    (
+        r"No space left on device|database or disk is full",
+        exc.DiskSpaceError,
+        "its disk is full: free some space and run it again",
     ),
     (
         r"file is not a database|database disk image is malformed",
@@ -188,6 +194,20 @@ def diagnose(command, stderr, project, stdout=""):
                 return cls, f"`{command}` failed: {line}"
             return cls, f"`{command}` failed: {quoted}; {fix.format(**fields)}"
     return exc.CommandError, f"`{command}` failed: {quoted}; see .result.stderr for Django's full output"
+
+
+def signal_words(returncode):
+    """Return "killed by SIGKILL" for the RETURNCODE (-9) of a process a signal stopped."""
+    try:
+        name = signal.Signals(-returncode).name
+    except ValueError:
+        name = f"signal {-returncode}"
+    return f"killed by {name}"
+
+
+def killed(command, returncode):
+    """Return the one line of COMMAND stopped by a signal (RETURNCODE < 0): nothing it printed says why."""
+    return f"`{command}` was {signal_words(returncode)} before it finished"
 
 
 def migration_lookup(line):

@@ -6,10 +6,12 @@ import time
 from typing import NamedTuple
 
 from .. import exceptions as exc
+from ..commands.diagnose import signal_words
 from ..display.terminal import manage_line
+from .pgcopy import GuardCopy
 from .pgerrors import error_for, psycopg_module
 
-__all__ = ["cloned", "told", "clone_name", "MigrateOutcome", "explain_partial_migrate"]
+__all__ = ["cloned", "told", "put_back_said", "SAY_PUT_BACK", "MigrateOutcome", "explain_partial_migrate"]
 
 # migrate writes "  Applying app.0002_x..." then " OK" (plus " (0.012s)" at -v 2) on the same line
 _STEP = re.compile(r"^\s*(Applying|Unapplying) (\S+?)\.\.\.( OK\b.*)?\s*$")
@@ -17,64 +19,64 @@ _ANSI = re.compile(r"\x1b\[[0-9;]*m")
 _ANY_STEP = re.compile(r"^\s*(Applying|Unapplying) \S+\.\.\.", re.M)
 # PostgreSQL adds CONTEXT: lines after the exception's own line, so the error is not the last line
 _ERROR = re.compile(r"^[A-Za-z_][\w.]*(Error|Exception): .*$")
-
-
-def clone_name(name):
-    """Return the name of the copy the guard keeps of database NAME (identifiers are cut at 63 bytes)."""
-    return f"{name[:40]}__djmig_before"
+# A command's errors whose words cannot tell that the guard put the database back: a signal, a full disk
+SAY_PUT_BACK = (exc.CommandKilled, exc.DiskSpaceError)
 
 
 @contextlib.contextmanager
 def cloned(database, args, maintenance_db="postgres"):
-    """Copy DATABASE (CREATE DATABASE ... TEMPLATE) before the body; if the body raises, put the copy back.
+    """Copy DATABASE (CREATE DATABASE ... TEMPLATE) before the body; if the body raises, put that copy back.
 
     Each migration is its own transaction, so a plan failing at its second migration would keep the
     first; the copy keeps the kit's promise of nothing half done. Needs CREATEDB (the kit's server:
-    superuser) and no other session on the database while it is copied. A copy left by a guard that was
-    killed midway is the last state the kit promised: it is put back first.
+    superuser) and no other session on the database while it is copied. Only the copy made here is put
+    back: one that a guard killed midway left is removed (the database may hold newer rows), and one line
+    says so (see GuardCopy.claim).
     """
-    psycopg = psycopg_module()
-    sql = psycopg.sql
-    name, copy = database.name, clone_name(database.name)
-    db, clone = sql.Identifier(name), sql.Identifier(copy)
-    admin = database.connect(dbname=maintenance_db)
+    copy = GuardCopy(database, args, maintenance_db)
     try:
-        names = {n for (n,) in admin.execute("SELECT datname FROM pg_database")}
-        if copy in names:
-            _restore(admin, db, clone, present=name in names)
-        started = time.perf_counter()
         try:
-            admin.execute(sql.SQL("CREATE DATABASE {} TEMPLATE {}").format(clone, db))
-        except psycopg.errors.ObjectInUse:
-            raise _busy(admin, name, args) from None
-        except psycopg.Error as error:
+            for note in copy.claim():
+                print(note)
+            started = time.perf_counter()
+            copy.make()
+        except psycopg_module().Error as error:
             raise error_for(error, database) from None
         database.clone_seconds = time.perf_counter() - started
         try:
             yield
-        except BaseException:
-            _restore(admin, db, clone, present=True)
+        except BaseException as error:
+            _put_back(copy, database, args, error)
+            if isinstance(error, SAY_PUT_BACK):
+                raise put_back_said(error, f"database {database.name!r}") from None
             raise
-        admin.execute(sql.SQL("DROP DATABASE {}").format(clone))
+        with contextlib.suppress(psycopg_module().Error):  # its disk is full: the next migrate removes it
+            copy.drop()
     finally:
-        admin.close()
+        copy.close()
 
 
-def _restore(admin, db, clone, present):
-    sql = psycopg_module().sql
-    if present:  # FORCE ends sessions a killed migrate may have left behind
-        admin.execute(sql.SQL("DROP DATABASE {} WITH (FORCE)").format(db))
-    admin.execute(sql.SQL("ALTER DATABASE {} RENAME TO {}").format(clone, db))
+def _put_back(copy, database, args, error):
+    """Put COPY back after ERROR; if the server cannot (its disk is full, it stopped), say what stays, in one line."""
+    try:
+        copy.put_back()
+    except psycopg_module().Error as failure:
+        result = getattr(error, "result", None)
+        stays = f"; {explain_partial_migrate(result.stdout).message}" if result is not None else ""
+        cause = error_for(failure, database)
+        cls, why = type(cause), str(cause)
+        if copy.disk_full():
+            cls, why = exc.DiskSpaceError, (f"its server's disk is full ({exc.megabytes(copy.free())} free); free "
+                                            f"some space (and start the server again if it stopped: Sandbox.open)")
+        if copy.set_aside:
+            stays = f"; the next sb.migrate() puts {copy.copy} back first"
+        raise cls(f"`{manage_line(*args)}` failed and database {database.name!r} was not put back: {why}{stays}",
+                  result=result) from None
 
 
-def _busy(admin, name, args):
-    others = admin.execute(
-        "SELECT pid, coalesce(nullif(application_name, ''), backend_type) FROM pg_stat_activity "
-        "WHERE datname = %s AND pid <> pg_backend_pid()", [name]).fetchall()
-    sessions = ", ".join(f"{app} (pid {pid})" for pid, app in others) or "another session"
-    return exc.DatabaseBusyError(
-        f"`{manage_line(*args)}` not run: {sessions} is connected to database {name!r}, and the kit copies it "
-        f"first (PostgreSQL copies only a database nobody uses); close it (e.g. quit dbshell) and run again")
+def put_back_said(error, what):
+    """Return ERROR (one of SAY_PUT_BACK) saying that the guard put WHAT ("db.sqlite3") back as it was before."""
+    return type(error)(f"{error}; {what} was put back as it was before", result=error.result)
 
 
 @contextlib.contextmanager
@@ -87,8 +89,10 @@ def told(args):
         if result is None or isinstance(error, exc.CommandTimeout) or not _ANY_STEP.search(
                 _ANSI.sub("", result.stdout)):
             raise
-        line = next((x for x in reversed(result.stderr.splitlines()) if _ERROR.match(x)), "")
-        outcome = explain_partial_migrate(result.stdout, line)
+        killed = isinstance(error, exc.CommandKilled)  # its connection went: PostgreSQL rolled back its migration
+        line = signal_words(result.returncode) if killed else next(
+            (x for x in reversed(result.stderr.splitlines()) if _ERROR.match(x)), "")
+        outcome = explain_partial_migrate(result.stdout, line, killed=killed)
         raise type(error)(f"`{manage_line(*args)}` failed: {outcome.message}", result=result) from None
 
 
@@ -99,10 +103,11 @@ class MigrateOutcome(NamedTuple):
     message: str  # one line, for a learner's own server, where the kit keeps no copy
 
 
-def explain_partial_migrate(stdout, error="", non_atomic=()):
+def explain_partial_migrate(stdout, error="", non_atomic=(), killed=False):
     """Return the MigrateOutcome of a migrate that failed, from what it printed (STDOUT) and its ERROR line.
 
     NON_ATOMIC: "app.name" of migrations with atomic = False, whose changes up to the failure stay.
+    KILLED: a signal stopped it (ERROR says which), so the migration it was in needs no fix.
     """
     done, failed, direction = [], None, "Applying"
     for line in _ANSI.sub("", stdout).splitlines():
@@ -118,13 +123,14 @@ def explain_partial_migrate(stdout, error="", non_atomic=()):
     kept = (f"{', '.join(done)} {'was' if one else 'were'} {verb} and stay{'s' if one else ''} so "
             f"(each migration is its own transaction)") if done else f"nothing was {verb} before it"
     cause = f" ({exc.one_line(error)})" if error else ""
+    again = "run migrate again" if killed else f"fix {failed} and run migrate again"
     if failed is None:
         message = f"migrate failed before {direction.lower()} any migration{cause}; {kept}"
     elif failed in non_atomic:
         message = (f"migrate failed in {failed}{cause}, which is non-atomic (atomic = False): the changes it "
                    f"made before the error stay and it is not recorded in django_migrations; {kept}; "
-                   f"check the database by hand, fix {failed} and run migrate again")
+                   f"check the database by hand, {again}")
     else:
         message = (f"migrate failed in {failed}{cause}: it was rolled back and is not recorded in "
-                   f"django_migrations; {kept}; fix {failed} and run migrate again, or migrate back to undo them")
+                   f"django_migrations; {kept}; {again}, or migrate back to undo them")
     return MigrateOutcome(done, failed, direction, exc.one_line(message))

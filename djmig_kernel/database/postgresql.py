@@ -6,6 +6,7 @@ import pandas as pd
 
 from .. import exceptions as exc
 from .pgerrors import error_for, psycopg_module
+from .pgcopy import left_over
 from .pgguard import cloned, told
 from .pgsession import IN_SCHEMA, RELATIONS, Reading
 from .pgtypes import normalise_db_type
@@ -123,6 +124,16 @@ class PostgreSQL(Reading):
                 f"SELECT id, app, name, applied FROM {self._table(connection, 'django_migrations')} ORDER BY id"
             ).fetchall()
         return pd.DataFrame(rows, columns=["id", "app", "name", "applied"]).astype({"id": "int64"})
+
+    def left_over(self):
+        """Return [(NAME, database, "copy" or "aside")]: what dead guards left of this database on the kit's server.
+
+        This is a read-only operation.
+        """
+        if not self.own:  # the guard copies only on the kit's own server
+            return []
+        with self._reading() as connection:
+            return [(self.name, *left) for left in left_over(connection, self.name)]
 
     def table_names(self):
         """Return the sorted names of the tables and views of the connection's current schema."""

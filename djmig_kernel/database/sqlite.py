@@ -114,6 +114,10 @@ class SQLite:
         """Raise NotADatabaseError if the file exists but SQLite cannot read it; a missing or busy file is fine."""
         check_database(self.path)
 
+    def left_over(self):
+        """Return []: the guard keeps its copy of a SQLite file in an unnamed file, gone with its process (Linux)."""
+        return []
+
     def ledger_rows(self):
         """Return the django_migrations rows (id, app, name, applied) by id, or None if there is no such table."""
         with read_only(self.path) as connection:

@@ -1,6 +1,8 @@
 """Nothing half done on SQLite: a snapshot around a migrate, put back on failure over Django's own writes only."""
 
 import contextlib
+import fcntl
+import glob
 import os
 import sqlite3
 import tempfile
@@ -8,12 +10,13 @@ import tempfile
 from .. import exceptions as exc
 from ..commands.warm import probe_code
 from ..display.terminal import manage_line
-from .pgguard import explain_partial_migrate, told
+from .pgguard import SAY_PUT_BACK, explain_partial_migrate, put_back_said, told
 from .snapshot import Snapshot, change_counter, free_bytes
 
 __all__ = ["in_wal_mode", "restored_on_error"]
 
 _LEDGER, _DATABASE = "DJMIG_WRITES", "DJMIG_DATABASE"  # _probe/writes.py reads these
+_PREFIX = "djmig-writes-"  # the ledger files' names in the temp folder
 
 
 def in_wal_mode(path):
@@ -43,30 +46,58 @@ def restored_on_error(path, args):
         return
     _check_room(path, args)
     snapshot = Snapshot(path).take()
-    ledger_fd, ledger = tempfile.mkstemp(prefix="djmig-writes-")  # the system's temp folder, not the project's
-    os.close(ledger_fd)
+    ledger_fd, ledger = _new_ledger()
     try:
         yield {"prefix": ["-c", probe_code("from djmig_probe.writes import main; main()")],
                "env": {_LEDGER: ledger, _DATABASE: os.path.realpath(path)}}
     except BaseException as error:
         _put_back(snapshot, _read(ledger), args, error)
+        if isinstance(error, SAY_PUT_BACK):
+            raise put_back_said(error, path.name) from None
         raise
     finally:
         snapshot.discard()
         os.unlink(ledger)
+        os.close(ledger_fd)
+
+
+def _new_ledger():
+    """Return (descriptor, path) of a new ledger file in the system's temp folder, locked while the descriptor is open.
+
+    Its lock goes with the process that holds it, killed or not: a ledger nobody holds locked was left by a run
+    that died, and is removed here. One removed between its making and its locking is made again.
+    """
+    for path in glob.glob(os.path.join(glob.escape(tempfile.gettempdir()), _PREFIX + "*")):
+        with contextlib.suppress(OSError):  # gone meanwhile, or a live guard's (BlockingIOError)
+            fd = os.open(path, os.O_RDONLY)
+            try:
+                fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+                if _is(fd, path):
+                    os.unlink(path)
+            finally:
+                os.close(fd)
+    while True:
+        fd, path = tempfile.mkstemp(prefix=_PREFIX)  # the system's temp folder, not the project's
+        fcntl.flock(fd, fcntl.LOCK_EX)
+        if _is(fd, path):
+            return fd, path
+        os.close(fd)
+
+
+def _is(fd, path):
+    """Return True if PATH names the file open as FD."""
+    try:
+        named, held = os.stat(path), os.fstat(fd)
+    except FileNotFoundError:
+        return False
+    return (named.st_dev, named.st_ino) == (held.st_dev, held.st_ino)
 
 
 def _check_room(path, args):
     size = path.stat().st_size if path.exists() else 0
     free = free_bytes(path.parent)
     if size > free:
-        raise exc.DiskSpaceError(
-            f"`{manage_line(*args)}` not run: the kit first copies {path.name} ({_mb(size)}) to put it back if "
-            f"migrate fails, and its disk has {_mb(free)} free; free {_mb(size - free)} more and run again")
-
-
-def _mb(size):
-    return f"{size / 2**20:.1f} MB" if size < 2**30 else f"{size / 2**30:.1f} GB"
+        raise exc.DiskSpaceError.for_copy(manage_line(*args), f"{path.name} ({exc.megabytes(size)})", size, free)
 
 
 def _read(ledger):

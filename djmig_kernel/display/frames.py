@@ -24,24 +24,31 @@ class Frame(pd.DataFrame):
     ``sort_values``) return a Frame again, so their result is shown the same way.
     """
 
+    _metadata = ["note"]  # kept by what pandas returns from a Frame (tail, a slice)
+    note = None  # a line shown under the table, about where its rows come from
+
     @property
     def _constructor(self):
         return Frame
 
     def __repr__(self):
         if self.empty:
-            return "  ".join(map(str, self.columns)) + "\n" + _NO_ROWS
-        return self.to_string(index=False, min_rows=pd.get_option("display.min_rows"), **_limits())
+            text = "  ".join(map(str, self.columns)) + "\n" + _NO_ROWS
+        else:
+            text = self.to_string(index=False, min_rows=pd.get_option("display.min_rows"), **_limits())
+        return f"{text}\n{self.note}" if self.note else text
 
     def _repr_html_(self):
         if self.empty:
             header = "".join(f"<th>{html.escape(str(c))}</th>" for c in self.columns)
-            return (
+            table = (
                 f"<table class='dataframe'><thead><tr>{header}</tr></thead><tbody><tr>"
                 f"<td colspan='{max(len(self.columns), 1)}' style='text-align:left;font-style:italic'>"
                 f"{_NO_ROWS}</td></tr></tbody></table>"
             )
-        return self.to_html(index=False, border=0, notebook=True, **_limits())
+        else:
+            table = self.to_html(index=False, border=0, notebook=True, **_limits())
+        return f"{table}<p>{html.escape(self.note)}</p>" if self.note else table
 
 
 _AGREE = "The four pieces agree: sb.check() finds nothing to fix."

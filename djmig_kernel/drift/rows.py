@@ -2,7 +2,7 @@
 
 from ..display.frames import CheckFrame
 from .fixes import Fixes
-from .words import CHECK_COLUMNS, KINDS, manage_line, no_file_row
+from .words import CHECK_COLUMNS, KINDS, LEFT_OVER, left_over_row, manage_line, no_file_row
 
 __all__ = ["check_frame"]
 
@@ -115,21 +115,24 @@ def _unexpected_rows(known, expected, live, run_sql):
                 yield ["unexpected-column", app, f"{table}.{column}", detail, fix]
 
 
-def check_frame(facts, live, run_sql, app=None):
+def check_frame(facts, live, run_sql, app=None, left_over=None):
     """Return the check() DataFrame: FACTS from the probe against LIVE {table: [columns]} of the database.
 
     RUN_SQL(statement) is the command a fix line gives for a statement (the database's own shell).
     Tables of SQLite's own making (virtual tables' shadow tables, sqlite_*) must already be left out of LIVE.
+    LEFT_OVER: [(name, database, what)] that guards of database NAME that died left on the server (left_over_row):
+    their rows come first, whichever APP is asked about.
     """
     known = Fixes(facts, live)
     expected, schema_rows = facts["expected"], []
     if expected is not None:  # None: the applied migrations do not make one state (inconsistent history)
         schema_rows = [*_missing(known, expected, live, run_sql), *_unexpected(known, expected, live, run_sql)]
-    rows = [*_model_changes(facts), *_pending(known)]  # after the schema's rows: their fakes fix these too
+    rows = [left_over_row(*left, run_sql) for left in left_over or ()]
+    rows += [*_model_changes(facts), *_pending(known)]  # after the schema's rows: their fakes fix these too
     rows += [no_file_row(a, n, installed) for a, n, installed in facts["no_file"]]
     rows += list(_inconsistent(known))
     rows += sorted(schema_rows, key=lambda r: KINDS.index(r[0]))
     frame = CheckFrame(rows, columns=CHECK_COLUMNS)
     if app is not None:
-        frame = frame[frame["app"] == app].reset_index(drop=True)
+        frame = frame[(frame["app"] == app) | (frame["kind"] == LEFT_OVER)].reset_index(drop=True)
     return frame

@@ -2,14 +2,15 @@
 
 from ..display.terminal import manage_line
 
-__all__ = ["CHECK_COLUMNS", "KINDS", "inconsistent_fix", "ledger_repairs", "manage_line", "no_file_row",
-           "recorder_command"]
+__all__ = ["CHECK_COLUMNS", "KINDS", "LEFT_OVER", "inconsistent_fix", "ledger_repairs", "left_over_row", "manage_line",
+           "no_file_row", "recorder_command"]
 
 CHECK_COLUMNS = ["kind", "app", "subject", "detail", "fix"]
 KINDS = (
     "model-changes", "pending", "no-file", "inconsistent",
     "missing-table", "missing-column", "unexpected-table", "unexpected-column",
 )
+LEFT_OVER = "leftover-copy"  # not a disagreement of the four pieces: what a guard that died left on the server
 
 
 def _call(method, app, name):
@@ -43,6 +44,23 @@ def no_file_row(app, name, installed=True):
             "record_unapplied", f"{app}.{name}"
         )
     return ["no-file", app, f"{app}.{name}", detail, fix]
+
+
+def left_over_row(name, left, what, run_sql):
+    """Return the check() row of LEFT, what a guard of database NAME that died left on the server.
+
+    WHAT: "copy" (made before a migrate) or "aside" (the database as a failed migrate left it, set aside when
+    the copy was put back). RUN_SQL(statement) is the command that runs a statement; its DROP fails while a live
+    guard holds the copy.
+    """
+    if what == "copy":
+        detail = (f"{left} is the copy of database {name!r} the kit made before a migrate that was stopped before "
+                  f"it finished (its kernel died); it is not put back over {name!r}, which keeps every change made "
+                  f"since, and the next sb.migrate() removes it")
+    else:
+        detail = (f"{left} is what a failed migrate left in database {name!r}, set aside when the kit put its copy "
+                  f"back and not yet removed (its disk was full); the next sb.migrate() removes it")
+    return [LEFT_OVER, None, left, detail, run_sql('DROP DATABASE "' + left + '"')]
 
 
 def inconsistent_fix(migration, dependency, made, records=()):

@@ -1,15 +1,18 @@
 """migrate's safety net on SQLite: a snapshot on disk, put back whole on failure, never over another program's write."""
 
+import contextlib
 import os
+import shutil
 import sqlite3
 import stat
 import subprocess
 import sys
 import tempfile
 import tracemalloc
+from pathlib import Path
 
 import pytest
-from helpers import files_digest, migration_file
+from helpers import files_digest, kill_kernel, migration_file, start_kernel, wait_for
 
 from djmig_kernel import exceptions as exc
 from djmig_kernel.database import snapshot, sqliteguard
@@ -44,6 +47,48 @@ def own_temp(tmp_path, monkeypatch):
     folder.mkdir()
     monkeypatch.setattr(tempfile, "tempdir", str(folder))
     return folder
+
+
+# 0005 sleeps (its RunPython holds no lock) or is killed by a signal; 0006 makes a table
+SLEEP = "migrations.RunPython(lambda apps, schema_editor: time.sleep({}), migrations.RunPython.noop)"
+KILL = "migrations.RunPython(lambda apps, schema_editor: os.kill(os.getpid(), signal.SIGKILL))"
+NOTE = "migrations.RunSQL('CREATE TABLE djmig_note (x int)', 'DROP TABLE djmig_note')"
+
+
+def _slow_plan(sb, operation):
+    """Add books.0004_year, books.0005_slow (OPERATION) and books.0006_note to SB."""
+    folder = sb.path / "books/migrations"
+    (folder / "0004_year.py").write_text(migration_file([("books", "0003_merge")], YEAR))
+    (folder / "0005_slow.py").write_text(migration_file([("books", "0004_year")], operation,
+                                                        preamble="import os, signal, time"))
+    (folder / "0006_note.py").write_text(migration_file([("books", "0005_slow")], NOTE))
+
+
+def _applied(sb):
+    with contextlib.closing(sqlite3.connect(sb.db_path)) as connection:
+        return connection.execute(
+            "SELECT id, name, applied FROM django_migrations WHERE app = 'books' ORDER BY id").fetchall()
+
+
+def _migrating(sb, own_temp):
+    """Start a kernel migrating SB (its temp folder OWN_TEMP); return it once books.0005_slow sleeps."""
+    _slow_plan(sb, SLEEP.format(2))
+    log = own_temp.parent / "kernel.log"
+    kernel = start_kernel(sb, log, env={"TMPDIR": str(own_temp)})
+    wait_for(lambda: "0004_year" in str(_applied(sb)) or kernel.poll() is not None, "migrate to reach 0005_slow")
+    assert kernel.poll() is None, log.read_text()
+    return kernel
+
+
+def _open_anywhere(path):
+    """Return True if a process has the file PATH open."""
+    for fd in Path("/proc").glob("[0-9]*/fd/*"):
+        try:
+            if os.readlink(fd) == str(path):
+                return True
+        except OSError:
+            pass
+    return False
 
 
 def _beside(sb):
@@ -152,3 +197,36 @@ def test_the_transcript_of_a_failed_migrate_is_what_manage_py_prints(library):
     assert "Traceback (most recent call last):" in plain.stderr
     assert caught.value.result.stderr == plain.stderr
     assert caught.value.result.stdout == plain.stdout
+
+
+def test_what_a_killed_kernel_left_goes_and_nothing_of_a_live_ones(library, own_temp, tmp_path):
+    """SIGKILL a kernel while its migrate runs; that migrate goes on and commits, and a row is written after it.
+    The next migrate keeps them, runs only what is left, and removes the dead run's note-taking file in the temp
+    folder, not the one another guard (of another database) is using now."""
+    kernel = _migrating(library, own_temp)
+    kill_kernel(kernel)
+    wait_for(lambda: not _open_anywhere(library.db_path.resolve()), "the orphaned migrate to end")
+    with contextlib.closing(sqlite3.connect(library.db_path)) as connection, connection:
+        connection.execute("INSERT INTO books_genre (name) VALUES ('written after the kill')")
+    committed = _applied(library)
+    assert [name for _, name, _ in committed][-2:] in (["0004_year", "0005_slow"], ["0005_slow", "0006_note"])
+    [left] = list(own_temp.glob("djmig-writes-*"))
+    shutil.copy(library.db_path, tmp_path / "other.sqlite3")
+    with restored_on_error(tmp_path / "other.sqlite3", ["migrate"]) as launch:
+        library.migrate("books")
+        assert list(own_temp.glob("djmig-writes-*")) == [Path(launch["env"]["DJMIG_WRITES"])] != [left]
+    assert "written after the kill" in set(library.table("books_genre")["name"])
+    assert _applied(library)[:len(committed)] == committed  # neither undone nor run again
+    assert [name for _, name, _ in _applied(library)][-1] == "0006_note"
+    assert list(own_temp.iterdir()) == []
+
+
+def test_a_migrate_killed_by_a_signal_says_so_and_what_was_put_back(library, own_temp):
+    _slow_plan(library, KILL)
+    before = files_digest(library.path)
+    with pytest.raises(exc.CommandKilled) as caught:
+        library.migrate("books")
+    assert str(caught.value) == ("`python manage.py migrate books` was killed by SIGKILL before it finished; "
+                                 "db.sqlite3 was put back as it was before")
+    assert files_digest(library.path) == before
+    assert _beside(library) == ["db.sqlite3"] and list(own_temp.iterdir()) == []
