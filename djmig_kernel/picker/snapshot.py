@@ -19,10 +19,10 @@ PICKER_CSS = (
     # The live preview scrolls inside a region of its own, which the keyboard can reach (parts.PreviewPane).
     ".djmig-preview .widget-html-content{height:100%}"
     ".djmig-scroll{height:100%;overflow:auto;box-sizing:border-box;padding:0 2px}"
-    # The DAG shrinks to its box (the picker's row of fixed height) rather than hide its foot (the legend):
-    # in the widgets' font size, which sets the box's, not the larger one of the HTML the picture is in.
-    ".djmig-dag img{font-size:var(--jp-widgets-font-size,13px);max-width:100%;max-height:28.5em;"
-    "width:auto;height:auto}"
+    # The DAG shrinks to its box (the picker's row of fixed height) rather than hide its foot (the legend): in
+    # the box's font size, which sets the box's height, not the larger one of the HTML the picture is in.
+    ".djmig-dag *{font-size:inherit}"
+    ".djmig-dag img{max-width:100%;max-height:28.5em;width:auto;height:auto}"
     ".djmig-preview .widget-html-content:empty::before{content:'Nothing to preview: choose another target "
     "in the dropdown.';color:#6e7781}</style>"
 )
