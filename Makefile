@@ -101,14 +101,16 @@ notebooks: setup images
 	done
 	rm -rf notebooks/sandboxes
 
-## make images: redraw the pictures: notebook 00's four pieces, and the README's DAG of the walkthrough.
+## make images: redraw the pictures: notebook 00's four pieces, and the README's DAG of the walkthrough (with its
+## title and description inside, as the notebooks' DAGs have).
 images: setup
 	mkdir -p notebooks/images
 	dot -Tsvg notebooks/images/four-pieces.dot -o notebooks/images/four-pieces.svg
-	cd notebooks && ../$(PY) -c "from djmig_kernel import render_dag; \
+	cd notebooks && ../$(PY) -c "from pathlib import Path; \
 	  from djmig_kernel import replay; \
+	  from djmig_kernel.display.jupyter import dag_svg; \
 	  dag = replay('sandboxes/images', '05').graph(); \
-	  render_dag(dag).render('images/walkthrough-dag', format='svg', cleanup=True)"
+	  Path('images/walkthrough-dag.svg').write_text(dag_svg(dag))"
 	rm -rf notebooks/sandboxes/images
 
 clean:

@@ -31,6 +31,7 @@ nb_ipywidgets_js = {"vendor/require.js": {}, "widgets-config.js": {}, "vendor/ht
 html_theme = "furo"
 html_static_path = ["_static"]
 html_css_files = ["djmig.css"]
+html_js_files = ["djmig.js"]  # a box that scrolls is reached by the keyboard
 html_copy_source = False
 html_show_sourcelink = False
 html_last_updated_fmt = None

@@ -2,7 +2,7 @@
 
 import html
 
-__all__ = ["PRE_STYLE", "diff_line_html", "count_phrase"]
+__all__ = ["PRE_STYLE", "box_title", "diff_line_html", "count_phrase"]
 
 # JupyterLab breaks output <pre> lines inside words (word-break:break-all): wrap at spaces only.
 PRE_STYLE = "margin:0;white-space:pre-wrap;word-break:normal;overflow-wrap:normal"
@@ -21,3 +21,13 @@ def diff_line_html(text):
 def count_phrase(count, noun):
     """Return "1 row", "2 rows": COUNT and NOUN, plural where it needs to be."""
     return f"{count} {noun}{'' if count == 1 else 's'}"
+
+
+def box_title(text, colour=None):
+    """Return the bold title of a box of an output, as HTML.
+
+    Not a heading: the boxes of an output are no sections of the notebook, and any heading level an output
+    chose would skip levels of the notebook's own headings around it (or fill its table of contents).
+    """
+    style = "font-weight:bold;margin:2px 0 6px" + (f";color:{colour}" if colour else "")
+    return f"<div class='djmig-title' style='{style}'>{html.escape(text)}</div>"

@@ -4,6 +4,7 @@ import re
 
 import graphviz
 
+from .describe import DEFAULT_MEANING, dag_title
 from .fold import fold
 from .layout import stacking_edges
 
@@ -72,12 +73,13 @@ def _run_label(run):
     return _wrap(f"{len(run)} migrations:\n{run[0][1]}\n… {run[-1][1]}")
 
 
-def render_dag(dag, highlight=(), apps=None, collapse="auto"):
-    """Return a graphviz.Digraph of DAG: a cluster per app, parents above children.
+def render_dag(dag, highlight=(), apps=None, collapse="auto", meaning=DEFAULT_MEANING):
+    """Return a graphviz.Digraph of DAG: a cluster per app, parents above children, named by its title.
 
     Applied migrations are filled, unapplied ones dashed; each app's leaves have a
     double border and its current migration says so; HIGHLIGHT nodes (an iterable of
-    (app, name)) are drawn in a thick orange outline. APPS limits the drawing to
+    (app, name)) are drawn in a thick orange outline, which the legend says stands for
+    MEANING (e.g. "in the plan"). APPS limits the drawing to
     those app labels; edges from other apps then show as their app's name.
     COLLAPSE=True folds each run of SHORTEST_RUN or more migrations of one app that follow
     each other with no branch, merge, squash, cross-app edge, highlight or status change
@@ -97,11 +99,12 @@ def render_dag(dag, highlight=(), apps=None, collapse="auto"):
     folded = bool(runs or left_out)  # a big drawing: wrapped labels, compact, apps stacked
     graph_attr = {"rankdir": "TB", "fontname": "Helvetica", "fontsize": "10",
                   "labelloc": "b", "labeljust": "l",
-                  "label": _LEGEND + ("orange: highlighted\\l" if highlight else "")
+                  "label": _LEGEND + (f"thick orange outline: {meaning}\\l" if highlight else "")
                   + ("3-d box: migrations folded into one\\l" if runs else "")
                   + (_left_out_line(len(left_out)) if left_out else ""),
                   **_FIT, **(_COMPACT if folded else {})}
-    dot = graphviz.Digraph("migrations", graph_attr=graph_attr,
+    # The graph's name is the title Graphviz gives the SVG: the apps, not a bare "migrations".
+    dot = graphviz.Digraph(dag_title(dag, apps), graph_attr=graph_attr,
                            node_attr={"shape": "box", "fontname": "Helvetica", "fontsize": "11",
                                       **(_COMPACT_NODE if folded else {})},
                            edge_attr={"color": "#525252"})

@@ -1,8 +1,11 @@
 """The picker's parts: its apply button, armed for a plan that loses data, and its preview pane."""
 
+import html
+
 import ipywidgets as widgets
 
 from ..display.jupyter import dag_bundle
+from ..display.terminal import manage_line
 from .preview import preview_html
 
 __all__ = ["ApplyButton", "PreviewPane"]
@@ -27,11 +30,16 @@ class ApplyButton(widgets.Button):
 
 
 class PreviewPane(widgets.HBox):
-    """A plan (its steps, their SQL, the data it drops) beside the DAG with the plan highlighted."""
+    """A plan (the data it drops, its steps and their SQL) beside the DAG with the plan highlighted.
+
+    ``html`` is the preview as the picker shows it, '' when there is none; the pane shows it in a region
+    that scrolls and that the keyboard reaches (Tab, then the arrow keys), named after its command.
+    """
 
     def __init__(self):
+        self.html = ""
         self.text = widgets.HTML(layout=widgets.Layout(
-            flex="1 1 26em", min_width="20em", height=_ROW_HEIGHT, overflow="auto"))
+            flex="1 1 26em", min_width="20em", height=_ROW_HEIGHT, overflow="hidden"))
         self.text.add_class("djmig-preview")
         self.dag = widgets.Output(layout=widgets.Layout(
             flex="0 1 auto", max_width="100%", max_height=_ROW_HEIGHT, overflow="auto"))
@@ -41,14 +49,17 @@ class PreviewPane(widgets.HBox):
 
     def show(self, graph, app, plan, losses):
         """Show PLAN of APP, which drops LOSSES, and GRAPH (a PickerGraph) with the plan highlighted."""
-        self.text.value = preview_html(app, plan, losses)
+        self.html = preview_html(app, plan, losses)
+        name = html.escape(f"Preview of {manage_line('migrate', app, plan.target)}")
+        self.text.value = (f"<div class='djmig-scroll' tabindex='0' role='region' aria-label='{name}'>"
+                           f"{self.html}</div>")
         self._draw(graph, plan.nodes)
 
     def clear(self, graph):
         """Show no plan, and GRAPH with nothing highlighted."""
-        self.text.value = ""
+        self.html = self.text.value = ""
         self._draw(graph, ())
 
     def _draw(self, graph, highlight):
-        bundle = dag_bundle(graph.dag, highlight=highlight, apps=graph.around(highlight))
+        bundle = dag_bundle(graph.dag, highlight=highlight, apps=graph.around(highlight), meaning="in the plan")
         self.dag.outputs = ({"output_type": "display_data", "data": bundle, "metadata": {}},)

@@ -43,7 +43,10 @@ def plan_line(app, plan, losses):
 
 
 def preview_html(app, plan, losses):
-    """Return the preview of PLAN for APP as HTML: the command, each step with its SQL, the data lost."""
+    """Return the preview of PLAN for APP as HTML: the command, the data lost, then each step with its SQL.
+
+    The data lost comes first, right under the command, so that no scrolling hides it.
+    """
     sql = plan.sql()
     steps = "".join(
         f"<li><b>{html.escape(step['direction'])} {html.escape(step['migration'])}</b>"
@@ -54,8 +57,8 @@ def preview_html(app, plan, losses):
     )
     if len(losses):
         lost = "".join(f"<li>{html.escape(phrase)}</li>" for phrase in loss_phrases(losses))
-        lost = f"<b>Data that would be lost</b><ul>{lost}</ul>"
+        lost = f"<div class='djmig-lost'><b>Data that would be lost</b><ul>{lost}</ul></div>"
     else:
-        lost = "<b>No data is lost.</b>"
+        lost = "<div><b>No data is lost.</b></div>"
     command = html.escape(manage_line('migrate', app, plan.target))
-    return f"<b>{command}</b><ol>{steps}</ol>{lost}"
+    return f"<div><b>{command}</b></div>{lost}<div>Its steps, and the SQL each one runs:</div><ol>{steps}</ol>"

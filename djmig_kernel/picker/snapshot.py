@@ -2,18 +2,27 @@
 
 import html
 
+from ..display.html import box_title
+
 __all__ = ["PickerSnapshot", "PICKER_CSS"]
 
-# Shared by the live picker and its snapshots. SQL keeps its lines and scrolls sideways; other
-# text wraps at spaces only (JupyterLab's own output style would break it inside words).
+# Shared by the live picker and its snapshots. Text wraps at spaces only (JupyterLab's own output style would
+# break it inside words), SQL too: a box that scrolls sideways inside the preview, which scrolls, would be one
+# more stop for the keyboard. The armed warning is a dark orange (6.7:1 on white; the DAG's outline is lighter).
 PICKER_CSS = (
-    "<style>.djmig-error{color:#cf222e}.djmig-armed{color:#d94801;font-weight:bold}"
-    ".djmig-preview pre{margin:2px 0 6px 1.5em;font-size:12px;white-space:pre;overflow-x:auto;"
-    "word-break:normal;overflow-wrap:normal;max-width:100%;box-sizing:border-box}"
+    "<style>.djmig-error{color:#cf222e}.djmig-armed{color:#a63603;font-weight:bold}"
+    ".djmig-preview pre{margin:2px 0 6px 1.5em;font-size:12px;white-space:pre-wrap;"
+    "word-break:normal;overflow-wrap:anywhere;max-width:100%;box-sizing:border-box}"
     ".djmig-preview ol{margin:4px 0;padding-left:1.5em}"
+    ".djmig-lost{border-left:3px solid #a63603;padding-left:6px;margin:4px 0}.djmig-lost ul{margin:2px 0}"
     ".djmig-preview,.djmig-status{word-break:normal;overflow-wrap:normal}"
-    # The DAG shrinks to its box (the picker's row of fixed height) rather than hide its foot.
-    ".djmig-dag img{max-width:100%;max-height:29em;width:auto;height:auto}"
+    # The live preview scrolls inside a region of its own, which the keyboard can reach (parts.PreviewPane).
+    ".djmig-preview .widget-html-content{height:100%}"
+    ".djmig-scroll{height:100%;overflow:auto;box-sizing:border-box;padding:0 2px}"
+    # The DAG shrinks to its box (the picker's row of fixed height) rather than hide its foot (the legend): in
+    # the box's font size, which sets the box's height, not the larger one of the HTML the picture is in.
+    ".djmig-dag *{font-size:inherit}"
+    ".djmig-dag img{max-width:100%;max-height:28.5em;width:auto;height:auto}"
     ".djmig-preview .widget-html-content:empty::before{content:'Nothing to preview: choose another target "
     "in the dropdown.';color:#6e7781}</style>"
 )
@@ -78,5 +87,5 @@ class PickerSnapshot:
         if self.preview:
             parts.append(f"<div class='djmig-preview'>{self.preview}</div>")
         if self.changes is not None:
-            parts.append("<b>What the last step changed</b>" + self.changes._repr_html_())
+            parts.append(box_title("What the last step changed") + self.changes._repr_html_())
         return f"{PICKER_CSS}<div class='djmig-snapshot' style='{_BOX}'>{''.join(parts)}</div>"

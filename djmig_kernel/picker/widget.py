@@ -9,6 +9,7 @@ from ..display.terminal import manage_line
 from ..exceptions import DjmigError
 from ..pieces.view import PiecesView
 from .graph import PickerGraph
+from .keys import KeyGuard
 from .parts import ApplyButton, PreviewPane
 from .preview import describe_losses, plan_line, steps_phrase
 from .snapshot import PICKER_CSS, PickerSnapshot
@@ -42,7 +43,7 @@ class MigrationPicker(widgets.VBox):
         self._preview = PreviewPane()
         self._pieces = PiecesView(sandbox, app)
         super().__init__(
-            children=[widgets.HTML(_CSS), widgets.HBox([self._target, self._apply]), self._status,
+            children=[widgets.HTML(_CSS), KeyGuard(), widgets.HBox([self._target, self._apply]), self._status,
                       self._preview, self._pieces],
             **kwargs,
         )
@@ -51,6 +52,7 @@ class MigrationPicker(widgets.VBox):
         self._set_options(self._graph.current())
         self._target.observe(self._on_target_change, names="value")
         self._apply.on_click(self._on_apply_click)
+        self._apply.on_msg(self._on_apply_page_click)
         self._show_preview()
 
     def __repr__(self):
@@ -101,7 +103,7 @@ class MigrationPicker(widgets.VBox):
     @property
     def preview(self):
         """Return the preview the picker shows (plan, SQL, data lost) as HTML; '' when nothing to do."""
-        return self._preview.text.value
+        return self._preview.html
 
     def snapshot(self):
         """Return a PickerSnapshot: what the picker shows now, as a picture that stays as it is."""
@@ -141,6 +143,14 @@ class MigrationPicker(widgets.VBox):
             self._running.release()
             self._apply.disabled = self._plan is None
             self._target.disabled = False
+
+    def _on_apply_page_click(self, button, content, buffers):
+        # A click on the page (not apply.click() from a cell), once it has been handled: ipywidgets calls a
+        # button's message handlers in turn, its own (which runs the click) first. A migrate disabled the
+        # focused button, and the browser dropped the focus to the page: give it back to the picker, to
+        # the button if there is something left to apply, else to the dropdown.
+        if content.get("event") == "click":
+            (self._target if self._apply.disabled else self._apply).focus()
 
     # -- steps -------------------------------------------------------------------
 

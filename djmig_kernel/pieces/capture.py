@@ -9,7 +9,7 @@ import pandas as pd
 
 from ..database.schema import SCHEMA_COLUMNS
 from ..display.frames import CheckFrame, Frame
-from ..display.html import PRE_STYLE, count_phrase, diff_line_html
+from ..display.html import PRE_STYLE, box_title, count_phrase, diff_line_html
 from ..drift.words import CHECK_COLUMNS, KINDS, no_file_row
 
 __all__ = ["FourPieces", "PiecesChange"]
@@ -17,7 +17,7 @@ __all__ = ["FourPieces", "PiecesChange"]
 _STYLE = (
     "<style>.djmig-pieces{display:grid;grid-template-columns:repeat(2,minmax(0,1fr));gap:8px}"
     ".djmig-pieces>div{border:1px solid #d0d0d0;border-radius:4px;padding:4px 8px;overflow:auto;min-width:0}"
-    ".djmig-pieces h4{margin:2px 0 6px}.djmig-pieces pre{margin:0;font-size:12px;"
+    ".djmig-pieces pre{margin:0;font-size:12px;"
     "font-family:var(--jp-code-font-family,monospace)}</style>"
 )
 _RED = "#cf222e"
@@ -176,10 +176,10 @@ class FourPieces:
             text = "\n".join(_marked_html(line) for line in body.split("\n"))
             if title.startswith("where the pieces disagree"):
                 # Inline styles, so the box stands out where a notebook is not trusted and <style> is dropped.
-                cells.append(f"<div style='grid-column:1/-1;border-color:{_RED}'><h4 style='color:{_RED}'>"
-                             f"{html.escape(title)}</h4><pre style='{PRE_STYLE}'>{text}</pre></div>")
+                cells.append(f"<div style='grid-column:1/-1;border-color:{_RED}'>{box_title(title, _RED)}"
+                             f"<pre style='{PRE_STYLE}'>{text}</pre></div>")
             else:
-                cells.append(f"<div><h4>{html.escape(title)}</h4><pre style='{PRE_STYLE}'>{text}</pre></div>")
+                cells.append(f"<div>{box_title(title)}<pre style='{PRE_STYLE}'>{text}</pre></div>")
         return f"{_STYLE}<div class='djmig-pieces'>{''.join(cells)}</div>"
 
 
@@ -254,7 +254,7 @@ class PiecesChange:
 
     def _repr_html_(self):
         cells = "".join(
-            f"<div><h4>{html.escape(title)}</h4><pre style='{PRE_STYLE}'>"
+            f"<div>{box_title(title)}<pre style='{PRE_STYLE}'>"
             + ("\n".join(diff_line_html(t) for t in lines) if lines else "unchanged")
             + "</pre></div>"
             for title, lines in self._sections()

@@ -2,6 +2,7 @@
 
 import ipywidgets as widgets
 
+from ..display.html import box_title
 from .capture import FourPieces
 
 __all__ = ["PiecesView"]
@@ -37,5 +38,5 @@ class PiecesView(widgets.HTML):
         # What the last step changed comes first: it is what a learner looks for after a click.
         parts = [self.reading._repr_html_()]
         if self.changes is not None:
-            parts.insert(0, "<h4>What the last step changed</h4>" + self.changes._repr_html_())
+            parts.insert(0, box_title("What the last step changed") + self.changes._repr_html_())
         self.value = "".join(parts)

@@ -1,9 +1,12 @@
 """render_dag(): the DOT text of a DAG (checked through .source), its SVG, and the text fallback."""
 
+import base64
+import re
+
 import pytest
 
 from djmig_kernel import MigrationDAG, render_dag
-from djmig_kernel.display.jupyter import DOT_MIMETYPE, dag_as_text, dag_bundle
+from djmig_kernel.display.jupyter import DOT_MIMETYPE, dag_as_text, dag_bundle, dag_svg
 from helpers import SQUASHED
 
 A1, A2, A3, A4 = (("a", f"000{i}") for i in range(1, 5))
@@ -37,7 +40,7 @@ def _lines(source):
 def test_a_cluster_per_app(dag):
     lines = _lines(render_dag(dag).source)
     assert "subgraph cluster_a {" in lines and "subgraph cluster_b {" in lines
-    assert lines[0] == "digraph migrations {"
+    assert lines[0] == 'digraph "Migration graph of a and b" {'  # the title Graphviz gives the SVG
 
 
 @pytest.mark.parametrize(
@@ -72,6 +75,12 @@ def test_highlight_outlines_in_thick_orange(dag):
     assert '"b.0001" [label=0001 color="#d94801" fillcolor=white fontcolor="#525252" penwidth=3 ' \
            'peripheries=2 style=dashed]' in source
     assert source.count("penwidth=3") == 1
+    assert "\\lthick orange outline: highlighted\\l" in source  # the legend says it in words, not "orange" alone
+
+
+def test_the_legend_says_what_the_outline_means(dag):
+    assert "\\lthick orange outline: in the plan\\l" in render_dag(dag, highlight=[B1], meaning="in the plan").source
+    assert "orange" not in render_dag(dag, meaning="in the plan").source  # nothing outlined, nothing to explain
 
 
 def test_apps_limits_the_drawing_and_names_the_rest(dag):
@@ -116,10 +125,40 @@ def test_dot_draws_the_svg(library):
 @pytest.mark.graphviz
 def test_a_dag_displays_as_svg_with_its_dot_text(dag):
     bundle = dag_bundle(dag)
-    assert set(bundle) == {"image/svg+xml", DOT_MIMETYPE, "text/plain"}
+    assert set(bundle) == {"text/html", "image/svg+xml", DOT_MIMETYPE, "text/plain"}
     assert bundle[DOT_MIMETYPE] == render_dag(dag).source
     assert bundle["text/plain"] == "<MigrationDAG: 5 migrations in 2 apps, 2 applied>"
     assert "<svg" in bundle["image/svg+xml"]
+
+
+WORDS = ("a: applied 0001, 0002; not applied 0003, 0004; current: 0002. "
+         "b: not applied 0001; current: zero (none applied). Thick orange outline, in the plan: a 0004; b 0001.")
+
+
+@pytest.mark.graphviz
+def test_the_svg_opens_with_its_title_and_description(dag):
+    svg = dag_bundle(dag, highlight=[A4, B1], meaning="in the plan")["image/svg+xml"]
+    opening = svg[svg.index("<svg"):].split("\n")
+    assert opening[0].startswith('<svg role="img" ')
+    assert opening[2] == f"<title>Migration graph of a and b</title><desc>{WORDS}</desc>"
+    assert svg.count("<desc>") == 1
+    assert "<title>migrations</title>" not in svg
+
+
+@pytest.mark.graphviz
+def test_the_html_picture_is_the_svg_with_the_words_as_its_alt_text(dag):
+    """JupyterLab draws image/svg+xml as an <img> without alt text; it prefers text/html, which has one."""
+    bundle = dag_bundle(dag, highlight=[A4, B1], meaning="in the plan")
+    picture = re.fullmatch(r'<img alt="([^"]*)" src="data:image/svg\+xml;base64,([A-Za-z0-9+/=]+)">',
+                           bundle["text/html"])
+    assert picture, bundle["text/html"][:200]
+    assert picture.group(1) == f"Migration graph of a and b. {WORDS}"
+    assert base64.b64decode(picture.group(2)).decode() == bundle["image/svg+xml"]
+
+
+@pytest.mark.graphviz
+def test_dag_svg_is_the_displayed_svg(dag):
+    assert dag_svg(dag, highlight=[A2]) == dag_bundle(dag, highlight=[A2])["image/svg+xml"]
 
 
 @pytest.mark.graphviz

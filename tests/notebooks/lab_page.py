@@ -5,6 +5,7 @@ from pathlib import Path
 
 import pytest
 
+from accessibility import axe_violations, impacts, severe
 from tutorial import ROOT
 
 ARTIFACTS = ROOT / "test-artifacts"
@@ -131,9 +132,23 @@ def _screens(page, stem):
         page.screenshot(path=str(ARTIFACTS / f"{stem}-{number:02d}.png"))
 
 
+def notebook_violations(page, within=".jp-OutputArea-output, .jp-MarkdownOutput"):
+    """Return axe-core's violations in the notebook in front: in what the tutorial shows (its outputs and its
+    prose; WITHIN, CSS selectors inside the notebook, says which), not in JupyterLab around it."""
+    notebook = page.evaluate("() => window.jupyterapp.shell.currentWidget.id")
+    return axe_violations(page, [f"[id='{notebook}'] {part.strip()}" for part in within.split(",")])
+
+
+def check_accessibility(page, name, within=".jp-OutputArea-output, .jp-MarkdownOutput"):
+    """Fail if axe-core finds a critical or serious violation in what notebook NAME shows (notebook_violations)."""
+    violations = notebook_violations(page, within)
+    assert not severe(violations), f"{name}: axe-core finds {impacts(violations)}: " + "; ".join(severe(violations))
+
+
 def run_all_and_check_the_fit(page, lab, name):
-    """Run all of notebook NAME and check that every output fits its column; save its screens when it fails
-    or when DJMIG_SCREENSHOTS=1 asks (a look at every notebook: about 2 s of a busy browser each)."""
+    """Run all of notebook NAME and check that every output fits its column and that axe-core finds no critical
+    or serious violation in its outputs and prose; save its screens when it fails or when DJMIG_SCREENSHOTS=1
+    asks (a look at every notebook: about 2 s of a busy browser each)."""
     ran, counts = open_and_run_all(page, lab, name)
     unrun = [index for index, count in counts if count is None]
     # In a fresh kernel, once each and in order: the counts go 1, 2, 3, ...
@@ -145,12 +160,14 @@ def run_all_and_check_the_fit(page, lab, name):
     assert ran is True and not unrun, f"Run All stopped in {name} (it returned {ran}): code cells {unrun} did not run"
     assert in_order, f"{name} ran out of order: {counts}"
     assert not problems, f"{name}: " + "; ".join(problems)
+    check_accessibility(page, name)
 
 
 def fit_test(notebooks):
     """Return the browser test of NOTEBOOKS, one per notebook: Run All, and every output fits its column."""
     @pytest.mark.parametrize("notebook", notebooks, ids=[p.stem[:2] for p in notebooks])
     def test_every_output_fits_its_column_after_run_all(notebook_tab, lab, notebook):
-        """At 1400x1000 no output is wider than the notebook column, and no picture is shrunk unreadable."""
+        """At 1400x1000 no output is wider than the notebook column, no picture is shrunk unreadable, and axe-core
+        finds no critical or serious violation."""
         run_all_and_check_the_fit(notebook_tab, lab, notebook.name)
     return test_every_output_fits_its_column_after_run_all

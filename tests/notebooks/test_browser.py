@@ -1,8 +1,9 @@
 """The tutorial in a real JupyterLab and Chromium: every notebook fits its column after Run All;
-in notebook 06 the live picker picks a target, applies it and shows the result."""
+in notebook 06 the live picker picks a target, applies it and shows the result, by keyboard alone."""
 
 import pytest
 
+from accessibility import axe_violations, impacts, severe
 from lab_page import ARTIFACTS, fit_test, run_all_and_check_the_fit
 from tutorial import EARLY
 
@@ -25,7 +26,26 @@ OTHERS = [p for p in EARLY if p.name != NOTEBOOK]
 test_every_output_fits_its_column_after_run_all = fit_test(OTHERS)
 
 
-def test_notebook_06_runs_and_the_picker_migrates_from_the_page(page, lab):
+# Where the keyboard is: the notebook's selected cell (and the live picker's), and the element that has the focus.
+_FOCUS = """() => {
+  const notebook = window.jupyterapp.shell.currentWidget.content;
+  const element = document.activeElement;
+  const live = notebook.widgets.findIndex(cell => cell.node.querySelector('.djmig-picker'));
+  return {cell: notebook.activeCellIndex, pickers: live, picker: Boolean(element?.closest('.djmig-picker')),
+          tag: element?.tagName.toLowerCase(), button: element?.tagName === 'BUTTON' ? element.innerText.trim() : null};
+}"""
+# What Tab and Enter could do to the notebook: its number of cells and the execution count of each.
+_CELLS = """path => {
+  const widget = window.jupyterapp.shell.widgets('main').find(w => w.context?.path === path);
+  const cells = widget.content.model.cells;
+  return Array.from({length: cells.length}, (_, i) => [cells.get(i).type, cells.get(i).executionCount ?? null]);
+}"""
+
+
+def test_notebook_06_runs_and_the_picker_migrates_by_keyboard(page, lab):
+    """The live picker, by keyboard alone: the dropdown keeps its keys (arrows, Home, typing) from JupyterLab's
+    shortcuts, Tab reaches apply, Enter arms it and Enter runs it, the focus stays in the picker, and a Tab and
+    an Enter after it neither add nor run a cell. axe-core finds nothing critical or serious in it, armed."""
     run_all_and_check_the_fit(page, lab, NOTEBOOK)
 
     # The self-check cell prints its line only when every cell before it ran.
@@ -38,42 +58,74 @@ def test_notebook_06_runs_and_the_picker_migrates_from_the_page(page, lab):
     picker.wait_for()
     assert picker.count() == 1 and page.locator(".djmig-snapshot").count() >= 5
     status = picker.locator(".djmig-status")
+
+    def wait_for_status(start):
+        page.wait_for_function("([el, start]) => el.innerText.startsWith(start)", arg=[status.element_handle(), start])
+
     page.wait_for_function(
         "el => el.innerText.includes('app is at 0003_book_year: nothing to do')",
         arg=status.element_handle(),
     )
     assert "| app | 0003_book_year" in _ledger_text(picker)
-    assert picker.locator(".djmig-dag img[src^='data:image/svg+xml'], .djmig-dag svg").count() == 1
+    dag = picker.locator(".djmig-dag img[src^='data:image/svg+xml']")
+    assert dag.count() == 1
+    assert dag.get_attribute("alt").startswith("Migration graph of app and reviews. app: applied 0001_initial, ")
 
-    # Back to 0001_initial: it drops app_book, so apply needs two clicks.
+    # The dropdown by keyboard: Home, the arrows and a typed letter choose; the notebook's selection stays.
     select = picker.locator(".widget-dropdown select")
-    options = select.locator("option").all_inner_texts()
-    select.select_option(index=[o.replace("\xa0", " ") for o in options].index("[X] 0001_initial"))
-    page.wait_for_function(
-        "el => el.innerText.startsWith('migrate app 0001_initial would unapply 2 migrations')",
-        arg=status.element_handle(),
-    )
+    select.focus()
+    where = page.evaluate(_FOCUS)
+    assert where["tag"] == "select" and where["picker"] and where["cell"] == where["pickers"]
+    for key, start in [("Home", "migrate app zero would unapply 3 migrations"),
+                       ("ArrowDown", "migrate app 0001_initial would unapply 2 migrations"),
+                       ("ArrowUp", "migrate app zero would"), ("End", "app is at 0003_book_year: nothing to do"),
+                       ("z", "migrate app zero would")]:
+        page.keyboard.press(key)
+        wait_for_status(start)
+        assert page.evaluate(_FOCUS) == where, f"{key} took the focus or moved the notebook's selected cell"
+
+    # For zero the preview lists its steps and their SQL: what is lost comes first, in sight without scrolling.
+    region = picker.locator(".djmig-preview .djmig-scroll[role=region][tabindex='0']")
+    assert region.get_attribute("aria-label") == "Preview of python manage.py migrate app zero"
+    lost = region.locator(".djmig-lost li", has_text="table app_author (1 row)")
+    assert lost.count() == 1
+    box, item = region.bounding_box(), lost.bounding_box()
+    assert box["y"] <= item["y"] and item["y"] + item["height"] <= box["y"] + box["height"], "the data lost is hidden"
+
+    # Back to 0001_initial: it drops app_book, so apply needs two presses of Enter.
+    page.keyboard.press("ArrowDown")
+    wait_for_status("migrate app 0001_initial would unapply 2 migrations")
     preview = picker.locator(".djmig-preview")
     assert "DROP TABLE" in preview.inner_text()
     height = preview.bounding_box()["height"]  # the preview keeps its height from one state to the next
-    button = picker.locator(".widget-button")
-    button.click()
-    page.wait_for_function("el => el.innerText.startsWith('Armed: ')", arg=status.element_handle())
-    assert "| app | 0003_book_year" in _ledger_text(picker), "the first click must not migrate"
+    page.keyboard.press("Tab")
+    assert page.evaluate(_FOCUS) == {**where, "tag": "button", "button": "Apply"}
+    page.keyboard.press("Enter")
+    wait_for_status("Armed: ")
+    assert "| app | 0003_book_year" in _ledger_text(picker), "the first Enter must not migrate"
+    assert page.evaluate(_FOCUS) == {**where, "tag": "button", "button": "Apply: drop the data"}
     ARTIFACTS.mkdir(exist_ok=True)
+    picker.scroll_into_view_if_needed()  # axe-core judges the contrast of what is on the screen
     picker.screenshot(path=str(ARTIFACTS / "06-explore-armed.png"))
-    button.click()
-    page.wait_for_function(
-        "el => el.innerText.includes('Done: unapplied 2 migrations; app is now at 0001_initial.')",
-        arg=status.element_handle(),
-    )
+    violations = axe_violations(page, [".djmig-picker"])
+    assert not severe(violations), f"the armed picker: axe-core finds {impacts(violations)}: {severe(violations)}"
+    page.keyboard.press("Enter")
+    wait_for_status("Done: unapplied 2 migrations; app is now at 0001_initial.")
 
+    # Nothing is left to apply, so the focus is back on the dropdown, not on the page.
+    assert page.evaluate(_FOCUS) == where
     ledger = _ledger_text(picker)
     assert "| app | 0001_initial" in ledger and "| app | 0003_book_year" not in ledger
     assert "- table app_book" in picker.locator(".djmig-pieces-view").inner_text()
     assert abs(preview.bounding_box()["height"] - height) < 2, "the preview changed its height"
-    dag = picker.locator(".djmig-dag img[src^='data:image/svg+xml'], .djmig-dag svg")
     dag.first.wait_for()
     assert dag.count() == 1
     picker.screenshot(path=str(ARTIFACTS / "06-explore-picker.png"))
     page.screenshot(path=str(ARTIFACTS / "06-explore.png"), full_page=True)
+
+    # Tab and Enter from there neither add a cell nor run one.
+    cells = page.evaluate(_CELLS, NOTEBOOK)
+    page.keyboard.press("Tab")
+    page.keyboard.press("Enter")
+    page.wait_for_timeout(1000)  # what a command would have done by now
+    assert page.evaluate(_CELLS, NOTEBOOK) == cells

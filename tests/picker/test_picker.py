@@ -126,7 +126,7 @@ def test_preview_shows_plan_sql_losses_and_highlighted_dag_and_changes_nothing(s
 
     assert picker.plan.nodes == [("reviews", "0001_initial"), ("app", "0003_book_year")]
     assert picker.losses.values.tolist() == [["reviews_review", None, 1], ["app_book", "year", 1]]
-    preview = picker._preview.text.value
+    preview = picker.preview
     assert preview.index("unapply reviews.0001_initial") < preview.index("unapply app.0003_book_year")
     assert 'DROP TABLE &quot;reviews_review&quot;' in preview
     assert "ALTER TABLE &quot;app_book&quot; DROP COLUMN &quot;year&quot;" in preview
@@ -140,6 +140,24 @@ def test_preview_shows_plan_sql_losses_and_highlighted_dag_and_changes_nothing(s
     highlighted = re.findall(r'^\s*"([^"]+)" \[[^\]]*penwidth=3', dot, re.M)
     assert highlighted == ["app.0003_book_year", "reviews.0001_initial"]
     assert sb.db_path.read_bytes() == before and sb.migrates == []
+
+
+def test_the_data_lost_comes_first_in_a_preview_the_keyboard_can_scroll(sb):
+    """The preview scrolls inside a box of fixed height: what a rollback drops is at its top, under the command,
+    never below the steps and their SQL (for zero, app_author's one row came last, out of sight)."""
+    picker = MigrationPicker(sb, "app")
+    picker.target.value = "zero"
+    preview = picker.preview
+    assert preview.startswith("<div><b>python manage.py migrate app zero</b></div><div class='djmig-lost'>"
+                              "<b>Data that would be lost</b><ul><li>table reviews_review (1 row)</li>")
+    assert "<li>table app_author (1 row)</li>" in preview[:preview.index("<ol>")]
+    # The live pane wraps it in a region that Tab reaches and a screen reader names.
+    assert picker._preview.text.value == (
+        "<div class='djmig-scroll' tabindex='0' role='region' aria-label='Preview of python manage.py migrate app "
+        f"zero'>{preview}</div>")
+    (output,) = picker._preview.dag.outputs
+    assert "Thick orange outline, in the plan: app 0001_initial, 0002_added_Book_model, 0003_book_year; " \
+           "reviews 0001_initial." in output["data"]["text/html"]
 
 
 def test_a_plan_that_loses_data_runs_on_the_second_click(sb):

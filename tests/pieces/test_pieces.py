@@ -89,7 +89,8 @@ def test_no_change_is_falsy_and_says_unchanged(library):
 def test_html_shows_the_four_pieces(library):
     html = FourPieces.capture(library, "books")._repr_html_()
     for title in ("books/models.py", "books/migrations/", "django_migrations (the ledger)", "database tables"):
-        assert f"<h4>{title}</h4>" in html
+        assert f">{title}</div><pre" in html
+    assert "<h4" not in html, "a box's title is no heading: it would skip the notebook's heading levels"
 
 
 def test_a_ledger_row_without_its_file_is_marked_without_starting_django(library):

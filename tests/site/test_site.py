@@ -9,6 +9,8 @@ from urllib.parse import parse_qs, urlsplit
 
 import pytest
 
+from accessibility import axe_violations, impacts, severe
+
 ROOT = Path(__file__).resolve().parents[2]
 NOTEBOOKS = sorted((ROOT / "notebooks").glob("[0-9][0-9]-*.ipynb"))
 NAMES = [path.stem for path in NOTEBOOKS]
@@ -19,14 +21,18 @@ LAUNCH = tomllib.loads((ROOT / "site" / "launch.toml").read_text())
 
 pytestmark = pytest.mark.browser
 
-# What a page of the site shows wrong: pictures that did not load or were shrunk unreadable (below 75% of their
-# own width, as the JupyterLab test counts it), stored HTML shown as text, and how wide the page is.
+# What a page of the site shows wrong: pictures that did not load, were shrunk unreadable (below 75% of their
+# own width, as the JupyterLab test counts it) or have no text of their own, stored HTML shown as text, and how
+# wide the page is.
 _LOOK = """() => ({
   unloaded: [...document.images].filter(i => i.naturalWidth === 0).map(i => i.getAttribute('src').slice(0, 80)),
   shrunk: [...document.images].filter(i => i.getBoundingClientRect().width < 0.75 * i.naturalWidth)
     .map(i => `${i.getAttribute('src').slice(0, 60)}: ${Math.round(i.getBoundingClientRect().width)} px of ` +
               `${i.naturalWidth}`),
   escaped: (document.querySelector('article') || document.body).innerText.match(/<(table|div|svg|style)\\b/g),
+  // A picture's text is what it shows, not its file's name (the DAGs had their hashed SVG names).
+  unnamed: [...document.images].map(i => i.getAttribute('alt') || '')
+    .filter(alt => !alt.trim() || /^\\S+\\.(svg|png)$/.test(alt)),
   width: document.scrollingElement.scrollWidth,
   dataframes: document.querySelectorAll('article table.dataframe').length,
 })"""
@@ -45,7 +51,9 @@ def _title(name):
 
 
 @pytest.mark.parametrize("path", PAGES)
-def test_a_page_asks_no_other_host_loads_every_picture_and_fits_the_window(visit, path):
+def test_a_page_asks_no_other_host_loads_every_picture_fits_the_window_and_passes_axe(visit, path):
+    """... and axe-core finds no critical or serious violation on the whole page (a picture without its text,
+    a box that scrolls out of the keyboard's reach, text of too little contrast)."""
     page = visit.open(path)
     _nothing_went_wrong(visit, path)
     name = path.removesuffix(".html")
@@ -61,9 +69,12 @@ def test_a_page_asks_no_other_host_loads_every_picture_and_fits_the_window(visit
     assert look["unloaded"] == [], f"{path}: pictures that did not load: {look['unloaded']}"
     assert look["shrunk"] == [], f"{path}: pictures shrunk unreadable: {look['shrunk']}"
     assert look["escaped"] is None, f"{path} shows stored HTML as text: {look['escaped']}"
+    assert look["unnamed"] == [], f"{path}: pictures whose text says nothing of them: {look['unnamed']}"
     assert look["width"] <= 1400, f"{path} is {look['width']} px wide in a 1400 px window"
     if name in NAMES:
         assert look["dataframes"] >= _stored(name, '<table class="dataframe"'), f"{path}: tables not drawn as tables"
+    violations = axe_violations(page, ["html"])
+    assert not severe(violations), f"{path}: axe-core finds {impacts(violations)}: " + "; ".join(severe(violations))
 
 
 def _nothing_went_wrong(visit, path):
