@@ -14,6 +14,7 @@ from .database.schema import schema_frame
 from .drift.rows import check_frame
 from .plans.dag import MigrationDAG
 from .plans.plan import MigrationPlan
+from .project.appfiles import app_files
 from .project.files import migration_files_fingerprint
 from .project.folders import MARKER, SourceChange, app_folder, project_folder, write_models
 from .project.names import check_identifier
@@ -94,6 +95,11 @@ class Sandbox(DatabaseReaders, DjangoCommands):
         database.check()
         with shadow_argv(database, shadow) as option:
             return query(self.path, *argv, *option, timeout=timeout)
+
+    def app_files(self, app, timeout=60):
+        """Return APP's AppFiles (folder, models, migrations, replaces) where Django finds them, also outside the
+        project folder (a reusable app in site-packages: asked of Django)."""
+        return app_files(self.path, app, functools.partial(self._probe, "files", app, timeout=timeout))
 
     def files_fingerprint(self):
         """Return a fingerprint of the migration files and settings: while it is equal, graph() changes

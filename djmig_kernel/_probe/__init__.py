@@ -2,7 +2,7 @@
 
 This package runs inside the sandbox (``manage.py shell -c``), never in the kernel: it may
 import only the standard library and Django. main() hands each request to the module that answers it:
-graph, plan (``plan`` and ``sql``), schema (``state``) and drift (``check``).
+graph, plan (``plan`` and ``sql``), schema (``state``), drift (``check``) and files (``files``).
 """
 
 import json
@@ -33,7 +33,7 @@ def _read_only(connection):
 
 def main(argv):
     """Answer the request ARGV (``graph``, ``plan APP NAME [--sql]``, ``sql APP NAME``, ``state [APP [NAME]]``,
-    ``check [APP]``) with one JSON line. ``--shadow=JSON`` after ``plan`` or ``sql``: the connection settings
+    ``check [APP]``, ``files APP``) with one JSON line. ``--shadow=JSON`` after ``plan`` or ``sql``: the connection settings
     of a PostgreSQL scratch database holding the live schema, where the SQL is rehearsed."""
     from django.db import connection
     from django.db.migrations.executor import MigrationExecutor
@@ -52,7 +52,7 @@ def _shadow(options):
 
 
 def _answer(executor, argv):
-    from . import drift, graph, plan, schema
+    from . import drift, files, graph, plan, schema
 
     if argv[0] == "graph":
         answer = graph.answer(executor.loader)
@@ -64,6 +64,8 @@ def _answer(executor, argv):
         answer = schema.answer(executor, *argv[1:])
     elif argv[0] == "check":
         answer = drift.answer(executor, *argv[1:])
+    elif argv[0] == "files":
+        answer = files.answer(executor.loader, argv[1])
     else:
         raise SystemExit(f"unknown probe request {argv!r}")
     return answer

@@ -3,6 +3,7 @@
 from . import repair
 from . import state as state_
 from . import target as target_
+from .owncommand import overridden, own_changes
 from .preflight import in_database, inconsistent, records
 
 
@@ -35,7 +36,8 @@ def no_file(loader, recorded):
 def model_changes(loader, app, leaf):
     """Return {app: [[migration file, [operation descriptions]]]}: what ``makemigrations --dry-run`` writes.
 
-    Run it in makemigrations' own context (context.command_context("check")): with the project's
+    A project that overrides makemigrations is asked with its own command (owncommand.py). Run it in
+    makemigrations' own context (context.command_context("check")): with the project's
     LANGUAGE_CODE active, every translated help_text and verbose_name would read as changed.
 
     LEAF is the state at every migration (loader.project_state()), built once by the caller.
@@ -46,11 +48,14 @@ def model_changes(loader, app, leaf):
 
     from .context import autodetector as autodetector_class
 
-    labels = {app} if app else None
-    # The base questioner answers like --noinput, but never exits: a rename is a remove and an add.
-    questioner = MigrationQuestioner(specified_apps=labels or set(), dry_run=True)
-    autodetector = autodetector_class()(leaf, ProjectState.from_apps(apps), questioner)
-    changes = autodetector.changes(graph=loader.graph, trim_to_apps=labels, convert_apps=labels)
+    if overridden("makemigrations"):  # the project's own command decides, as `makemigrations --check` does
+        changes = own_changes(app)
+    else:
+        labels = {app} if app else None
+        # The base questioner answers like --noinput, but never exits: a rename is a remove and an add.
+        questioner = MigrationQuestioner(specified_apps=labels or set(), dry_run=True)
+        autodetector = autodetector_class()(leaf, ProjectState.from_apps(apps), questioner)
+        changes = autodetector.changes(graph=loader.graph, trim_to_apps=labels, convert_apps=labels)
     return {
         label: [[f"{label}/migrations/{m.name}.py", [op.describe() for op in m.operations]] for m in migrations]
         for label, migrations in sorted(changes.items())

@@ -17,9 +17,29 @@ def _db_table(model_state):
     return model_state.options.get("db_table") or f"{model_state.app_label}_{model_state.name_lower}"
 
 
+def _swapped(model_state):
+    """Return True if the project swaps MODEL_STATE out (auth.User under a custom AUTH_USER_MODEL), as Options.swapped.
+
+    Django migrates no swapped model (Options.can_migrate): its CreateModel makes no table, its DeleteModel
+    drops none, and its fields add and drop no column.
+    """
+    from django.conf import settings
+
+    setting = model_state.options.get("swappable")
+    swapped_for = getattr(settings, setting, None) if setting else None
+    if not swapped_for:
+        return False
+    try:
+        label, name = swapped_for.split(".")
+    except ValueError:
+        return True
+    return f"{label}.{name.lower()}" != f"{model_state.app_label}.{model_state.name_lower}"
+
+
 def _has_table(model_state):
-    # A proxy or unmanaged model has no table of its own for migrate to drop.
-    return not model_state.options.get("proxy") and model_state.options.get("managed", True)
+    # A proxy, unmanaged or swapped model has no table of its own for migrate to drop.
+    return (not model_state.options.get("proxy") and model_state.options.get("managed", True)
+            and not _swapped(model_state))
 
 
 def _join_table(model_state, name, field):

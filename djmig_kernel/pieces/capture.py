@@ -1,6 +1,5 @@
 """FourPieces: one app's models.py, migrations/ files, ledger rows and tables, and what changed."""
 
-import ast
 import difflib
 import html
 from dataclasses import dataclass, field
@@ -35,25 +34,9 @@ def _mark(kind):
     return f"  ✗ {kind}" if kind else ""
 
 
-def _replaced_names(path):
-    """Return the names a squashed migration file replaces (its ``replaces`` list), read without Django."""
-    try:
-        tree = ast.parse(path.read_text())
-    except (SyntaxError, UnicodeDecodeError, OSError):
-        return set()
-    for node in ast.walk(tree):
-        if isinstance(node, ast.Assign) and any(getattr(t, "id", None) == "replaces" for t in node.targets):
-            try:
-                return {name for _app, name in ast.literal_eval(node.value)}
-            except (ValueError, TypeError):
-                return set()
-    return set()
-
-
-def _no_file_rows(app, folder, ledger):
+def _no_file_rows(app, files, ledger):
     """Return check()'s rows for the app's ledger rows whose migration file is gone (and no squash replaces)."""
-    files = list((folder / "migrations").glob("*.py"))
-    known = {p.stem for p in files}.union(*(_replaced_names(p) for p in files))
+    known = set(files.migrations).union(*files.replaces.values())
     rows = [no_file_row(app, name) for name in ledger["name"] if name not in known]
     return CheckFrame(rows, columns=CHECK_COLUMNS)
 
@@ -80,16 +63,13 @@ class FourPieces:
     def capture(cls, sandbox, app, check=False):
         """Read the four pieces of APP in SANDBOX, and mark where they disagree.
 
-        Without CHECK it reads files and the database and starts no Django; it marks the
-        ledger rows whose file is gone. With CHECK it also runs ``sandbox.check(app)`` (one
+        Without CHECK it reads files and the database, and starts no Django for an app in the project's
+        folder (one installed elsewhere is found where Django finds it); it marks the ledger rows whose
+        file is gone. With CHECK it also runs ``sandbox.check(app)`` (one
         Django start) and marks every disagreement it names, in check()'s words.
         This is a read-only operation - it does not write to the database.
         """
-        folder = sandbox.path / app
-        models = folder / "models.py"
-        migrations = tuple(
-            sorted(p.stem for p in (folder / "migrations").glob("*.py") if p.stem != "__init__")
-        )
+        files = sandbox.app_files(app)
         with sandbox.reading():  # one snapshot of the database
             ledger = sandbox.ledger()
             ledger = ledger[ledger["app"] == app].reset_index(drop=True)
@@ -98,12 +78,12 @@ class FourPieces:
             rows = sandbox.row_counts(tables)
         return cls(
             app=app,
-            models=models.read_text() if models.is_file() else "",
-            migrations=migrations,
+            models=files.models.read_text() if files.models else "",
+            migrations=files.migrations,
             ledger=ledger,
             schema=schema,
             rows=rows,
-            problems=sandbox.check(app) if check else _no_file_rows(app, folder, ledger),
+            problems=sandbox.check(app) if check else _no_file_rows(app, files, ledger),
         )
 
     @property

@@ -124,3 +124,19 @@ def test_with_check_the_tables_the_ledger_promises_are_marked_in_checks_words(li
 
 def test_pieces_agree_shows_no_disagreement_box(library):
     assert "disagree" not in repr(FourPieces.capture(library, "books", check=True))
+
+
+def test_an_app_installed_as_a_package_shows_its_own_files_and_models_where_django_finds_them(library):
+    """auth lives in site-packages, not in the project folder: its migration files and models.py are read where
+    Django's loader and app config find them, and nothing is marked that check() does not report."""
+    import django.contrib.auth.migrations as auth_migrations
+    from pathlib import Path
+
+    folder = Path(auth_migrations.__file__).parent
+    on_disk = tuple(sorted(p.stem for p in folder.glob("*.py") if p.stem[0] not in "_~"))
+    pieces = FourPieces.capture(library, "auth")
+    assert len(on_disk) >= 12 and pieces.migrations == on_disk
+    assert pieces.models == (folder.parent / "models.py").read_text()
+    assert pieces.problems.empty and library.check("auth").empty
+    assert list(pieces.ledger["name"]) == list(on_disk)  # every one applied, none marked as having no file
+

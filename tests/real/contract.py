@@ -190,6 +190,11 @@ def drawings_picker_and_pieces_work_for_every_app(project, side):
         assert picker.target.value in {"zero", *(n for a, n in dag.nodes if a == app)}
         pieces = FourPieces.capture(project, app)
         assert list(pieces.ledger["app"].unique()) in ([app], [])
+        # Each app's own files, wherever it is installed (site-packages too), and no ledger row marked as
+        # having no file on a freshly migrated project.
+        missing = {n for a, n in dag.nodes if a == app} - set(pieces.migrations)
+        assert not missing, f"{app}: migrations Django loads that FourPieces does not show: {sorted(missing)}"
+        assert pieces.problems.empty, f"{app}: FourPieces marks {pieces.problems.to_dict('records')}"
     small = min(dag.apps, key=lambda a: len([n for n in dag.nodes if n[0] == a]))
     picker = MigrationPicker(project, small)
     for _label, target in picker.target.options:  # each choice previews its plan, SQL and losses
