@@ -22,18 +22,15 @@ def quote_name(name):
     return '"' + name.replace('"', '""') + '"'
 
 
-@contextlib.contextmanager
-def read_only(path):
-    """Yield a read-only connection to the SQLite file PATH, or None if there is no file yet.
+def _connect(path):
+    return sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True, timeout=2, isolation_level=None)
 
-    This is a read-only operation - it does not write to the database.
-    """
-    if not path.exists():
-        yield None
-        return
-    connection = sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True, timeout=2)
+
+@contextlib.contextmanager
+def _told(path):
+    """Turn SQLite's errors in the body into the kit's: a locked file, a file that is no database."""
     try:
-        yield connection
+        yield
     except sqlite3.DatabaseError as error:
         if "locked" in str(error):
             raise DatabaseLockedError(
@@ -43,8 +40,55 @@ def read_only(path):
         if _unreadable(error):
             raise NotADatabaseError.for_file(path, error) from None
         raise
+
+
+@contextlib.contextmanager
+def read_only(path):
+    """Yield a read-only connection to the SQLite file PATH, or None if there is no file yet.
+
+    Its reads are one read transaction: each sees the state the first one saw.
+    This is a read-only operation - it does not write to the database.
+    """
+    if not path.exists():
+        yield None
+        return
+    connection = _connect(path)
+    try:
+        with _told(path):
+            connection.execute("BEGIN")
+            yield connection
     finally:
         connection.close()
+
+
+class _Watch:
+    """Whether anything was committed to the SQLite file PATH since the watch began, or another file took its place.
+
+    ``PRAGMA data_version`` of a connection kept open changes when any other connection commits, in rollback
+    journal and WAL mode alike; the file's device and inode tell a file renamed into its place.
+    """
+
+    def __init__(self, path):
+        self.path, self.connection = path, None
+        self.began = self._version()
+
+    def _version(self):
+        try:
+            info = os.stat(self.path)
+        except FileNotFoundError:
+            return None
+        with _told(self.path):
+            if self.connection is None:
+                self.connection = _connect(self.path)
+            (version,) = self.connection.execute("PRAGMA data_version").fetchone()
+        return info.st_dev, info.st_ino, version
+
+    def changed(self):
+        return self._version() != self.began
+
+    def close(self):
+        if self.connection is not None:
+            self.connection.close()
 
 
 def _unreadable(error):
@@ -109,6 +153,30 @@ class SQLite:
     def session(self):
         """Yield this backend: each read opens the file itself (a SQLite connection costs microseconds)."""
         yield self
+
+    snapshot = None  # no snapshot that a probe could share: one_state() watches the file instead
+    _watch = None
+
+    @contextlib.contextmanager
+    def one_state(self):
+        """Yield this backend; changed() then says whether anything was committed to the file since the block began.
+
+        SQLite's readers cannot share a read transaction across processes (holding one while the probe reads
+        could deadlock it with a writer waiting to commit), so an answer read in the block is read again if so.
+        """
+        if self._watch is not None:
+            yield self
+            return
+        self._watch = _Watch(self.path)
+        try:
+            yield self
+        finally:
+            self._watch.close()
+            self._watch = None
+
+    def changed(self):
+        """Return True if the file changed since the one_state() block began (False outside one)."""
+        return self._watch is not None and self._watch.changed()
 
     def check(self):
         """Raise NotADatabaseError if the file exists but SQLite cannot read it; a missing or busy file is fine."""

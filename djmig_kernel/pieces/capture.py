@@ -90,12 +90,7 @@ class FourPieces:
         migrations = tuple(
             sorted(p.stem for p in (folder / "migrations").glob("*.py") if p.stem != "__init__")
         )
-        with sandbox.reading():  # one snapshot of the database
-            ledger = sandbox.ledger()
-            ledger = ledger[ledger["app"] == app].reset_index(drop=True)
-            tables = [t for t in sandbox.tables() if t.startswith(f"{app}_")]
-            schema = sandbox.schema(*tables) if tables else Frame(columns=SCHEMA_COLUMNS)
-            rows = sandbox.row_counts(tables)
+        ledger, schema, rows, problems = sandbox.in_one_state(lambda: cls._database_pieces(sandbox, app, check))
         return cls(
             app=app,
             models=models.read_text() if models.is_file() else "",
@@ -103,8 +98,17 @@ class FourPieces:
             ledger=ledger,
             schema=schema,
             rows=rows,
-            problems=sandbox.check(app) if check else _no_file_rows(app, folder, ledger),
+            problems=problems if check else _no_file_rows(app, folder, ledger),
         )
+
+    @staticmethod
+    def _database_pieces(sandbox, app, check):
+        """Return APP's ledger rows, schema, row counts and (with CHECK) check() rows, read in one state."""
+        ledger = sandbox.ledger()
+        ledger = ledger[ledger["app"] == app].reset_index(drop=True)
+        tables = [t for t in sandbox.tables() if t.startswith(f"{app}_")]
+        schema = sandbox.schema(*tables) if tables else Frame(columns=SCHEMA_COLUMNS)
+        return ledger, schema, sandbox.row_counts(tables), sandbox.check(app) if check else None
 
     @property
     def applied(self):
