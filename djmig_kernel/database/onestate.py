@@ -26,7 +26,8 @@ def in_one_state(pin, read):
     """Return READ(), every reading of it made inside ``PIN()`` (a block that yields the pinned backend).
 
     A reading that raised Changed, or that the backend says saw the database change (an error it met then
-    too: a table gone between two readings), is made again; ATTEMPTS in a row raise ChangingDatabaseError.
+    too, but a timeout: a table gone between two readings), is made again; ATTEMPTS in a row raise
+    ChangingDatabaseError.
     """
     for attempt in range(ATTEMPTS):
         if attempt:
@@ -36,6 +37,8 @@ def in_one_state(pin, read):
                 answer = read()
             except Changed:
                 continue
+            except exc.CommandTimeout:  # it took its time already: asking again would take it again
+                raise
             except Exception:
                 if database.changed():
                     continue

@@ -18,6 +18,7 @@ import sys
 import pytest
 
 from djmig_kernel import DjmigError
+from djmig_kernel.exceptions import ChangingDatabaseError
 
 BOOK = """
 class Book(models.Model):
@@ -114,3 +115,21 @@ def test_postgresql_answers_are_each_of_one_state(pg_copy):
     sb = _shop(pg_copy())
     wrong = _wrong_answers(sb, 60)
     assert not wrong, f"{len(wrong)} answers match no state the database was in, e.g. {wrong[:3]}"
+
+
+def test_a_database_that_never_stops_changing_gets_one_line_after_a_few_readings(library):
+    """Another program commits a row every 5 ms: every reading of check() sees a commit, and none is kept."""
+    writer = ("import sqlite3, sys, time\nc = sqlite3.connect(sys.argv[1], isolation_level=None, timeout=5)\n"
+              "c.execute('CREATE TABLE IF NOT EXISTS hits (n int)')\nprint(flush=True)\n"
+              "while True: c.execute('INSERT INTO hits VALUES (1)'); time.sleep(0.005)\n")
+    other = subprocess.Popen([sys.executable, "-c", writer, str(library.db_path)], stdout=subprocess.PIPE, text=True,
+                             start_new_session=True)
+    try:
+        other.stdout.readline()
+        with pytest.raises(ChangingDatabaseError, match=r"^db.sqlite3 changed while it was read, 8 times in a row "
+                           r"\(another process is migrating or writing it\); ask again once it has finished$"):
+            library.check()
+    finally:
+        other.kill()
+        other.wait()
+    assert library.check()["subject"].tolist() == ["hits"]  # unexpected-table, now that nothing changes it
