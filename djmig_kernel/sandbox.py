@@ -117,6 +117,9 @@ class Sandbox(DatabaseReaders, DjangoCommands):
         kit's own server, a throwaway server of the kit's for a learner's own (database/pgshadow.py).
         """
         check_identifier(app, "app")
+        if not sql:  # the probe reads the ledger alone: one reading, one state
+            return self._migration_plan(app, target, timeout, sql)
+        # the plan and its SQL (the schema it is rehearsed on) read from one state of the database
         return self.in_one_state(lambda: self._migration_plan(app, target, timeout, sql))
 
     def _migration_plan(self, app, target, timeout, sql):
