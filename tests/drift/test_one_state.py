@@ -18,7 +18,7 @@ import sys
 import pytest
 
 from djmig_kernel import DjmigError
-from djmig_kernel.exceptions import ChangingDatabaseError
+from djmig_kernel import exceptions as exc
 
 BOOK = """
 class Book(models.Model):
@@ -126,7 +126,7 @@ def test_a_database_that_never_stops_changing_gets_one_line_after_a_few_readings
                              start_new_session=True)
     try:
         other.stdout.readline()
-        with pytest.raises(ChangingDatabaseError, match=r"^db.sqlite3 changed while it was read, 8 times in a row "
+        with pytest.raises(exc.ChangingDatabaseError, match=r"^db.sqlite3 changed while it was read, 8 times in a row "
                            r"\(another process is migrating or writing it\); ask again once it has finished$"):
             library.check()
     finally:
