@@ -22,6 +22,7 @@ from collections import OrderedDict
 from pathlib import Path
 
 from .. import _probe, exceptions as exc
+from .diagnose import signal_words
 from .runner import CommandResult, environment, from_folder, start, timed_out
 
 __all__ = ["enabled", "probe_code", "ask", "stop", "stop_all", "running"]
@@ -211,15 +212,11 @@ def ask(project, argv, timeout, label, env=None):
 
 def _killed(label, result, again):
     """Return the error of a server killed by a signal while it answered (AGAIN: the one started anew for it too)."""
-    try:
-        name = signal.Signals(-result.returncode).name
-    except ValueError:
-        name = f"signal {-result.returncode}"
     which = "the warm probe's Django process and the one started anew were" if again else \
         "the warm probe's Django process was"
-    return exc.CommandError(
-        f"`{label}` failed: {which} killed by {name} while answering; ask again, or set DJMIG_WARM_PROBE=0 "
-        f"to start Django for each question", result=result)
+    return exc.CommandKilled(
+        f"`{label}` failed: {which} {signal_words(result.returncode)} while answering; ask again, or set "
+        f"DJMIG_WARM_PROBE=0 to start Django for each question", result=result)
 
 
 def running(project):

@@ -95,7 +95,7 @@ def test_a_server_killed_while_answering_twice_in_a_row_says_so_in_one_line(libr
     (library.path / "books" / "management" / "__init__.py").write_text(
         f"import os, signal\nopen({str(starts)!r}, 'a').write('x')\nos.kill(os.getppid(), signal.SIGKILL)\n")
     library.graph()  # graph imports no management module: this server answers
-    with pytest.raises(exc.CommandError, match=r"^`djmig probe plan books zero` failed: the warm probe's Django "
+    with pytest.raises(exc.CommandKilled, match=r"^`djmig probe plan books zero` failed: the warm probe's Django "
                        r"process and the one started anew were killed by SIGKILL while answering; ask again") as error:
         library.plan("books", "zero")
     assert "\n" not in str(error.value)
