@@ -33,6 +33,7 @@ __all__ = [
     "ServerStartError",
     "ImproperlyConfiguredError",
     "DatabaseChangedError",
+    "ChangingDatabaseError",
     "DiskSpaceError",
 ]
 
@@ -205,6 +206,10 @@ class ImproperlyConfiguredError(PostgresError, ValueError):
 
 class DatabaseChangedError(DjmigError, RuntimeError):
     """A SQLite file another program wrote to while the kit's migrate ran: the kit does not put it back over that."""
+
+
+class ChangingDatabaseError(DjmigError, RuntimeError):
+    """A database that another process kept changing while the kit read one answer from it."""
 
 
 class DiskSpaceError(DjmigError, OSError):

@@ -90,11 +90,15 @@ class Sandbox(DatabaseReaders, DjangoCommands):
     # -- asking Django (probe) ---------------------------------------------
 
     def _probe(self, *argv, timeout=60, shadow=False):
-        """Ask the probe ARGV; SHADOW: its answer holds SQL, rehearsed in a scratch copy of the schema (PostgreSQL)."""
+        """Ask the probe ARGV; SHADOW: its answer holds SQL, rehearsed in a scratch copy of the schema (PostgreSQL).
+
+        Inside in_one_state() on PostgreSQL the probe reads in the block's snapshot.
+        """
         database = self._database()
         database.check()
+        snapshot = [f"--snapshot={database.snapshot}"] if database.snapshot else []
         with shadow_argv(database, shadow) as option:
-            return query(self.path, *argv, *option, timeout=timeout)
+            return query(self.path, *argv, *option, *snapshot, timeout=timeout)
 
     def app_files(self, app, timeout=60):
         """Return APP's AppFiles (folder, models, migrations, replaces) where Django finds them, also outside the
@@ -119,6 +123,12 @@ class Sandbox(DatabaseReaders, DjangoCommands):
         kit's own server, a throwaway server of the kit's for a learner's own (database/pgshadow.py).
         """
         check_identifier(app, "app")
+        if not sql:  # the probe reads the ledger alone: one reading, one state
+            return self._migration_plan(app, target, timeout, sql)
+        # the plan and its SQL (the schema it is rehearsed on) read from one state of the database
+        return self.in_one_state(lambda: self._migration_plan(app, target, timeout, sql))
+
+    def _migration_plan(self, app, target, timeout, sql):
         # On PostgreSQL the plan is asked first: one with no steps needs no scratch copy to rehearse in.
         at_once = sql and not rehearsed(self._database())
         answer = self._probe("plan", app, str(target), *(["--sql"] if at_once else []), timeout=timeout)
@@ -135,17 +145,25 @@ class Sandbox(DatabaseReaders, DjangoCommands):
         return self.migration_plan(app, target, timeout).operations()
 
     def data_loss(self, app, target, timeout=60):
-        """Return table, column (None for a table), rows: what ``migrate APP TARGET`` would drop."""
-        return self.migration_plan(app, target, timeout).data_loss(self.row_counts)
+        """Return table, column (None for a table), rows: what ``migrate APP TARGET`` would drop.
+
+        The plan and the row counts are read from one state of the database (in_one_state()).
+        """
+        return self.in_one_state(lambda: self.migration_plan(app, target, timeout).data_loss(self.row_counts))
 
     # -- where the pieces disagree --------------------------------------------
 
     def check(self, app=None, timeout=60):
         """Return kind, app, subject, detail, fix: a row per place where the four pieces disagree.
 
-        Empty when they agree. Starts Django once; changes nothing.
+        Empty when they agree. Starts Django once; changes nothing. The ledger and the schema are read from one
+        state of the database (in_one_state()).
         """
         check_app(app)
+        return self.in_one_state(lambda: self._check(app, timeout))
+
+    def _check(self, app, timeout):
+        """Return check()'s frame: the probe's facts and the live columns, read in the caller's one state."""
         facts, database = self._probe("check", *([app] if app else []), timeout=timeout), self._database()
         with database.session():  # on PostgreSQL one connection: the columns, and what a dead guard left
             live, left_over = database.column_names(), database.left_over()

@@ -103,6 +103,15 @@ def django_answer(sb, code, timeout=600):
     return json.loads(sb.shell(code, timeout=timeout).stdout.strip().splitlines()[-1])
 
 
+def rewrite_keeping_time(path, text):
+    """Write TEXT (as long as what PATH holds) to PATH and give it back its time, as cp -p, rsync -t and tar do."""
+    info = path.stat()
+    assert len(text.encode()) == info.st_size
+    path.write_text(text)
+    os.utime(path, ns=(info.st_atime_ns, info.st_mtime_ns))
+    assert (path.stat().st_size, path.stat().st_mtime_ns) == (info.st_size, info.st_mtime_ns)
+
+
 # Django's MigrationExecutor, to the letter: _migrate_all_backwards renders the state once and
 # moves it on with mutate_state(preserve=True); _migrate_all_forwards applies on a rendered
 # state. Each step's SQL is collected by Migration.apply/unapply(collect_sql=True).

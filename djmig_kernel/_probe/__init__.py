@@ -33,15 +33,18 @@ def _read_only(connection):
 
 def main(argv):
     """Answer the request ARGV (``graph``, ``plan APP NAME [--sql]``, ``sql APP NAME``, ``state [APP [NAME]]``,
-    ``check [APP]``, ``files APP``) with one JSON line. ``--shadow=JSON`` after ``plan`` or ``sql``: the connection settings
-    of a PostgreSQL scratch database holding the live schema, where the SQL is rehearsed."""
+    ``check [APP]``, ``files APP``) with one JSON line. ``--shadow=JSON`` after ``plan`` or ``sql``: the
+    connection settings of a PostgreSQL scratch database holding the live schema, where the SQL is rehearsed.
+    ``--snapshot=ID`` anywhere: every read is made in the kernel's exported PostgreSQL snapshot ID."""
     from django.db import connection
     from django.db.migrations.executor import MigrationExecutor
 
     from .context import command_context
+    from .snapshot import in_snapshot, split
 
+    argv, snapshot = split(argv)
     _read_only(connection)
-    with command_context(argv[0]):
+    with in_snapshot(connection, snapshot), command_context(argv[0]):
         answer = _answer(MigrationExecutor(connection), argv)
     sys.stdout.write(MARK + json.dumps(answer) + "\n")
 

@@ -15,8 +15,9 @@ def query(project, *argv, timeout=60, result=None):
     raises its DjmigError; RESULT is the failed command it explains, if any. DJMIG_WARM_PROBE=0: a
     ``manage.py shell`` of its own for this request (Django starts each time).
     """
-    # The probe's own command line is the kit's business: messages name what was asked instead (no shadow's settings).
-    label = f"djmig probe {' '.join(arg for arg in argv if not arg.startswith('--shadow='))}"
+    # The probe's own command line is the kit's business: messages name what was asked instead (no shadow's
+    # settings, no snapshot's id).
+    label = f"djmig probe {' '.join(arg for arg in argv if not arg.startswith(('--shadow=', '--snapshot=')))}"
     # A fixed hash seed: where Django walks a set of models (the tables a renamed model's
     # neighbours rebuild, in which order), the probe's answer is the same from run to run.
     env = {"PYTHONHASHSEED": "0"}

@@ -68,7 +68,7 @@ class CommandResult:
         return "".join(parts) + html.escape(self.stdout[start:])
 
 
-def _environment(extra=None):
+def environment(extra=None):
     """Return the environment a command of the kit runs with: os.environ, EXTRA, and the kit's fixed settings."""
     env = dict(os.environ, **(extra or {}))
     # manage.py only sets its settings module if none is set already.
@@ -93,13 +93,13 @@ def start(args, cwd, env=None, stdin=subprocess.PIPE, stderr=subprocess.PIPE, pr
     can be (forkserver.Forked, which has what the kit uses of a Popen).
     """
     if forked and program is None and stdin == subprocess.PIPE and hasattr(stderr, "fileno"):
-        process = forkserver.start(args, cwd, _environment(env), stderr=stderr, streams=True)
+        process = forkserver.start(args, cwd, environment(env), stderr=stderr, streams=True)
         if process is not None:
             return process
     return subprocess.Popen(
         [program or sys.executable, *args],
         cwd=cwd,
-        env=_environment(env),
+        env=environment(env),
         stdin=stdin,
         stdout=stdout,
         stderr=stderr,
@@ -132,7 +132,7 @@ def run(args, cwd, timeout, label=None, input=None, env=None, prefix=(), program
     fork server (forkserver.py) where it can be, else started cold.
     """
     stdin = subprocess.DEVNULL if input is None else subprocess.PIPE
-    process = forkserver.start([*prefix, *args], cwd, _environment(env), input) if program is None else None
+    process = forkserver.start([*prefix, *args], cwd, environment(env), input) if program is None else None
     if process is None:
         process = start([*prefix, *args], cwd, env, stdin=stdin, program=program)
     try:

@@ -2,9 +2,10 @@
 
 Started on the first request, it forks a fresh child for each (``_probe/serve.py``), so an answer is what a
 cold ``manage.py shell`` run gives, without starting Django again. A change to any .py file of the project
-(models, migrations, settings) or of the probe restarts it; the ledger and schema are read afresh by every
-child. It stops when the kernel exits or is killed (its stdin closes; it then removes its folder of answers), with
-``stop(project)``, or when a request runs past its timeout; a server that died is started again.
+(models, migrations, settings) or of the probe, or to the environment its settings may read, restarts it; the
+ledger and schema are read afresh by every child. It stops when the kernel exits or is killed (its stdin closes;
+it then removes its folder of answers), with ``stop(project)``, or when a request runs past its timeout; a server
+that died is started again, and the request it missed asked again.
 DJMIG_WARM_PROBE=0 turns it off (every request cold).
 """
 
@@ -20,8 +21,9 @@ import time
 from collections import OrderedDict
 from pathlib import Path
 
-from .. import _probe
-from .runner import CommandResult, from_folder, start, timed_out
+from .. import _probe, exceptions as exc
+from .diagnose import signal_words
+from .runner import CommandResult, environment, from_folder, start, timed_out
 
 __all__ = ["enabled", "probe_code", "ask", "stop", "stop_all", "running"]
 
@@ -45,8 +47,12 @@ def _digest(path):
 
 
 def _python_files(folder):
-    """Yield (path, (mtime_ns, size, digest)) of every .py file under FOLDER, hidden and environment folders left
-    out; the digest of its contents only for a file changed in the last few seconds, else None."""
+    """Yield (path, (mtime_ns, ctime_ns, inode, size, digest)) of every .py file under FOLDER, hidden and environment
+    folders left out; the digest of its contents only for a file changed in the last few seconds, else None.
+
+    As git's index does: a copy that keeps the time and size of the file it replaces (cp -p, rsync -t, tar) still
+    changes its ctime, which no program can set back, or its inode (a file renamed into place).
+    """
     recent = time.time_ns() - _RACY_NS
     for top, folders, files in os.walk(folder):
         folders[:] = sorted(f for f in folders if f not in _SKIPPED and not f.startswith("."))
@@ -54,8 +60,8 @@ def _python_files(folder):
             if name.endswith(".py"):
                 path = os.path.join(top, name)
                 info = os.stat(path)
-                digest = _digest(path) if info.st_mtime_ns >= recent else None
-                yield path, (info.st_mtime_ns, info.st_size, digest)
+                digest = _digest(path) if max(info.st_mtime_ns, info.st_ctime_ns) >= recent else None
+                yield path, (info.st_mtime_ns, info.st_ctime_ns, info.st_ino, info.st_size, digest)
 
 
 def _sources(project):
@@ -68,9 +74,9 @@ def _same(old, new):
     (it had just changed) is compared again, since its time and size may not show a change made since."""
     if old.keys() != new.keys():
         return False
-    for path, (mtime, size, digest) in new.items():
-        was_mtime, was_size, was_digest = old[path]
-        if (mtime, size) != (was_mtime, was_size):
+    for path, (*stat, digest) in new.items():
+        *was_stat, was_digest = old[path]
+        if stat != was_stat:
             return False
         if was_digest is not None and (digest or _digest(path)) != was_digest:
             return False
@@ -92,10 +98,13 @@ def probe_code(call):
 
 
 class _Server:
-    """One project's server process, the sources it was started on, and its folder for answers."""
+    """One project's server process, the sources and environment it was started on, and its folder for answers."""
 
     def __init__(self, project, env, sources):
         self.project, self.sources = project, sources  # read before Django starts: a later change restarts it
+        # What the settings may read (DATABASE_URL, os.environ["DB_NAME"]): another value restarts it.
+        self.environment = environment(env)
+        self.answered = False  # whether it answered a request: a server that dies after that is started anew
         self.folder = tempfile.TemporaryDirectory(prefix="djmig-probe-")
         self.log = open(Path(self.folder.name, "server.err"), "w+")
         serve = probe_code(f"from djmig_probe.serve import serve; serve(m.main, {self.folder.name!r})")
@@ -118,6 +127,7 @@ class _Server:
         reply = self.process.stdout.readline()
         if not reply:
             return None
+        self.answered = True
         status = json.loads(reply)["status"]
         return CommandResult(("manage.py", "shell"), status, from_folder(_read(out), self.project), _read(err))
 
@@ -153,31 +163,60 @@ def _read(path):
         return ""
 
 
+def _server(project, env):
+    """Return PROJECT's running server, started anew if there is none, it stopped, or what it read changed."""
+    server = _SERVERS.get(project)
+    sources = _sources(project)
+    if server is not None and (not server.alive() or not _same(server.sources, sources)
+                               or server.environment != environment(env)):
+        _drop(project)
+        server = None
+    elif server is not None:
+        server.sources = sources  # compared above: the same files, their digests taken anew where recent
+    if server is None:
+        server = _SERVERS[project] = _Server(project, env, sources)
+        while len(_SERVERS) > KEPT:
+            _SERVERS.popitem(last=False)[1].stop()
+    _SERVERS.move_to_end(project)
+    return server
+
+
+def _drop(project):
+    _SERVERS.pop(project).stop()
+
+
 def ask(project, argv, timeout, label, env=None):
-    """Return the CommandResult of the probe request ARGV in PROJECT's warm server (started or restarted as needed)."""
+    """Return the CommandResult of the probe request ARGV in PROJECT's warm server (started or restarted as needed).
+
+    A server that answered before and is found gone (killed between requests: its end may not have been told
+    yet) is started anew and asked again, once. One started for this request that stops says why: its own
+    exit code and stderr, or, killed by a signal, CommandError.
+    """
     project = Path(project).resolve()
     with _LOCK:
-        server = _SERVERS.get(project)
-        sources = _sources(project)
-        if server is not None and (not server.alive() or not _same(server.sources, sources)):
-            server.stop()
-            server = None
-        elif server is not None:
-            server.sources = sources  # compared above: the same files, their digests taken anew where recent
-        if server is None:
-            server = _SERVERS[project] = _Server(project, env, sources)
-            while len(_SERVERS) > KEPT:
-                _SERVERS.popitem(last=False)[1].stop()
-        _SERVERS.move_to_end(project)
+        server, again = _server(project, env), False
         result = server.ask(argv, timeout, label)
+        if result is None and server.answered:
+            _drop(project)
+            server, again = _server(project, env), True
+            result = server.ask(argv, timeout, label)
         if result is None:  # it stopped: started anew for the next request, and this one says why
             result = server.startup_failure()
-            server.stop()
-            del _SERVERS[project]
+            _drop(project)
+            if result.returncode < 0:
+                raise _killed(label, result, again)
         elif not server.alive():
-            server.stop()
-            del _SERVERS[project]
+            _drop(project)
         return result
+
+
+def _killed(label, result, again):
+    """Return the error of a server killed by a signal while it answered (AGAIN: the one started anew for it too)."""
+    which = "the warm probe's Django process and the one started anew were" if again else \
+        "the warm probe's Django process was"
+    return exc.CommandKilled(
+        f"`{label}` failed: {which} {signal_words(result.returncode)} while answering; ask again, or set "
+        f"DJMIG_WARM_PROBE=0 to start Django for each question", result=result)
 
 
 def running(project):

@@ -1,5 +1,6 @@
 """Where a project's settings put its database (DATABASES["default"]), the backend that reads it, and the kit's server."""
 
+import os
 import shutil
 from pathlib import Path
 
@@ -29,7 +30,8 @@ _ASK = (
     f"print({_MARK!r} + json.dumps({{{{k: d[k] for k in {_CONNECTION!r} if k in d}}}}, default=str))"
 )
 _SQLITE = {"ENGINE": "django.db.backends.sqlite3", "NAME": "db.sqlite3"}  # startproject's
-_known = {}  # (project, settings files' fingerprint) -> the connection settings of DATABASES["default"]
+# (project, settings files' fingerprint, the environment they may read) -> the connection settings of DATABASES["default"]
+_known = {}
 
 
 def _read_settings(project, timeout=60):
@@ -41,7 +43,8 @@ def _read_settings(project, timeout=60):
 def _settings(project, own):
     """Return (DATABASES["default"], whether it is the kit's server) for PROJECT.
 
-    The kit's own projects are known without a Python start; others are read by their Django, once.
+    The kit's own projects are known without a Python start; others are read by their Django, once, and again when
+    a settings file or the environment changes (settings may read DATABASE_URL, os.environ["DB_NAME"]).
     """
     if own:
         try:
@@ -50,7 +53,7 @@ def _settings(project, own):
             kit_server = False
         return (server.settings(project), True) if kit_server else (_SQLITE, False)
     try:
-        key = (project, settings_fingerprint(settings_path(project)))
+        key = (project, settings_fingerprint(settings_path(project)), frozenset(os.environ.items()))
     except exc.DjmigError:
         return _SQLITE, False  # no settings module to read: startproject's default
     if key not in _known:

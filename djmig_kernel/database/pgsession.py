@@ -2,6 +2,7 @@
 
 import contextlib
 
+from .onestate import Changed
 from .pgerrors import error_for, psycopg_module
 
 __all__ = ["Reading", "RELATIONS", "IN_SCHEMA"]
@@ -28,10 +29,17 @@ class Reading:
         REPEATABLE READ: every statement of the transaction sees the same snapshot. Inside session(), the
         session's own connection and transaction.
         """
-        if self._session is not None:
-            yield self._session[0]
-            return
         psycopg = psycopg_module()
+        if self._session is not None:
+            try:
+                yield self._session[0]
+            except psycopg.errors.UndefinedTable:
+                if self.snapshot is None:
+                    raise
+                # A table the snapshot lists is gone from the catalog (a name is looked up there, not in the
+                # snapshot): it was dropped since, a change the snapshot cannot hide.
+                raise Changed() from None
+            return
         connection = self.connect()
         try:
             connection.read_only = True  # psycopg opens the transaction with BEGIN READ ONLY ...
@@ -59,6 +67,26 @@ class Reading:
                 yield self
             finally:
                 self._session = None
+
+    @contextlib.contextmanager
+    def one_state(self):
+        """Within the block every read, the kernel's and the probe's, sees one snapshot: a session whose snapshot is
+        exported, its id in ``snapshot`` for the probe's transaction to import (SET TRANSACTION SNAPSHOT)."""
+        if self.snapshot is not None:
+            yield self
+            return
+        with self.session(), self._reading() as connection:
+            self._session[1]["snapshot"] = connection.execute("SELECT pg_export_snapshot()").fetchone()[0]
+            yield self
+
+    @property
+    def snapshot(self):
+        """Return the id of the snapshot a one_state() block exported, or None outside one."""
+        return self._session[1].get("snapshot") if self._session is not None else None
+
+    def changed(self):
+        """Return False: a one_state() block reads one snapshot (a change it cannot hide raises Changed)."""
+        return False
 
     def _relations(self, connection):
         """Return (the current schema, the sorted names of its tables and views); read once in a session."""

@@ -83,9 +83,13 @@ def _run(program, params, args, stdin=None):
 
 
 def _dump(database):
-    """Return pg_dump's schema-only SQL of DATABASE, as its settings' role sees it (Django's assume_role too)."""
+    """Return pg_dump's schema-only SQL of DATABASE, as its settings' role sees it (Django's assume_role too).
+
+    Inside a one_state() block, the schema of its snapshot: the one the plan whose SQL is rehearsed was read from.
+    """
     role = [f"--role={database.role}"] if database.role else []
-    return _run("pg_dump", database.params, ["--schema-only", "--no-owner", "--no-privileges", *role])
+    snapshot = [f"--snapshot={database.snapshot}"] if database.snapshot else []
+    return _run("pg_dump", database.params, ["--schema-only", "--no-owner", "--no-privileges", *role, *snapshot])
 
 
 def _search_path(database):

@@ -5,6 +5,7 @@ import shlex
 import pandas as pd
 
 from .. import exceptions as exc
+from .onestate import Changed
 from .pgerrors import error_for, psycopg_module
 from .pgcopy import left_over
 from .pgguard import cloned, told
@@ -36,6 +37,16 @@ SELECT r.relname, a.attname, format_type(a.atttypid, a.atttypmod), a.attnotnull,
   LEFT JOIN fk ON fk.conrelid = r.oid AND fk.attnum = a.attnum
  WHERE a.attnum > 0 AND NOT a.attisdropped
  ORDER BY r.relname, a.attnum
+"""
+
+# How many of %(tables)s the snapshot lists are now another relation, or the same one rewritten (a new relfilenode:
+# ALTER TABLE that copies the rows, TRUNCATE): names and files are looked up in the latest catalog, not in the
+# snapshot, so a count of such a table is not the snapshot's. Asked after the counts, which lock what they read.
+_REPLACED = f"""
+SELECT count(*) FROM pg_class c
+ WHERE {IN_SCHEMA} AND c.relname = ANY (%(tables)s::name[])
+   AND (to_regclass(format('%%I.%%I', current_schema(), c.relname)) IS DISTINCT FROM c.oid
+        OR coalesce(pg_relation_filenode(c.oid), 0) <> c.relfilenode)
 """
 
 
@@ -173,6 +184,8 @@ class PostgreSQL(Reading):
             if present:  # quoted here: psycopg's sql.Identifier asks libpq once per name
                 counts = dict(zip(present, connection.execute("SELECT " + ", ".join(
                     f"(SELECT count(*) FROM {quote_name(schema)}.{quote_name(t)})" for t in present)).fetchone()))
+                if self.snapshot is not None and connection.execute(_REPLACED, {"tables": present}).fetchone()[0]:
+                    raise Changed()
             return {t: counts.get(t, 0) for t in tables}
 
     def state_type(self, type_):

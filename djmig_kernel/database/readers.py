@@ -6,6 +6,7 @@ from .. import exceptions as exc
 from ..project.folders import owned
 from .ledger import read_ledger
 from .location import open_database, stop_own_server
+from .onestate import in_one_state
 from .schema import read_schema, read_table
 
 __all__ = ["DatabaseReaders"]
@@ -22,16 +23,37 @@ class DatabaseReaders:
 
     @contextlib.contextmanager
     def reading(self):
-        """Within the block the readers read one snapshot: on PostgreSQL one connection, one READ ONLY transaction."""
-        if self._pinned is not None:
+        """Within the block the readers, and the probe's questions, read one state of the database.
+
+        On PostgreSQL one connection, one READ ONLY transaction, whose snapshot the probe imports. On SQLite
+        each read is its own, the file watched: in_one_state() reads again if anything was committed meanwhile.
+        """
+        with self._pin():
             yield self
+
+    @contextlib.contextmanager
+    def _pin(self):
+        """Yield the backend that every read of the block uses (its one_state()), the outer block's inside one."""
+        if self._pinned is not None:
+            yield self._pinned
             return
-        with self._database().session() as database:
+        with self._database().one_state() as database:
             self._pinned = database
             try:
-                yield self
+                yield database
             finally:
                 self._pinned = None
+
+    def in_one_state(self, read):
+        """Return READ() (a function of no arguments that reads this project), true of one state of its database.
+
+        Every reading it makes, the kernel's and the probe's, is of that state: read in one snapshot, or read
+        again when another process changed the database meanwhile (a few times at most, then
+        ChangingDatabaseError). Inside another in_one_state() or reading() block it is that block's reading.
+        """
+        if self._pinned is not None:
+            return read()
+        return in_one_state(self._pin, read)
 
     @property
     def db_path(self):
@@ -74,12 +96,12 @@ class DatabaseReaders:
 
     def table(self, name):
         """Return the rows of table NAME as a DataFrame. Read-only."""
-        return read_table(self._database(), name)
+        return self.in_one_state(lambda: read_table(self._database(), name))
 
     def schema(self, *tables):
         """Return table, column, type, notnull, pk, references for TABLES (default: all). Read-only."""
-        return read_schema(self._database(), tables or None)
+        return self.in_one_state(lambda: read_schema(self._database(), tables or None))
 
     def row_counts(self, tables):
         """Return {table: rows} for TABLES, 0 for a table the database lacks. Read-only."""
-        return self._database().count_rows(tables)
+        return self.in_one_state(lambda: self._database().count_rows(tables))

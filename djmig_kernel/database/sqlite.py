@@ -10,6 +10,7 @@ import pandas as pd
 from ..display.terminal import manage_line
 from ..exceptions import DatabaseLockedError, NotADatabaseError
 from .sqliteguard import restored_on_error
+from .sqliteread import Watch, check_database, check_unlocked, read_only
 
 __all__ = ["SQLite"]
 
@@ -20,62 +21,6 @@ _SQLITE_TYPES = {"int", "integer", "real", "text", "blob", "any"}
 def quote_name(name):
     """Return NAME quoted as an SQL identifier."""
     return '"' + name.replace('"', '""') + '"'
-
-
-@contextlib.contextmanager
-def read_only(path):
-    """Yield a read-only connection to the SQLite file PATH, or None if there is no file yet.
-
-    This is a read-only operation - it does not write to the database.
-    """
-    if not path.exists():
-        yield None
-        return
-    connection = sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True, timeout=2)
-    try:
-        yield connection
-    except sqlite3.DatabaseError as error:
-        if "locked" in str(error):
-            raise DatabaseLockedError(
-                f"cannot read {path.name}: another connection holds it locked ({error}); close the other "
-                f"program or connection (e.g. a sqlite3 shell) and read again"
-            ) from None
-        if _unreadable(error):
-            raise NotADatabaseError.for_file(path, error) from None
-        raise
-    finally:
-        connection.close()
-
-
-def _unreadable(error):
-    # A bare DatabaseError, or SQLite's words for a file that is no database.
-    return type(error) is sqlite3.DatabaseError or "malformed" in str(error) or "not a database" in str(error)
-
-
-def check_database(path):
-    """Raise NotADatabaseError if PATH exists but SQLite cannot read it; a missing or busy file is fine.
-
-    This is a read-only operation - it does not write to the database.
-    """
-    if not path.exists():
-        return
-    connection = sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True, timeout=0.1)
-    try:
-        connection.execute("SELECT count(*) FROM sqlite_master").fetchone()
-    except sqlite3.DatabaseError as error:
-        if _unreadable(error):
-            raise NotADatabaseError.for_file(path, error) from None
-    finally:
-        connection.close()
-
-
-def check_unlocked(path):
-    """Raise sqlite3.OperationalError at once if another connection is writing to PATH."""
-    if not path.exists():
-        return
-    with contextlib.closing(sqlite3.connect(path, timeout=0.1, isolation_level=None)) as connection:
-        connection.execute("BEGIN IMMEDIATE")
-        connection.execute("ROLLBACK")
 
 
 def _names(connection):
@@ -109,6 +54,30 @@ class SQLite:
     def session(self):
         """Yield this backend: each read opens the file itself (a SQLite connection costs microseconds)."""
         yield self
+
+    snapshot = None  # no snapshot that a probe could share: one_state() watches the file instead
+    _watch = None
+
+    @contextlib.contextmanager
+    def one_state(self):
+        """Yield this backend; changed() then says whether anything was committed to the file since the block began.
+
+        SQLite's readers cannot share a read transaction across processes (holding one while the probe reads
+        could deadlock it with a writer waiting to commit), so an answer read in the block is read again if so.
+        """
+        if self._watch is not None:
+            yield self
+            return
+        self._watch = Watch(self.path)
+        try:
+            yield self
+        finally:
+            self._watch.close()
+            self._watch = None
+
+    def changed(self):
+        """Return True if the file changed since the one_state() block began (False outside one)."""
+        return self._watch is not None and self._watch.changed()
 
     def check(self):
         """Raise NotADatabaseError if the file exists but SQLite cannot read it; a missing or busy file is fine."""

@@ -171,16 +171,21 @@ class MigrationPicker(widgets.VBox):
             self._apply.disabled = True
             return
         try:
-            plan = self._sandbox.migration_plan(self._app, target, sql=True)
+            # the plan, its SQL and the rows it drops, read from one state of the database
+            plan, losses = self._sandbox.in_one_state(lambda: self._previewed(target))
         except DjmigError as error:
             self._preview.clear(self._graph)
             self._set_status(f"Cannot preview: {error}", "djmig-error")
             self._apply.disabled = True
             return
-        self._plan, self._losses = plan, plan.data_loss(self._sandbox.row_counts)
+        self._plan, self._losses = plan, losses
         self._preview.show(self._graph, self._app, plan, self._losses)
         self._apply.disabled = False
         self._set_status(plan_line(self._app, plan, self._losses))
+
+    def _previewed(self, target):
+        plan = self._sandbox.migration_plan(self._app, target, sql=True)
+        return plan, plan.data_loss(self._sandbox.row_counts)
 
     def _set_status(self, text, css=""):
         self._status_text = text

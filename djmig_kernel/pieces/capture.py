@@ -70,12 +70,7 @@ class FourPieces:
         This is a read-only operation - it does not write to the database.
         """
         files = sandbox.app_files(app)
-        with sandbox.reading():  # one snapshot of the database
-            ledger = sandbox.ledger()
-            ledger = ledger[ledger["app"] == app].reset_index(drop=True)
-            tables = [t for t in sandbox.tables() if t.startswith(f"{app}_")]
-            schema = sandbox.schema(*tables) if tables else Frame(columns=SCHEMA_COLUMNS)
-            rows = sandbox.row_counts(tables)
+        ledger, schema, rows, problems = sandbox.in_one_state(lambda: cls._database_pieces(sandbox, app, check))
         return cls(
             app=app,
             models=files.models.read_text() if files.models else "",
@@ -83,8 +78,17 @@ class FourPieces:
             ledger=ledger,
             schema=schema,
             rows=rows,
-            problems=sandbox.check(app) if check else _no_file_rows(app, files, ledger),
+            problems=problems if check else _no_file_rows(app, files, ledger),
         )
+
+    @staticmethod
+    def _database_pieces(sandbox, app, check):
+        """Return APP's ledger rows, schema, row counts and (with CHECK) check() rows, read in one state."""
+        ledger = sandbox.ledger()
+        ledger = ledger[ledger["app"] == app].reset_index(drop=True)
+        tables = [t for t in sandbox.tables() if t.startswith(f"{app}_")]
+        schema = sandbox.schema(*tables) if tables else Frame(columns=SCHEMA_COLUMNS)
+        return ledger, schema, sandbox.row_counts(tables), sandbox.check(app) if check else None
 
     @property
     def applied(self):

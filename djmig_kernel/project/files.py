@@ -24,12 +24,14 @@ def project_folders(root):
 
 
 def _stat(path, project):
+    # ctime and inode as git's index keeps them: a copy that keeps a file's time and size (cp -p, rsync -t, tar)
+    # changes its ctime, which no program sets back, or its inode (a file renamed into place).
     stat = os.stat(path)
-    return (os.path.relpath(path, project), stat.st_mtime_ns, stat.st_size)
+    return (os.path.relpath(path, project), stat.st_mtime_ns, stat.st_ctime_ns, stat.st_ino, stat.st_size)
 
 
 def migration_files_fingerprint(project):
-    """Return the sorted (path, mtime_ns, size) of every .py file in a migrations folder of PROJECT.
+    """Return the sorted (path, mtime_ns, ctime_ns, inode, size) of every .py file in a migrations folder of PROJECT.
 
     Also the project's settings folders' .py files (INSTALLED_APPS). Equal fingerprints
     mean the graph Django builds is unchanged, except for what the ledger says is applied.
@@ -43,7 +45,7 @@ def migration_files_fingerprint(project):
 
 
 def settings_fingerprint(settings_file):
-    """Return the sorted (path, mtime_ns, size) of the .py files beside SETTINGS_FILE (its package).
+    """Return the sorted (path, mtime_ns, ctime_ns, inode, size) of the .py files beside SETTINGS_FILE (its package).
 
     Equal fingerprints mean the settings read the same. Reads file metadata only.
     """

@@ -1,5 +1,6 @@
 """The warm probe: one Django process per project answers as a cold run does, and is never stale."""
 
+import json
 import os
 import shutil
 import signal
@@ -14,7 +15,8 @@ from djmig_kernel import Sandbox
 from djmig_kernel import exceptions as exc
 from djmig_kernel.commands import warm
 from djmig_kernel.commands.probe import query
-from helpers import AUTHOR, AUTHOR_BIO, stopped_within
+from djmig_kernel.sandbox import MARKER
+from helpers import AUTHOR, AUTHOR_BIO, rewrite_keeping_time, stopped_within
 
 REQUESTS = [("graph",), ("plan", "authors", "zero", "--sql"), ("sql", "books", "zero"), ("state",),
             ("state", "books", "0001_initial"), ("check",), ("check", "books")]
@@ -74,6 +76,64 @@ def test_a_server_that_died_is_started_again(library):
     os.kill(warm.running(library.path), signal.SIGKILL)
     time.sleep(0.1)
     assert ("books", "0002_book_pages") in library.graph().nodes
+
+
+def test_a_server_killed_between_requests_is_started_again_and_the_request_answered(library):
+    """Asked at once: the kernel is not told yet that it died (its fork server says so a moment later)."""
+    for _ in range(3):
+        library.graph()
+        pid = warm.running(library.path)
+        os.kill(pid, signal.SIGKILL)
+        assert library.plan("books", "zero")["migration"].iloc[0] == "books.0003_merge"
+        assert warm.running(library.path) not in (None, pid)
+
+
+def test_a_server_killed_while_answering_twice_in_a_row_says_so_in_one_line(library):
+    """migrate imports every app's management module first: here one kills the server whose child imports it."""
+    starts = library.path / "starts.log"
+    (library.path / "books" / "management").mkdir()
+    (library.path / "books" / "management" / "__init__.py").write_text(
+        f"import os, signal\nopen({str(starts)!r}, 'a').write('x')\nos.kill(os.getppid(), signal.SIGKILL)\n")
+    library.graph()  # graph imports no management module: this server answers
+    with pytest.raises(exc.CommandKilled, match=r"^`djmig probe plan books zero` failed: the warm probe's Django "
+                       r"process and the one started anew were killed by SIGKILL while answering; ask again") as error:
+        library.plan("books", "zero")
+    assert "\n" not in str(error.value)
+    assert starts.read_text() == "xx"  # asked twice, never more
+    assert warm.running(library.path) is None
+
+
+def test_a_models_py_copied_with_its_size_and_time_kept_is_seen(library):
+    """A time an hour old: the contents of a file changed in the last seconds only are compared."""
+    models = library.path / "authors" / "models.py"
+    library.write_models("authors", AUTHOR + AUTHOR_BIO.replace("bio", "bi1"))
+    hour_ago = time.time_ns() - 3600 * 10**9
+    os.utime(models, ns=(hour_ago, hour_ago))
+    first = library.check("authors")
+    rewrite_keeping_time(models, models.read_text().replace("bi1", "bi2"))
+    second = library.check("authors")
+    assert "bi1" in first["detail"][0] and "bi2" in second["detail"][0]
+
+
+def test_settings_that_read_the_environment_follow_it(library, monkeypatch):
+    """DB_NAME changed in the kernel: the warm probe and the kernel's readers read the database it names now, as a
+    cold ``python -m djmig_kernel check`` does."""
+    (library.path / MARKER).unlink()  # a learner's own project: its settings are read by its Django
+    settings = library.path / "library" / "settings.py"
+    settings.write_text("import os\n" + settings.read_text().replace(
+        "BASE_DIR / 'db.sqlite3'", "BASE_DIR / os.environ.get('DB_NAME', 'db.sqlite3')"))
+    shutil.copy(library.db_path, library.path / "other.sqlite3")
+    with sqlite3.connect(library.path / "other.sqlite3") as connection:
+        connection.execute("DELETE FROM django_migrations WHERE app = 'books' AND name = '0003_merge'")
+    monkeypatch.setenv("DB_NAME", "db.sqlite3")
+    assert library.check().empty
+    monkeypatch.setenv("DB_NAME", "other.sqlite3")
+    warm_rows = library.check().to_dict("records")
+    cold = subprocess.run([sys.executable, "-m", "djmig_kernel", "check", str(library.path), "--json"],
+                          capture_output=True, text=True)
+    assert warm_rows == json.loads(cold.stdout)
+    assert [row["subject"] for row in warm_rows] == ["books.0003_merge"]
+    assert library.db_path.name == "other.sqlite3"
 
 
 def test_a_request_past_its_timeout_stops_the_server_and_says_so(library):
