@@ -8,7 +8,6 @@ from .commands.django_commands import DjangoCommands, check_app
 from .commands.probe import query
 from .commands.warm import stop as stop_warm_probe
 from .database.location import new_project, start_own_server
-from .database.pgshadow import rehearsed, shadow_argv
 from .database.readers import DatabaseReaders
 from .database.schema import schema_frame
 from .drift.rows import check_frame
@@ -97,7 +96,7 @@ class Sandbox(DatabaseReaders, DjangoCommands):
         database = self._database()
         database.check()
         snapshot = [f"--snapshot={database.snapshot}"] if database.snapshot else []
-        with shadow_argv(database, shadow) as option:
+        with database.shadow_argv(shadow) as option:
             return query(self.path, *argv, *option, *snapshot, timeout=timeout)
 
     def app_files(self, app, timeout=60):
@@ -120,7 +119,7 @@ class Sandbox(DatabaseReaders, DjangoCommands):
         Its SQL is computed when plan.sql() first asks (Django starts once more), or at
         once, with SQL=True (in the same start on SQLite). On PostgreSQL the SQL is rehearsed in a
         scratch copy of the schema, made for a plan with steps and removed after: a database on the
-        kit's own server, a throwaway server of the kit's for a learner's own (database/pgshadow.py).
+        kit's own server, a throwaway server of the kit's for a learner's own (database/postgresql/shadow.py).
         """
         check_identifier(app, "app")
         if not sql:  # the probe reads the ledger alone: one reading, one state
@@ -130,7 +129,7 @@ class Sandbox(DatabaseReaders, DjangoCommands):
 
     def _migration_plan(self, app, target, timeout, sql):
         # On PostgreSQL the plan is asked first: one with no steps needs no scratch copy to rehearse in.
-        at_once = sql and not rehearsed(self._database())
+        at_once = sql and not self._database().rehearses
         answer = self._probe("plan", app, str(target), *(["--sql"] if at_once else []), timeout=timeout)
         fetch = functools.partial(self._probe, "sql", app, answer["target"], timeout=timeout, shadow=True)
         plan = MigrationPlan(app, answer["target"], answer["steps"], answer["losses"], fetch)

@@ -19,7 +19,7 @@ from pathlib import Path
 import pytest
 
 from djmig_kernel import Sandbox, replay
-from djmig_kernel.database import server
+from djmig_kernel.database.postgresql import server
 from djmig_kernel.sandbox import MARKER
 
 _copies = itertools.count()

@@ -8,7 +8,7 @@ import pytest
 
 import djmig_kernel
 from djmig_kernel import DjmigError, Sandbox, render_dag
-from djmig_kernel.database.sqlite import read_only
+from djmig_kernel.database.sqlite.read import read_only
 from helpers import files_digest
 from projects import build_library
 

@@ -12,7 +12,7 @@ schema only, no rows). There the steps are run only when a later step looks at t
 makes SQLite read its whole schema again (2.7 ms a step on a 150-table project), and most steps never look.
 A step that does (an introspection query) stops at its first query (``NeedsShadow``), the steps before it
 run, and it is collected again: it sees the schema the eager walk would have shown it. For PostgreSQL the kernel makes it (a scratch database restored from a
-schema-only pg_dump, ``database/pgshadow.py``) and names it in the probe's ``--shadow`` option;
+schema-only pg_dump, ``database/postgresql/shadow.py``) and names it in the probe's ``--shadow`` option;
 without one, the steps are collected live.
 """
 

@@ -12,8 +12,7 @@ from ..project.files import settings_fingerprint
 from ..project.folders import made_by_kit, make_room, owned
 from ..project.places import sandbox_root
 from ..project.settings import settings_module, settings_path
-from . import server
-from .postgresql import PostgreSQL
+from .postgresql import PostgreSQL, server
 from .sqlite import SQLite
 
 __all__ = ["database_path", "open_database", "new_project", "start_own_server", "stop_own_server"]

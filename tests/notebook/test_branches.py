@@ -9,7 +9,7 @@ import pytest
 from djmig_kernel import Sandbox
 from djmig_kernel import exceptions as exc
 from djmig_kernel.commands import warm
-from djmig_kernel.database import server
+from djmig_kernel.database.postgresql import server
 from djmig_kernel.exceptions import BranchConflictError
 from djmig_kernel.notebook.branches import bring_migrations, copy_project
 from djmig_kernel.sandbox import MARKER

@@ -7,8 +7,8 @@ import sys
 import warnings
 from pathlib import Path
 
-from ..exceptions import MissingDependencyError, ServerStartError
-from .pgerrors import psycopg_module
+from ...exceptions import MissingDependencyError, ServerStartError
+from .errors import psycopg_module
 
 __all__ = ["start", "stop", "forget", "running", "alive", "admin", "settings", "settings_at", "bin_dir", "pgdata",
            "check_installed", "is_own", "use_in_settings", "DATA_DIR", "NAME", "USER", "ENGINE", "SETTINGS_SNIPPET"]

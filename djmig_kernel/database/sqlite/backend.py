@@ -7,20 +7,16 @@ import sqlite3
 
 import pandas as pd
 
-from ..display.terminal import manage_line
-from ..exceptions import DatabaseLockedError, NotADatabaseError
-from .sqliteguard import restored_on_error
-from .sqliteread import Watch, check_database, check_unlocked, read_only
+from ...display.terminal import manage_line
+from ...exceptions import DatabaseLockedError, NotADatabaseError
+from ..quoting import quote_name
+from .guard import restored_on_error
+from .read import Watch, check_database, check_unlocked, read_only
 
 __all__ = ["SQLite"]
 
 # SQLite reports these declared types in capitals (PRAGMA table_info), whatever the CREATE TABLE said.
 _SQLITE_TYPES = {"int", "integer", "real", "text", "blob", "any"}
-
-
-def quote_name(name):
-    """Return NAME quoted as an SQL identifier."""
-    return '"' + name.replace('"', '""') + '"'
 
 
 def _names(connection):
@@ -37,6 +33,7 @@ class SQLite:
     """A project's SQLite file (it may not exist yet). Every read is read-only: it never writes to the file."""
 
     vendor = "sqlite"
+    rehearses = False  # the probe rehearses a plan's SQL in a temporary copy of the file itself (_probe/shadow.py)
 
     def __init__(self, path, folder=None):
         self.path = path
@@ -156,6 +153,11 @@ class SQLite:
         """Return the terminal command that runs STATEMENT on this file, typed in the project's folder."""
         name = os.path.relpath(self.path, self.folder) if self.folder else self.path.name
         return f"sqlite3 {shlex.quote(name)} {shlex.quote(statement)}"
+
+    @contextlib.contextmanager
+    def shadow_argv(self, wanted=True):
+        """Yield no probe option: the probe makes a SQLite file's shadow itself."""
+        yield []
 
     @contextlib.contextmanager
     def guard(self, args):

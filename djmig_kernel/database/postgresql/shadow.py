@@ -8,12 +8,12 @@ import shutil
 import tempfile
 from pathlib import Path
 
-from .. import exceptions as exc
-from ..commands.runner import run
+from ... import exceptions as exc
+from ...commands.runner import run
 from . import server
-from .pgerrors import psycopg_module
+from .errors import psycopg_module
 
-__all__ = ["rehearsed", "shadow_argv", "shadow_settings", "PREFIX"]
+__all__ = ["shadow_argv", "shadow_settings", "PREFIX"]
 
 PREFIX = "djmig_shadow_"  # the scratch databases the kit makes on its own server: djmig_shadow_<pid>_<n>
 _made = itertools.count()
@@ -24,18 +24,13 @@ class _NoShadow(Exception):
     """The shadow cannot be made: the plan's SQL is collected against the live database instead."""
 
 
-def rehearsed(database):
-    """Return True if a plan's SQL on DATABASE is rehearsed in a shadow the kernel makes (PostgreSQL)."""
-    return getattr(database, "vendor", None) == "postgresql"
-
-
 @contextlib.contextmanager
 def shadow_argv(database, wanted=True):
     """Yield the probe option naming a shadow of DATABASE's schema (``["--shadow=JSON"]``), or [] if none.
 
-    Only where WANTED and DATABASE is PostgreSQL; the shadow is gone when the block ends.
+    Only where WANTED; the shadow is gone when the block ends.
     """
-    if not wanted or not rehearsed(database):
+    if not wanted:
         yield []
         return
     with shadow_settings(database) as settings:

@@ -4,14 +4,16 @@ import shlex
 
 import pandas as pd
 
-from .. import exceptions as exc
-from .onestate import Changed
-from .pgerrors import error_for, psycopg_module
-from .pgcopy import left_over
-from .pgguard import cloned, told
-from .pgsession import IN_SCHEMA, RELATIONS, Reading
-from .pgtypes import normalise_db_type
-from .sqlite import quote_name
+from ... import exceptions as exc
+from ..onestate import Changed
+from ..outcome import told
+from ..quoting import quote_name
+from .copy import left_over
+from .errors import error_for, psycopg_module
+from .guard import cloned
+from .session import IN_SCHEMA, RELATIONS, Reading
+from .shadow import shadow_argv
+from .types import normalise_db_type
 
 __all__ = ["PostgreSQL"]
 
@@ -59,6 +61,7 @@ class PostgreSQL(Reading):
 
     vendor = "postgresql"
     path = None  # no file: Sandbox.db_path is None
+    rehearses = True  # a plan's SQL is rehearsed in a shadow copy of the schema that the kernel makes
 
     def __init__(self, settings, *, own=False, start_hint=None):
         options = dict(settings.get("OPTIONS") or {})
@@ -203,3 +206,7 @@ class PostgreSQL(Reading):
         server: no clone; the error says which migrations were applied and which one was rolled back.
         """
         return cloned(self, args) if self.own else told(args)
+
+    def shadow_argv(self, wanted=True):
+        """Return the context manager that yields the probe's option naming a shadow of the schema ([] if none)."""
+        return shadow_argv(self, wanted)

@@ -2,8 +2,8 @@
 
 import contextlib
 
-from .onestate import Changed
-from .pgerrors import error_for, psycopg_module
+from ..onestate import Changed
+from .errors import error_for, psycopg_module
 
 __all__ = ["Reading", "RELATIONS", "IN_SCHEMA"]
 

@@ -15,8 +15,8 @@ import pytest
 from helpers import files_digest, kill_kernel, migration_file, start_kernel, wait_for
 
 from djmig_kernel import exceptions as exc
-from djmig_kernel.database import snapshot, sqliteguard
-from djmig_kernel.database.sqliteguard import restored_on_error
+from djmig_kernel.database.sqlite import guard as sqliteguard, snapshot
+from djmig_kernel.database.sqlite.guard import restored_on_error
 
 # 0004 adds a column and is committed; 0005 fails: Django leaves the plan half done.
 YEAR = 'migrations.AddField("book", "year", models.IntegerField(default=0))'

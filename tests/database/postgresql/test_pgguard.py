@@ -14,8 +14,8 @@ from helpers import kill_kernel, migration_file, start_kernel, wait_for
 from pgfixtures import psql
 
 from djmig_kernel import Sandbox
-from djmig_kernel.database import server
-from djmig_kernel.database.pgguard import cloned
+from djmig_kernel.database.postgresql import server
+from djmig_kernel.database.postgresql.guard import cloned
 from djmig_kernel.exceptions import CommandKilled, DatabaseBusyError, DiskSpaceError
 
 # 0003 makes a table of its own (RunSQL: check() does not look at it), 0004 sleeps, 0005 writes a row

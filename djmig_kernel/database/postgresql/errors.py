@@ -3,7 +3,7 @@
 import re
 import sys
 
-from .. import exceptions as exc
+from ... import exceptions as exc
 
 __all__ = ["psycopg_module", "error_for"]
 

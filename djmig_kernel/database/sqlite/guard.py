@@ -7,10 +7,10 @@ import os
 import sqlite3
 import tempfile
 
-from .. import exceptions as exc
-from ..commands.warm import probe_code
-from ..display.terminal import manage_line
-from .pgguard import SAY_PUT_BACK, explain_partial_migrate, put_back_said, told
+from ... import exceptions as exc
+from ...commands.warm import probe_code
+from ...display.terminal import manage_line
+from ..outcome import SAY_PUT_BACK, explain_partial_migrate, put_back_said, told
 from .snapshot import Snapshot, change_counter, free_bytes
 
 __all__ = ["in_wal_mode", "restored_on_error"]

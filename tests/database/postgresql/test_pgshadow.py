@@ -250,7 +250,7 @@ def test_where_pg_dump_is_refused_the_sql_is_collected_live_as_before(pg_copy, p
 def test_a_plan_with_no_steps_asked_with_its_sql_makes_no_scratch_copy(pg_copy, monkeypatch):
     """The picker asks each target's plan with its SQL: where there is nothing to do, nothing is rehearsed
     (a scratch copy costs 0.17 s on the kit's server, 0.8 s for a learner's)."""
-    from djmig_kernel.database import pgshadow
+    from djmig_kernel.database.postgresql import shadow as pgshadow
 
     sb, made, real = pg_copy(own=True), [], pgshadow.shadow_settings
     monkeypatch.setattr(pgshadow, "shadow_settings", lambda database: made.append(database) or real(database))

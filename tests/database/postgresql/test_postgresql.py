@@ -10,7 +10,7 @@ import psycopg
 import pytest
 
 from djmig_kernel import FourPieces, MigrationPicker, Sandbox
-from djmig_kernel.database import server
+from djmig_kernel.database.postgresql import server
 from djmig_kernel.database.postgresql import PostgreSQL
 from djmig_kernel.exceptions import (AuthenticationError, CommandError, DatabaseBusyError, DatabaseMissingError,
                                      DatabaseUnavailableError, MissingDependencyError, PermissionDeniedError)

@@ -5,7 +5,7 @@ import contextlib
 import os
 import sqlite3
 
-from ..exceptions import DatabaseLockedError, NotADatabaseError
+from ...exceptions import DatabaseLockedError, NotADatabaseError
 
 __all__ = ["read_only", "Watch", "check_database", "check_unlocked"]
 

@@ -4,9 +4,9 @@ import contextlib
 import shutil
 import zlib
 
-from .. import exceptions as exc
-from ..display.terminal import manage_line
-from .pgerrors import error_for, psycopg_module
+from ... import exceptions as exc
+from ...display.terminal import manage_line
+from .errors import error_for, psycopg_module
 
 __all__ = ["GuardCopy", "aside_name", "clone_name", "left_over"]
 
