@@ -154,6 +154,27 @@ def measure_preview(table, root, runs):
     print(f"memory of the 200-migration project's warm probe: {_resident(warm.running(sb.path))}")
 
 
+def measure_locks(table, root, runs):
+    """Print plan.locks() against plan.sql() of the same plan, each asked of a plan made anew, on a 200-migration
+    project on SQLite and on the kit's PostgreSQL server (there each statement is rehearsed and watched)."""
+    for database in ("sqlite", "postgresql"):
+        sb = generate(root / f"locks-{database}", "p200", 10, 20, database=database)
+        try:
+            sb.migrate(timeout=3600)
+            plans = []
+
+            def fresh():
+                plans.append(sb.migration_plan("app00", "zero"))
+
+            kit, theirs = side_by_side(lambda: plans[-1].locks(), lambda: plans[-1].sql(), runs,
+                                       kit_before=fresh, their_before=fresh)
+            rows = plans[-1].locks()
+            table.row(f"locks() of app00 zero ({len(plans[-1].steps)} steps, {len(rows)} rows), {database}  vs sql()",
+                      kit, theirs, 2)
+        finally:
+            sb.stop_database()
+
+
 def _resident(pid):
     """Return the resident memory of process PID, as /proc says it (VmRSS)."""
     for line in Path(f"/proc/{pid}/status").read_text().splitlines():
@@ -197,7 +218,7 @@ def measure_postgresql(table, root, on_sqlite, runs):
         sb.stop_database()
 
 
-PARTS = ("projects", "picker", "preview", "real", "postgresql")
+PARTS = ("projects", "picker", "preview", "real", "postgresql", "locks")
 
 
 def main():
@@ -223,6 +244,8 @@ def main():
             on_sqlite = measure_real(table, root / "real", runs)
         if "postgresql" in parts:
             measure_postgresql(table, root / "real", on_sqlite, runs)
+        if "locks" in parts:
+            measure_locks(table, root, runs)
         if "projects" in parts:
             print("\ngrowth of the kit's time from the small project to the large one "
                   f"({options.per_app // max(1, options.per_app // 10)}x the migrations):")

@@ -4,6 +4,7 @@ from dataclasses import dataclass, field
 
 from .. import exceptions as exc
 from ..display.frames import Frame
+from .locks import LOCK_COLUMNS, locks_frame
 
 __all__ = ["MigrationPlan", "PLAN_COLUMNS", "LOSS_COLUMNS"]
 
@@ -17,7 +18,9 @@ class MigrationPlan:
 
     The SQL of its steps is worked out only when ``sql()`` is first asked: FETCH_SQL
     (a function that starts Django once) returns the probe's answer to ``sql APP TARGET``,
-    and the plan keeps it.
+    and the plan keeps it. So are its locks, when ``locks()`` is first asked: FETCH_LOCKS returns the
+    probe's answer to ``locks APP TARGET`` (the SQL too); DATABASE returns the backend that reads the live
+    tables' sizes.
     """
 
     app: str
@@ -25,7 +28,10 @@ class MigrationPlan:
     steps: list
     losses: list
     fetch_sql: object = field(default=None, compare=False, repr=False)
+    fetch_locks: object = field(default=None, compare=False, repr=False)
+    database: object = field(default=None, compare=False, repr=False)
     _sql: dict = field(default_factory=dict, compare=False, repr=False)
+    _locks: dict = field(default=None, compare=False, repr=False)
 
     @property
     def nodes(self):
@@ -88,3 +94,26 @@ class MigrationPlan:
     def add_sql(self, answer):
         """Keep the SQL of the probe's ANSWER (its "sql": [["app.name", [statements]], ...])."""
         self._sql.update((migration, statements) for migration, statements in answer["sql"])
+
+    def locks(self):
+        """Return a DataFrame with a row per statement x table it locks, in plan order (plans/locks.py):
+        migration, statement (as in sql()), table, lock (as pg_locks names it; SQLite: "database"), blocks
+        ("reads and writes", "writes" or "nothing"), rewrites, scans, rows, bytes (the live table's).
+
+        Worked out by the database when first asked, then kept (starts Django once; the SQL comes with it): on
+        PostgreSQL each statement is run in a scratch copy of the schema, its locks read from pg_locks by a
+        second session while its transaction is open; on SQLite read from the SQL it runs. The sizes are read
+        from the live database each time.
+        """
+        if self._locks is None:
+            if not self.steps:
+                self._locks = {"locks": {}, "facts": {}}
+            elif self.fetch_locks is None:
+                raise exc.DjmigError("this plan has no sandbox to ask for its locks; use sb.migration_plan(app, target)")
+            else:
+                answer = self.fetch_locks()
+                self.add_sql(answer)
+                self._locks = answer
+        if not self.steps:
+            return Frame([], columns=LOCK_COLUMNS)
+        return locks_frame(self.sql(), self._locks["locks"], self._locks["facts"], self.database())
