@@ -9,7 +9,10 @@ writer's lock on the table, so it waits there holding its own lock, which the se
 The app lk (tests/lockapp.py) has a migration for each kind of operation Django emits.
 """
 
+import json
 import re
+import subprocess
+import sys
 import threading
 import time
 
@@ -198,3 +201,17 @@ def test_rollback_locks_are_what_pg_locks_and_relfilenode_show(lk, pg_settings):
     assert (made.lock, made.blocks, made.rows) == ("AccessExclusiveLock", "nothing", 0)
     assert by["0013_fill_qty", None].statement is None and by["0013_fill_qty", None].blocks == "nothing"
     assert by["0004_item_name_wider", "lk_item"].rewrites  # varchar(50) -> varchar(20) checks every row
+
+
+def test_the_plan_command_is_a_deploy_gate_on_the_locks(lk):
+    """`python -m djmig_kernel plan` prints the same locks and exits 1 on --fail-on blocking."""
+    first, _, _ = lk
+    run = subprocess.run([sys.executable, "-m", "djmig_kernel", "plan", str(first.path), "lk", LEAF, "--json",
+                          "--fail-on", "blocking"], capture_output=True, text=True, timeout=300)
+    assert run.returncode == 1, run.stderr
+    preview = json.loads(run.stdout)
+    assert any("locks lk_item (3 rows) against reads and writes while it copies it" in line
+               for line in preview["hazards"]["blocking"])
+    frame = first.migration_plan("lk", LEAF).locks()
+    assert [(r["statement"], r["table"], r["lock"], r["blocks"], r["rewrites"]) for r in preview["locks"]] == [
+        (r.statement, r.table, r.lock, r.blocks, r.rewrites) for r in frame.itertuples()]

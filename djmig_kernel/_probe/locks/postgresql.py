@@ -146,7 +146,7 @@ class Watcher:
                 strongest[table] = (tables_after.get(table, (name,))[0], mode)
         self._fresh |= {table for table in strongest if table not in tables_before}
         rows = []
-        for table, (name, mode) in strongest.items():
+        for table, (name, mode) in sorted(strongest.items(), key=lambda item: item[1][0]):  # by name: pg_locks has no order
             created = table in self._fresh
             now = tables_after.get(table)
             rows.append({
