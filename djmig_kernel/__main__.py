@@ -55,8 +55,8 @@ def _plan(args):
     fail_on = _fail_on(args.fail_on)
     sb = Sandbox.open(args.path)
     plan = sb.migration_plan(args.app, args.target, timeout=args.timeout)
+    old_code = plan.old_code()  # first: its answer brings the locks too
     losses, locks = plan.data_loss(sb.row_counts), plan.locks()
-    old_code = None
     found = hazards(losses, locks, old_code)
     show = preview_json if args.json else preview_text
     print(show(args.app, plan, losses, locks, old_code, found))

@@ -17,6 +17,8 @@
     0014_delete_box         DeleteModel
 """
 
+import json
+
 from djmig_kernel.project.settings import register_app
 
 _ID = "models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')"
@@ -97,3 +99,68 @@ def add_app(sb, concurrently=True):
         previous = name
     register_app(sb.path, "lk")
     return sb
+
+
+# lk/models.py as 0001_initial leaves the models: the code deployed before the plan forward.
+OLD_MODELS = """
+class Tag(models.Model):
+    label = models.CharField(max_length=20)
+
+
+class Item(models.Model):
+    name = models.CharField(max_length=20)
+    qty = models.IntegerField(null=True)
+    code = models.CharField(max_length=10, null=True)
+
+
+class Box(models.Model):
+    label = models.CharField(max_length=20)
+"""
+# A new instance of each model, as the code of OLD_MODELS or MODELS makes one.
+NEW = {"Item": {"name": "n", "qty": 1, "code": "c", "sku": "s", "size": 1}, "Box": {"label": "b"},
+       "Tag": {"label": "t"}}
+# What code does with each model of lk/models.py, on the project's own database, each in a transaction rolled back:
+# save a new one, fetch every field, save a fetched one, delete one. Prints [[model, action, works]] as JSON.
+_ORM = """
+import json
+from django.db import transaction
+from lk import models
+found = []
+for name, values in {new!r}.items():
+    model = getattr(models, name, None)
+    if model is None:
+        continue
+    fields = {{f.name for f in model._meta.fields}}
+    actions = {{
+        "create": lambda: model.objects.create(**{{k: v for k, v in values.items() if k in fields}}),
+        "read": lambda: list(model.objects.all()[:1]),
+        "update": lambda: model.objects.first().save(),
+        "delete": lambda: model.objects.filter(pk=model.objects.values_list("pk", flat=True).first()).delete(),
+    }}
+    for action, run in actions.items():
+        try:
+            with transaction.atomic():
+                run()
+                transaction.set_rollback(True)
+            found.append([name, action, True])
+        except Exception:
+            found.append([name, action, False])
+print(json.dumps(found))
+"""
+
+
+def orm_outcomes(sb, models_source):
+    """Return {("lk.Model", action): works} of the code of MODELS_SOURCE (lk/models.py) run on SB's database."""
+    path = sb.path / "lk" / "models.py"
+    kept = path.read_text()
+    path.write_text("from django.db import models\n" + models_source)
+    try:
+        printed = sb.shell(_ORM.format(new=NEW)).stdout.strip().splitlines()[-1]
+    finally:
+        path.write_text(kept)
+    return {(f"lk.{model}", action): works for model, action, works in json.loads(printed)}
+
+
+def kit_outcomes(frame):
+    """Return {("lk.Model", action): works} of an old_code() FRAME."""
+    return {(row.model, row.action): bool(row.works) for row in frame.itertuples()}

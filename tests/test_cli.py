@@ -67,12 +67,12 @@ def test_plan_prints_the_whole_preview_and_fails_on_the_hazards_named(library):
                     "  blocking: books.0001_initial: locks books_book (3 rows) against writes: DROP TABLE"):
         assert heading in run.stdout, heading
     assert _plan(library.path, "books", "zero", "--fail-on", "data-loss").returncode == 1
-    assert _plan(library.path, "books", "zero", "--fail-on", "old-code").returncode == 0
+    assert "  old-code: books.0002_book_pages: books.Book read fails: no such table: books_book\n" in run.stdout
     as_json = _plan(library.path, "books", "zero", "--json", "--fail-on", "blocking,data-loss")
     assert as_json.returncode == 1, as_json.stderr
     preview = json.loads(as_json.stdout)
-    assert {"app", "target", "plan", "sql", "data_loss", "locks", "hazards"} <= set(preview)
-    assert set(preview["hazards"]) == {"data-loss", "blocking"}
+    assert {"app", "target", "plan", "sql", "data_loss", "locks", "old_code", "hazards"} <= set(preview)
+    assert set(preview["hazards"]) == {"data-loss", "blocking", "old-code"}
     locks = library.migration_plan("books", "zero").locks()
     assert [(r["migration"], r["table"], r["lock"], r["blocks"], r["rows"]) for r in preview["locks"]] == [
         (r.migration, r.table, r.lock, r.blocks, None if r.rows is pd.NA else r.rows) for r in locks.itertuples()]
@@ -83,6 +83,7 @@ def test_plan_without_hazards_exits_0(shelf):
     run = _plan(shelf.path, "shelf", "0001", "--fail-on", "data-loss,blocking,old-code")
     assert run.returncode == 0, run.stdout + run.stderr
     assert run.stdout.rstrip().endswith("Hazards: none")
+    assert "Old code:\nmigration  model  action  works  error\n(no rows)" in run.stdout  # no code knew shelf.Shelf
     assert "CREATE TABLE \"shelf_shelf\"" in run.stdout
 
 

@@ -32,7 +32,7 @@ def _read_only(connection):
 
 
 def main(argv):
-    """Answer the request ARGV (``graph``, ``plan APP NAME [--sql]``, ``sql APP NAME``, ``locks APP NAME``,
+    """Answer the request ARGV (``graph``, ``plan APP NAME [--sql]``, ``sql APP NAME``, ``locks APP NAME [--old-code]``,
     ``state [APP [NAME]]``, ``check [APP]``, ``files APP``) with one JSON line. ``--shadow=JSON`` after ``plan``,
     ``sql`` or ``locks``: the connection settings of a PostgreSQL scratch database holding the live schema,
     where the SQL is rehearsed. ``--snapshot=ID`` anywhere: every read is made in the kernel's exported
@@ -65,7 +65,7 @@ def _answer(executor, argv):
     elif argv[0] == "sql":
         answer = plan.sql_answer(executor, argv[1], argv[2], shadow=_shadow(argv[3:]))
     elif argv[0] == "locks":
-        answer = locks.answer(executor, argv[1], argv[2], shadow=_shadow(argv[3:]))
+        answer = locks.answer(executor, argv[1], argv[2], shadow=_shadow(argv[3:]), old_code="--old-code" in argv[3:])
     elif argv[0] == "state":
         answer = schema.answer(executor, *argv[1:])
     elif argv[0] == "check":

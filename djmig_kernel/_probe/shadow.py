@@ -129,6 +129,16 @@ class Shadow:
         except Exception:
             self.drop()
 
+    def caught_up_already(self):
+        """Return True if every step handed to run() ran in the shadow (or there is no shadow to run them in)."""
+        return not self._pending
+
+    def caught_up(self):
+        """Return the shadow's connection once every step handed to run() ran there; None if it could not follow."""
+        if self.connection is not None:
+            self.catch_up()
+        return self.connection
+
     def run(self, statements, atomic=True, migration=None):
         """Run a step's collected STATEMENTS (of MIGRATION, "app.name") in the shadow as ``migrate`` runs them.
 

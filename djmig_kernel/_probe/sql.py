@@ -135,16 +135,20 @@ def _forwards(executor, plan, shadow):
     return found
 
 
-def plan_sql(executor, plan, shadow_settings=None, watcher=None):
+def plan_sql(executor, plan, shadow_settings=None, watcher=None, after=None):
     """Return the SQL statements of each step of PLAN, in order.
 
     SHADOW_SETTINGS: on PostgreSQL, the connection settings of the scratch database to rehearse the plan in;
-    WATCHER: what watches each statement run there (``locks/postgresql.py``).
+    WATCHER: what watches each statement run there (``locks/postgresql.py``); AFTER: a function called with
+    the shadow once every step is collected (``shadow.caught_up()`` runs them all there first).
     """
     if not plan:
         return []
     shadow = Shadow(executor.connection, shadow_settings, watcher)
     try:
-        return (_backwards if plan[0][1] else _forwards)(executor, plan, shadow)
+        found = (_backwards if plan[0][1] else _forwards)(executor, plan, shadow)
+        if after is not None:
+            after(shadow)
+        return found
     finally:
         shadow.drop()

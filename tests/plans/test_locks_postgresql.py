@@ -20,7 +20,7 @@ import psycopg
 import pytest
 
 from djmig_kernel.plans.locks import LOCK_COLUMNS
-from lockapp import LEAF, ROWS, add_app
+from lockapp import LEAF, MODELS, OLD_MODELS, ROWS, add_app, kit_outcomes, orm_outcomes
 from pgfixtures import clone, copy_project, drop, psql
 
 
@@ -215,3 +215,21 @@ def test_the_plan_command_is_a_deploy_gate_on_the_locks(lk):
     frame = first.migration_plan("lk", LEAF).locks()
     assert [(r["statement"], r["table"], r["lock"], r["blocks"], r["rewrites"]) for r in preview["locks"]] == [
         (r.statement, r.table, r.lock, r.blocks, r.rewrites) for r in frame.itertuples()]
+
+
+def test_old_code_is_what_the_old_models_orm_does_on_the_migrated_database(lk):
+    """Forward, the code of 0001's models on the database at the leaf; backward, the leaf's models on the database
+    rolled back to 0001: each action of the kit's works exactly where the old models.py's own ORM does."""
+    first, leaf, _ = lk
+    plan = first.migration_plan("lk", LEAF)
+    plan.locks()
+    plan.fetch_locks = None  # the locks' answer brought the old code too: no second start of Django
+    forward = plan.old_code()
+    assert set(forward["model"]) == {"lk.Item", "lk.Box"}
+    assert kit_outcomes(forward) == {key: works for key, works in orm_outcomes(leaf, OLD_MODELS).items()
+                                     if key[0] in {"lk.Item", "lk.Box"}}
+    assert forward.loc[forward["action"] == "read", "error"].tolist() == [
+        "column lk_item.code does not exist", 'relation "lk_box" does not exist']
+    backward = leaf.migration_plan("lk", "0001_initial").old_code()
+    assert kit_outcomes(backward) == {key: works for key, works in orm_outcomes(first, MODELS).items()
+                                      if key[0] == "lk.Item"}

@@ -15,7 +15,8 @@ import pytest
 
 from djmig_kernel import Sandbox
 from djmig_kernel.plans.locks import LOCK_COLUMNS
-from lockapp import LEAF, ROWS, add_app
+from djmig_kernel.plans.plan import OLD_CODE_COLUMNS
+from lockapp import LEAF, MODELS, OLD_MODELS, ROWS, add_app, kit_outcomes, orm_outcomes
 
 
 def _locked(connection, sql):
@@ -137,3 +138,20 @@ def test_rollback_locks_are_what_sqlite_shows(lk, tmp_path):
     _assert_same(frame, seen, rebuilt)
     made = frame[frame["migration"] == "lk.0014_delete_box"]
     assert (made["table"].tolist(), made["rows"].tolist()) == (["lk_box"], [0])  # made again: empty
+
+
+def test_old_code_is_what_the_old_models_orm_does_on_the_migrated_file(lk):
+    """Forward, the code of 0001's models on the file at the leaf: Item's renamed column breaks all but a delete,
+    Box's table is gone. Backward, the leaf's models on the file rolled back to 0001: Item lacks its new columns."""
+    sb, leaf = lk
+    forward = sb.migration_plan("lk", LEAF).old_code()
+    assert list(forward.columns) == OLD_CODE_COLUMNS
+    assert {row.model: row.migration for row in forward.itertuples()} == {
+        "lk.Item": "lk.0002_item_note", "lk.Box": "lk.0014_delete_box"}
+    assert kit_outcomes(forward) == {key: works for key, works in orm_outcomes(leaf, OLD_MODELS).items()
+                                     if key[0] in {"lk.Item", "lk.Box"}}
+    assert not forward.loc[forward["model"] == "lk.Box", "works"].any()
+    backward = leaf.migration_plan("lk", "0001_initial").old_code()
+    assert kit_outcomes(backward) == {key: works for key, works in orm_outcomes(sb, MODELS).items()
+                                      if key[0] == "lk.Item"}
+    assert "no column named size" in backward.loc[backward["action"] == "create", "error"].iloc[0]
