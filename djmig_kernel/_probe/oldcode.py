@@ -28,9 +28,10 @@ _VALUES = {
 
 
 def _changed(operation, app):
-    """Yield the model keys OPERATION changes in the database (both names of a renamed model)."""
+    """Yield the model keys OPERATION changes (both names of a renamed model): in the database, or in the models
+    only (SeparateDatabaseAndState's state operations: the code changes, the table stays)."""
     if isinstance(operation, ops.SeparateDatabaseAndState):
-        for inner in operation.database_operations:
+        for inner in (*operation.database_operations, *operation.state_operations):
             yield from _changed(inner, app)
     elif isinstance(operation, ops.RenameModel):
         yield from ((app, operation.old_name_lower), (app, operation.new_name_lower))

@@ -16,6 +16,8 @@ import pytest
 from djmig_kernel import Sandbox
 from djmig_kernel.plans.locks import LOCK_COLUMNS
 from djmig_kernel.plans.plan import OLD_CODE_COLUMNS
+from djmig_kernel.project.settings import register_app
+from helpers import migration_file
 from lockapp import LEAF, MODELS, OLD_MODELS, ROWS, add_app, kit_outcomes, orm_outcomes
 
 
@@ -155,3 +157,33 @@ def test_old_code_is_what_the_old_models_orm_does_on_the_migrated_file(lk):
     assert kit_outcomes(backward) == {key: works for key, works in orm_outcomes(sb, MODELS).items()
                                       if key[0] == "lk.Item"}
     assert "no column named size" in backward.loc[backward["action"] == "create", "error"].iloc[0]
+
+
+_NOTE = ("migrations.CreateModel('Note', [('id', models.BigAutoField(auto_created=True, primary_key=True)), "
+         "('title', models.CharField(max_length=20)), ('body', models.TextField(default=''))])")
+_REMOVE = "migrations.RemoveField('note', 'body')"
+_TWO_DEPLOYS = {  # app: its 0002, which removes Note.body
+    "onedeploy": _REMOVE,  # from the table and from the models at once
+    "twodeploys": f"migrations.SeparateDatabaseAndState(state_operations=[{_REMOVE}])",  # from the models only
+}
+
+
+def test_old_code_tells_a_removal_in_one_deploy_from_one_in_two(tmp_path):
+    """Removing a column the code still reads breaks the code deployed before migrate; removing it from the models
+    first (SeparateDatabaseAndState), the column staying until a later migration drops it, breaks nothing."""
+    sb = Sandbox.create(tmp_path, "deploys")
+    for app, removal in _TWO_DEPLOYS.items():
+        folder = sb.path / app / "migrations"
+        folder.mkdir(parents=True)
+        for path in (folder.parent / "__init__.py", folder / "__init__.py"):
+            path.write_text("")
+        (folder / "0001_initial.py").write_text(migration_file([], _NOTE))
+        (folder / "0002_remove_body.py").write_text(migration_file([(app, "0001_initial")], removal))
+        (folder.parent / "models.py").write_text("from django.db import models\n\n\n"
+                                                 "class Note(models.Model):\n    title = models.CharField(max_length=20)\n")
+        register_app(sb.path, app)
+        sb.migrate(app, "0001_initial")
+    works = {app: sb.migration_plan(app, "0002").old_code().set_index("action")["works"].to_dict()
+             for app in _TWO_DEPLOYS}
+    assert works == {"onedeploy": {"create": False, "read": False, "update": False, "delete": True},
+                     "twodeploys": dict.fromkeys(["create", "read", "update", "delete"], True)}
