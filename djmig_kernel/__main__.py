@@ -1,4 +1,4 @@
-"""``python -m djmig_kernel check|plan ...``: the four pieces' agreement, or a plan's hazards, as an exit code for CI."""
+"""``python -m djmig_kernel check|plan ...``: the four pieces' agreement, or a plan's hazards, as an exit code."""
 
 import argparse
 import json

@@ -21,7 +21,8 @@ ACTIONS = ("create", "read", "update", "delete")
 # A value of each field type that every column of that type takes.
 _VALUES = {
     "BooleanField": True, "NullBooleanField": True, "DecimalField": decimal.Decimal("1"), "FloatField": 1.0,
-    "DateField": datetime.date(2000, 1, 1), "DateTimeField": datetime.datetime(2000, 1, 1, tzinfo=datetime.timezone.utc),
+    "DateField": datetime.date(2000, 1, 1),
+    "DateTimeField": datetime.datetime(2000, 1, 1, tzinfo=datetime.timezone.utc),
     "TimeField": datetime.time(0, 0), "DurationField": datetime.timedelta(0), "BinaryField": b"x",
     "JSONField": {}, "GenericIPAddressField": "127.0.0.1", "IPAddressField": "127.0.0.1",
 }
@@ -80,7 +81,8 @@ def _value(field):
 
 def _actions(model, alias):
     """Yield (action, function) of MODEL's four actions on the database ALIAS, in order."""
-    fields = [f for f in model._meta.concrete_fields if not (f.primary_key and f.get_internal_type().endswith("AutoField"))]
+    fields = [f for f in model._meta.concrete_fields
+              if not (f.primary_key and f.get_internal_type().endswith("AutoField"))]
     values = {f.attname: _value(f) for f in fields}
     made = {}
 

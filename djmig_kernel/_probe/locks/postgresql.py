@@ -43,7 +43,8 @@ _TABLES = f"""SELECT r.oid::bigint, t.oid::bigint, t.relname::text, t.relfilenod
   JOIN pg_class t ON t.oid = coalesce(i.indrelid, o.oid, d.refobjid, c.oid)
  WHERE t.relnamespace NOT IN {_SYSTEM}"""
 # Every table's name as the plan starts: the names the live database has (the shadow is its schema).
-_NAMES = f"SELECT oid::bigint, relname::text FROM pg_class WHERE relkind IN ('r', 'p') AND relnamespace NOT IN {_SYSTEM}"
+_NAMES = (f"SELECT oid::bigint, relname::text FROM pg_class "
+          f"WHERE relkind IN ('r', 'p') AND relnamespace NOT IN {_SYSTEM}")
 # The table of index %s (a name as SQL writes it), and its name.
 _INDEX_TABLE = """SELECT t.oid::bigint, t.relname::text FROM pg_index i JOIN pg_class t ON t.oid = i.indrelid
  WHERE i.indexrelid = to_regclass(%s)"""
@@ -146,7 +147,8 @@ class Watcher:
                 strongest[table] = (tables_after.get(table, (name,))[0], mode)
         self._fresh |= {table for table in strongest if table not in tables_before}
         rows = []
-        for table, (name, mode) in sorted(strongest.items(), key=lambda item: item[1][0]):  # by name: pg_locks has no order
+        # in the tables' order of names: pg_locks has none
+        for table, (name, mode) in sorted(strongest.items(), key=lambda item: item[1][0]):
             created = table in self._fresh
             now = tables_after.get(table)
             rows.append({
@@ -166,8 +168,8 @@ class Watcher:
                 cursor.execute(statement)
                 found = found or self._watch(_INDEX_TABLE, [index])
                 return [{"table": name, "origin": self._names.get(table), "lock": "ShareUpdateExclusiveLock",
-                         "created": table in self._fresh, "rewrites": False, "scans": scans and table not in self._fresh}
-                        for table, name in found]
+                         "created": table in self._fresh, "rewrites": False,
+                         "scans": scans and table not in self._fresh} for table, name in found]
         cursor.execute(statement)
         return None
 
