@@ -32,8 +32,8 @@ def _read_only(connection):
 
 
 def main(argv):
-    """Answer the request ARGV (``graph``, ``plan APP NAME [--sql]``, ``sql APP NAME``, ``locks APP NAME [--old-code]``,
-    ``state [APP [NAME]]``, ``check [APP]``, ``files APP``) with one JSON line. ``--shadow=JSON`` after ``plan``,
+    """Answer the request ARGV (``graph``, ``plan APP NAME [--sql]``, ``sql APP NAME``,
+    ``locks APP NAME [--old-code]``, ``state [APP [NAME]]``, ``check [APP]``, ``files APP``) with one JSON line. ``--shadow=JSON`` after ``plan``,
     ``sql`` or ``locks``: the connection settings of a PostgreSQL scratch database holding the live schema,
     where the SQL is rehearsed. ``--snapshot=ID`` anywhere: every read is made in the kernel's exported
     PostgreSQL snapshot ID."""
