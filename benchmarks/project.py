@@ -91,9 +91,9 @@ def write_app(project, k, per_app):
         )
 
 
-def generate(root, name, apps, per_app):
-    """Make ROOT/NAME, a project of APPS apps with PER_APP migrations each; return its Sandbox."""
-    sb = Sandbox.create(root, name, replace=True)
+def generate(root, name, apps, per_app, database="sqlite"):
+    """Make ROOT/NAME, a project of APPS apps with PER_APP migrations each, on DATABASE; return its Sandbox."""
+    sb = Sandbox.create(root, name, replace=True, database=database)
     for k in range(apps):
         write_app(sb.path, k, per_app)
         register_app(sb.path, f"app{k:02d}")

@@ -154,6 +154,30 @@ def measure_preview(table, root, runs):
     print(f"memory of the 200-migration project's warm probe: {_resident(warm.running(sb.path))}")
 
 
+def measure_locks(table, root, runs):
+    """Print plan.locks(), and plan.old_code() with the locks it brings (as the plan command asks them), against
+    plan.sql() of the same plan, each asked of a plan made anew, on a 200-migration project on SQLite and on the
+    kit's PostgreSQL server (there each statement is rehearsed and watched, and the old models' ORM then runs
+    in the shadow; on SQLite old_code() first runs every step in the shadow)."""
+    for database in ("sqlite", "postgresql"):
+        sb = generate(root / f"locks-{database}", "p200", 10, 20, database=database)
+        try:
+            sb.migrate(timeout=3600)
+            plans = []
+
+            def fresh():
+                plans.append(sb.migration_plan("app00", "zero"))
+
+            for figure, kit in (("locks()", lambda: plans[-1].locks()),
+                                ("old_code() + locks()", lambda: (plans[-1].old_code(), plans[-1].locks()))):
+                kit, theirs = side_by_side(kit, lambda: plans[-1].sql(), runs, kit_before=fresh, their_before=fresh)
+                rows, old = len(plans[-1].locks()), len(plans[-1].old_code())
+                table.row(f"{figure} app00 zero ({len(plans[-1].steps)} steps, {rows}+{old} rows), {database}"
+                          "  vs sql()", kit, theirs, 2)
+        finally:
+            sb.stop_database()
+
+
 def _resident(pid):
     """Return the resident memory of process PID, as /proc says it (VmRSS)."""
     for line in Path(f"/proc/{pid}/status").read_text().splitlines():
@@ -197,7 +221,7 @@ def measure_postgresql(table, root, on_sqlite, runs):
         sb.stop_database()
 
 
-PARTS = ("projects", "picker", "preview", "real", "postgresql")
+PARTS = ("projects", "picker", "preview", "real", "postgresql", "locks")
 
 
 def main():
@@ -223,6 +247,8 @@ def main():
             on_sqlite = measure_real(table, root / "real", runs)
         if "postgresql" in parts:
             measure_postgresql(table, root / "real", on_sqlite, runs)
+        if "locks" in parts:
+            measure_locks(table, root, runs)
         if "projects" in parts:
             print("\ngrowth of the kit's time from the small project to the large one "
                   f"({options.per_app // max(1, options.per_app // 10)}x the migrations):")

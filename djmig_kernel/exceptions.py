@@ -35,6 +35,7 @@ __all__ = [
     "DatabaseChangedError",
     "ChangingDatabaseError",
     "DiskSpaceError",
+    "UnknownHazardError",
 ]
 
 _ADDRESS = re.compile(r" at 0x[0-9a-fA-F]+")
@@ -228,3 +229,7 @@ class DiskSpaceError(DjmigError, OSError):
 def megabytes(size):
     """Return SIZE bytes as a learner reads it: "1.5 MB", or "2.0 GB" from a gigabyte on."""
     return f"{size / 2**20:.1f} MB" if size < 2**30 else f"{size / 2**30:.1f} GB"
+
+
+class UnknownHazardError(DjmigError, ValueError):
+    """A hazard name (``--fail-on``) that the plan command does not know."""

@@ -120,6 +120,7 @@ class Sandbox(DatabaseReaders, DjangoCommands):
         once, with SQL=True (in the same start on SQLite). On PostgreSQL the SQL is rehearsed in a
         scratch copy of the schema, made for a plan with steps and removed after: a database on the
         kit's own server, a throwaway server of the kit's for a learner's own (database/postgresql/shadow.py).
+        plan.locks() asks the probe once more (the SQL comes with it): there each statement is watched.
         """
         check_identifier(app, "app")
         if not sql:  # the probe reads the ledger alone: one reading, one state
@@ -132,7 +133,8 @@ class Sandbox(DatabaseReaders, DjangoCommands):
         at_once = sql and not self._database().rehearses
         answer = self._probe("plan", app, str(target), *(["--sql"] if at_once else []), timeout=timeout)
         fetch = functools.partial(self._probe, "sql", app, answer["target"], timeout=timeout, shadow=True)
-        plan = MigrationPlan(app, answer["target"], answer["steps"], answer["losses"], fetch)
+        locks = functools.partial(self._probe, "locks", app, answer["target"], timeout=timeout, shadow=True)
+        plan = MigrationPlan(app, answer["target"], answer["steps"], answer["losses"], fetch, locks, self._database)
         if at_once:
             plan.add_sql(answer)
         elif sql:

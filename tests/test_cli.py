@@ -1,16 +1,22 @@
-"""``python -m djmig_kernel check``: exit 0 when the pieces agree, 1 with the rows when not, 2 with one line on an error."""
+"""``python -m djmig_kernel check``: exit 0 when the pieces agree, 1 with the rows when not, 2 with one line on an error;
+``plan``: the whole preview of a migrate, exit 1 when a hazard named in --fail-on is in it."""
 
 import json
 import sqlite3
 import subprocess
 import sys
 
+import pandas as pd
 import pytest
 
 
-def _check(*args, cwd=None):
-    return subprocess.run([sys.executable, "-m", "djmig_kernel", "check", *map(str, args)],
+def _check(*args, cwd=None, command="check"):
+    return subprocess.run([sys.executable, "-m", "djmig_kernel", command, *map(str, args)],
                           capture_output=True, text=True, cwd=cwd, timeout=300)
+
+
+def _plan(*args):
+    return _check(*args, command="plan")
 
 
 def test_a_project_whose_pieces_agree_exits_0(library):
@@ -48,5 +54,45 @@ def test_app_limits_the_rows_to_that_app(library):
 ])
 def test_an_error_exits_2_with_one_line(library, args, line):
     run = _check(*([] if args[0].startswith("/") else [library.path]), *args)
+    assert run.returncode == 2 and run.stdout == ""
+    assert run.stderr.startswith(line) and run.stderr.count("\n") == 1, run.stderr
+
+
+def test_plan_prints_the_whole_preview_and_fails_on_the_hazards_named(library):
+    """Rolling books back to zero drops its tables, and their locks stop other writers on tables with rows."""
+    run = _plan(library.path, "books", "zero")
+    assert run.returncode == 0, run.stderr  # nothing named in --fail-on
+    for heading in ("migrate books zero", "Plan:", "SQL:", "-- books.0001_initial", "Data lost:", "Locks:",
+                    "Hazards:", "  data-loss: drops table books_book (3 rows)",
+                    "  blocking: books.0001_initial: locks books_book (3 rows) against writes: DROP TABLE"):
+        assert heading in run.stdout, heading
+    assert _plan(library.path, "books", "zero", "--fail-on", "data-loss").returncode == 1
+    assert "  old-code: books.0002_book_pages: books.Book read fails: no such table: books_book\n" in run.stdout
+    as_json = _plan(library.path, "books", "zero", "--json", "--fail-on", "blocking,data-loss")
+    assert as_json.returncode == 1, as_json.stderr
+    preview = json.loads(as_json.stdout)
+    assert {"app", "target", "plan", "sql", "data_loss", "locks", "old_code", "hazards"} <= set(preview)
+    assert set(preview["hazards"]) == {"data-loss", "blocking", "old-code"}
+    locks = library.migration_plan("books", "zero").locks()
+    assert [(r["migration"], r["table"], r["lock"], r["blocks"], r["rows"]) for r in preview["locks"]] == [
+        (r.migration, r.table, r.lock, r.blocks, None if r.rows is pd.NA else r.rows) for r in locks.itertuples()]
+
+
+def test_plan_without_hazards_exits_0(shelf):
+    """Making a table: the file's lock stops other writers, but the table is new and has no rows."""
+    run = _plan(shelf.path, "shelf", "0001", "--fail-on", "data-loss,blocking,old-code")
+    assert run.returncode == 0, run.stdout + run.stderr
+    assert run.stdout.rstrip().endswith("Hazards: none")
+    assert "Old code:\nmigration  model  action  works  error\n(no rows)" in run.stdout  # no code knew shelf.Shelf
+    assert "CREATE TABLE \"shelf_shelf\"" in run.stdout
+
+
+@pytest.mark.parametrize("args, line", [
+    (["books", "zero", "--fail-on", "data-loss,slow"],
+     "djmig: --fail-on names no hazard 'slow'; choose from data-loss, blocking, old-code (comma-separated)"),
+    (["books", "0009"], "djmig: no migration matches '0009' in app 'books'; choose one of: zero, 0001_initial"),
+])
+def test_plan_errors_exit_2_with_one_line(library, args, line):
+    run = _plan(library.path, *args)
     assert run.returncode == 2 and run.stdout == ""
     assert run.stderr.startswith(line) and run.stderr.count("\n") == 1, run.stderr

@@ -2,7 +2,7 @@
 
 This package runs inside the sandbox (``manage.py shell -c``), never in the kernel: it may
 import only the standard library and Django. main() hands each request to the module that answers it:
-graph, plan (``plan`` and ``sql``), schema (``state``), drift (``check``) and files (``files``).
+graph, plan (``plan`` and ``sql``), locks, schema (``state``), drift (``check``) and files (``files``).
 """
 
 import json
@@ -32,10 +32,11 @@ def _read_only(connection):
 
 
 def main(argv):
-    """Answer the request ARGV (``graph``, ``plan APP NAME [--sql]``, ``sql APP NAME``, ``state [APP [NAME]]``,
-    ``check [APP]``, ``files APP``) with one JSON line. ``--shadow=JSON`` after ``plan`` or ``sql``: the
-    connection settings of a PostgreSQL scratch database holding the live schema, where the SQL is rehearsed.
-    ``--snapshot=ID`` anywhere: every read is made in the kernel's exported PostgreSQL snapshot ID."""
+    """Answer the request ARGV (``graph``, ``plan APP NAME [--sql]``, ``sql APP NAME``,
+    ``locks APP NAME [--old-code]``, ``state [APP [NAME]]``, ``check [APP]``, ``files APP``) with one JSON line. ``--shadow=JSON`` after ``plan``,
+    ``sql`` or ``locks``: the connection settings of a PostgreSQL scratch database holding the live schema,
+    where the SQL is rehearsed. ``--snapshot=ID`` anywhere: every read is made in the kernel's exported
+    PostgreSQL snapshot ID."""
     from django.db import connection
     from django.db.migrations.executor import MigrationExecutor
 
@@ -55,7 +56,7 @@ def _shadow(options):
 
 
 def _answer(executor, argv):
-    from . import drift, files, graph, plan, schema
+    from . import drift, files, graph, locks, plan, schema
 
     if argv[0] == "graph":
         answer = graph.answer(executor.loader)
@@ -63,6 +64,8 @@ def _answer(executor, argv):
         answer = plan.answer(executor, argv[1], argv[2], with_sql="--sql" in argv[3:], shadow=_shadow(argv[3:]))
     elif argv[0] == "sql":
         answer = plan.sql_answer(executor, argv[1], argv[2], shadow=_shadow(argv[3:]))
+    elif argv[0] == "locks":
+        answer = locks.answer(executor, argv[1], argv[2], shadow=_shadow(argv[3:]), old_code="--old-code" in argv[3:])
     elif argv[0] == "state":
         answer = schema.answer(executor, *argv[1:])
     elif argv[0] == "check":

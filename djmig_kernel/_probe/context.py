@@ -3,8 +3,8 @@
 import contextlib
 
 # The command each request stands for: what the learner would type to get the same answer.
-STANDS_FOR = {"graph": "showmigrations", "plan": "migrate", "sql": "migrate", "state": "migrate",
-              "check": "makemigrations"}
+STANDS_FOR = {"graph": "showmigrations", "plan": "migrate", "sql": "migrate", "locks": "migrate",
+              "state": "migrate", "check": "makemigrations"}
 
 # Django 5.2's commands, read from their source (django/core/management/commands/):
 # makemigrations and migrate decorate handle() with @no_translations (translation.deactivate_all(),

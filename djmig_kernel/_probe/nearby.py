@@ -103,7 +103,11 @@ class Nearby:
             if keys is None:
                 return None
             touched |= keys
-        return touched | {key for target in touched for key in self._pointing.get(target, ())}
+        return self.around(touched)
+
+    def around(self, keys):
+        """Return KEYS and the keys of the models pointing at them."""
+        return set(keys) | {key for target in keys for key in self._pointing.get(target, ())}
 
     def small_state(self, keys):
         """Return a ProjectState of copies of the models KEYS and every model they point at."""

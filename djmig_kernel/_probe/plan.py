@@ -3,7 +3,7 @@
 from . import losses, preflight, sql, target as target_
 
 
-def _plan(executor, app, name):
+def migrate_plan(executor, app, name):
     """Return (target, [(migration, backwards)]) of ``migrate APP NAME``, or an error dict."""
     stop = preflight.error(executor, app)  # what stops migrate before it looks at its arguments
     if stop:
@@ -21,7 +21,7 @@ def answer(executor, app, name, with_sql=False, shadow=None):
     """
     from django.core.management.commands.migrate import Command
 
-    found = _plan(executor, app, name)
+    found = migrate_plan(executor, app, name)
     if isinstance(found, dict):
         return found
     target, steps = found
@@ -48,7 +48,7 @@ def sql_answer(executor, app, name, shadow=None):
 
     SHADOW: the connection settings of a PostgreSQL scratch database holding the live schema (``--shadow``).
     """
-    found = _plan(executor, app, name)
+    found = migrate_plan(executor, app, name)
     if isinstance(found, dict):
         return found
     return {"sql": _steps_sql(executor, found[1], shadow)}

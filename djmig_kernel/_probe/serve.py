@@ -22,7 +22,7 @@ def warm_up():
         from django.db.migrations import autodetector, executor, questioner  # noqa: F401  (imported for the children)
         from django.db.migrations.loader import MigrationLoader
 
-        from . import drift, graph, plan, schema, snapshot, sql  # noqa: F401  (imported for the children)
+        from . import drift, graph, locks, plan, schema, snapshot, sql  # noqa: F401  (imported for the children)
 
         MigrationLoader(None, ignore_no_migrations=True)  # imports every app's migration modules, reads no database
         connections.close_all()

@@ -56,7 +56,7 @@ def _blind(query):
     return words.startswith(_BLIND)
 
 
-def _comment(statement):
+def comment_only(statement):
     """Return True if STATEMENT is only comments (a schema editor's "-- Create model" lines): nothing to run."""
     return all(not line.strip() or line.lstrip().startswith("--") for line in statement.splitlines())
 
@@ -64,11 +64,13 @@ def _comment(statement):
 class Shadow:
     """The scratch copy of LIVE's schema, or none (``connection`` None) where it cannot be made."""
 
-    def __init__(self, live, settings=None):
-        """SETTINGS: on PostgreSQL, the connection settings of the scratch database the kernel made, if any."""
+    def __init__(self, live, settings=None, watcher=None):
+        """SETTINGS: on PostgreSQL, the connection settings of the scratch database the kernel made, if any.
+        WATCHER: on PostgreSQL, what runs each step's statements and watches them (``locks/postgresql.py``)."""
         from django.db import connections
 
         self.connection = None
+        self.watcher = None
         self._pending = []  # SQLite: the steps handed to run() that have not run there yet
         if live.vendor == "sqlite":
             settings = {**live.settings_dict, "NAME": ":memory:", "OPTIONS": {}}
@@ -88,6 +90,12 @@ class Shadow:
         self.connection = shadow
         if live.vendor == "sqlite":
             shadow.create_cursor = self._guarded_cursors(shadow)
+        elif watcher is not None:
+            try:
+                watcher.start(shadow)
+                self.watcher = watcher
+            except Exception:  # no second session: the statements run unwatched (their locks unknown)
+                watcher.close()
 
     def _guarded_cursors(self, shadow):
         """Return SHADOW's create_cursor, whose cursors raise NeedsShadow at a query that reads the schema while
@@ -121,13 +129,24 @@ class Shadow:
         except Exception:
             self.drop()
 
-    def run(self, statements, atomic=True):
-        """Run a step's collected STATEMENTS in the shadow as ``migrate`` runs them.
+    def caught_up_already(self):
+        """Return True if every step handed to run() ran in the shadow (or there is no shadow to run them in)."""
+        return not self._pending
+
+    def caught_up(self):
+        """Return the shadow's connection once every step handed to run() ran there; None if it could not follow."""
+        if self.connection is not None:
+            self.catch_up()
+        return self.connection
+
+    def run(self, statements, atomic=True, migration=None):
+        """Run a step's collected STATEMENTS (of MIGRATION, "app.name") in the shadow as ``migrate`` runs them.
 
         SQLite: kept until a later step looks (catch_up). PostgreSQL: one by one (the comments left out) in one
         transaction, unless the migration is not ATOMIC: then each on its own, as CREATE INDEX CONCURRENTLY
-        must run. If the database refuses one, the shadow no longer follows the plan and is dropped: the
-        steps after it are collected against the live database, as before.
+        must run; with a watcher, each in a transaction of its own, watched. If the database refuses one, the
+        shadow no longer follows the plan and is dropped: the steps after it are collected against the live
+        database, as before.
         """
         if self.connection is None:
             return
@@ -137,10 +156,13 @@ class Shadow:
         from django.db import transaction
 
         try:
+            if self.watcher is not None:
+                self.watcher.run(self.connection, migration, [s for s in statements if not comment_only(s)], atomic)
+                return
             with transaction.atomic(using=_ALIAS) if atomic else contextlib.nullcontext():
                 with self.connection.cursor() as cursor:
                     for statement in statements:
-                        if not _comment(statement):
+                        if not comment_only(statement):
                             cursor.execute(statement)
         except Exception:
             self.drop()
@@ -149,6 +171,9 @@ class Shadow:
         """Stop using the shadow."""
         from django.db import connections
 
+        if self.watcher is not None:
+            self.watcher.close()
+            self.watcher = None
         if self.connection is not None:
             self.connection.close()
             del connections[_ALIAS]

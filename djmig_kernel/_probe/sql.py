@@ -93,7 +93,7 @@ def _statements(executor, step, shadow):
             except Exception:  # the shadow lacks what this step needs: collect live from here on
                 shadow.drop()
             else:
-                shadow.run(found, step.migration.atomic)
+                shadow.run(found, step.migration.atomic, str(step.migration))
                 return found
         return step.on(executor.connection)
     except IrreversibleError as error:  # Django's own words
@@ -135,15 +135,20 @@ def _forwards(executor, plan, shadow):
     return found
 
 
-def plan_sql(executor, plan, shadow_settings=None):
+def plan_sql(executor, plan, shadow_settings=None, watcher=None, after=None):
     """Return the SQL statements of each step of PLAN, in order.
 
-    SHADOW_SETTINGS: on PostgreSQL, the connection settings of the scratch database to rehearse the plan in.
+    SHADOW_SETTINGS: on PostgreSQL, the connection settings of the scratch database to rehearse the plan in;
+    WATCHER: what watches each statement run there (``locks/postgresql.py``); AFTER: a function called with
+    the shadow once every step is collected (``shadow.caught_up()`` runs them all there first).
     """
     if not plan:
         return []
-    shadow = Shadow(executor.connection, shadow_settings)
+    shadow = Shadow(executor.connection, shadow_settings, watcher)
     try:
-        return (_backwards if plan[0][1] else _forwards)(executor, plan, shadow)
+        found = (_backwards if plan[0][1] else _forwards)(executor, plan, shadow)
+        if after is not None:
+            after(shadow)
+        return found
     finally:
         shadow.drop()

@@ -4,11 +4,13 @@ from dataclasses import dataclass, field
 
 from .. import exceptions as exc
 from ..display.frames import Frame
+from .locks import LOCK_COLUMNS, locks_frame
 
-__all__ = ["MigrationPlan", "PLAN_COLUMNS", "LOSS_COLUMNS"]
+__all__ = ["MigrationPlan", "PLAN_COLUMNS", "LOSS_COLUMNS", "OLD_CODE_COLUMNS"]
 
 PLAN_COLUMNS = ["migration", "direction", "operation"]
 LOSS_COLUMNS = ["table", "column", "rows"]
+OLD_CODE_COLUMNS = ["migration", "model", "action", "works", "error"]
 
 
 @dataclass
@@ -17,7 +19,9 @@ class MigrationPlan:
 
     The SQL of its steps is worked out only when ``sql()`` is first asked: FETCH_SQL
     (a function that starts Django once) returns the probe's answer to ``sql APP TARGET``,
-    and the plan keeps it.
+    and the plan keeps it. So are its locks and old code, when ``locks()`` or ``old_code()`` is first asked:
+    FETCH_LOCKS returns the probe's answer to ``locks APP TARGET`` (the SQL too); DATABASE returns the
+    backend that reads the live tables' sizes.
     """
 
     app: str
@@ -25,7 +29,10 @@ class MigrationPlan:
     steps: list
     losses: list
     fetch_sql: object = field(default=None, compare=False, repr=False)
+    fetch_locks: object = field(default=None, compare=False, repr=False)
+    database: object = field(default=None, compare=False, repr=False)
     _sql: dict = field(default_factory=dict, compare=False, repr=False)
+    _locks: dict = field(default=None, compare=False, repr=False)
 
     @property
     def nodes(self):
@@ -88,3 +95,46 @@ class MigrationPlan:
     def add_sql(self, answer):
         """Keep the SQL of the probe's ANSWER (its "sql": [["app.name", [statements]], ...])."""
         self._sql.update((migration, statements) for migration, statements in answer["sql"])
+
+    def _watched(self, old_code=False):
+        """Return the probe's answer to ``locks APP TARGET``, asked when first needed (its SQL kept too); asked
+        again with ``--old-code`` if OLD_CODE and the answer kept has none (SQLite's, where it costs more)."""
+        if self._locks is None or (old_code and "old_code" not in self._locks):
+            if not self.steps:
+                self._locks = {"locks": {}, "facts": {}, "old_code": []}
+            elif self.fetch_locks is None:
+                raise exc.DjmigError("this plan has no sandbox to ask what it does; use sb.migration_plan(app, target)")
+            else:
+                answer = self.fetch_locks(*(["--old-code"] if old_code else []))
+                self.add_sql(answer)
+                self._locks = answer
+        return self._locks
+
+    def locks(self):
+        """Return a DataFrame with a row per statement x table it locks, in plan order (plans/locks.py):
+        migration, statement (as in sql()), table, lock (as pg_locks names it; SQLite: "database"), blocks
+        ("reads and writes", "writes" or "nothing"), rewrites, scans, rows, bytes (the live table's).
+
+        Worked out by the database when first asked (or with old_code()), then kept (starts Django once; the SQL
+        comes with it): on PostgreSQL each statement is run in a scratch copy of the schema, its locks read from
+        pg_locks by a second session while its transaction is open; on SQLite read from the SQL it runs. The
+        sizes are read from the live database each time.
+        """
+        watched = self._watched()
+        if not self.steps:
+            return Frame([], columns=LOCK_COLUMNS)
+        return locks_frame(self.sql(), watched["locks"], watched["facts"], self.database())
+
+    def old_code(self):
+        """Return a DataFrame with a row per model the plan changes x action, in plan order: migration (the first
+        that changes it), model ("app.Model"), action ("create", "read", "update", "delete"), works, error (the
+        database's first line where it fails).
+
+        For code written for the models before the plan, run against the database after it (forward: the window
+        between migrate and the deploy; backward: the code still running after a rollback): the ORM of the models
+        as the migration state before the plan has them, run in the scratch copy of the schema once the plan ran
+        there, in a transaction rolled back. Worked out when first asked, with locks() (starts Django once; on
+        PostgreSQL locks() brings it too); works is None where the scratch copy could not follow the plan.
+        """
+        rows = self._watched(old_code=True)["old_code"]
+        return Frame(rows, columns=OLD_CODE_COLUMNS).astype({"works": "boolean"})

@@ -73,5 +73,5 @@ def test_a_real_change_under_a_translation_is_still_found(sandbox):
 
 
 def test_every_request_stands_for_a_command():
-    assert STANDS_FOR == {"graph": "showmigrations", "plan": "migrate", "sql": "migrate", "state": "migrate",
-                          "check": "makemigrations"}
+    assert STANDS_FOR == {"graph": "showmigrations", "plan": "migrate", "sql": "migrate", "locks": "migrate",
+                          "state": "migrate", "check": "makemigrations"}

@@ -11,6 +11,7 @@ from ..quoting import quote_name
 from .copy import left_over
 from .errors import error_for, psycopg_module
 from .guard import cloned
+from .locks import blocks
 from .session import IN_SCHEMA, RELATIONS, Reading
 from .shadow import shadow_argv
 from .types import normalise_db_type
@@ -40,6 +41,13 @@ SELECT r.relname, a.attname, format_type(a.atttypid, a.atttypmod), a.attnotnull,
  WHERE a.attnum > 0 AND NOT a.attisdropped
  ORDER BY r.relname, a.attnum
 """
+# Each table's size, read cheaply: the planner's row estimate where ANALYZE or VACUUM made one (reltuples -1:
+# never), the bytes of the table with its indexes and TOAST; a plain table's own bytes say whether counting is cheap.
+_SIZES = f"""
+SELECT c.relname, c.reltuples, pg_total_relation_size(c.oid), CASE WHEN c.relkind = 'r' THEN pg_relation_size(c.oid) END
+  FROM pg_class c WHERE {IN_SCHEMA} AND c.relkind IN ('r', 'p') AND c.relname = ANY (%(tables)s::name[])
+"""
+_COUNTED = 8 * 1024 * 1024  # a table without an estimate is counted (count(*)) only up to these bytes
 
 # How many of %(tables)s the snapshot lists are now another relation, or the same one rewritten (a new relfilenode:
 # ALTER TABLE that copies the rows, TRUNCATE): names and files are looked up in the latest catalog, not in the
@@ -190,6 +198,25 @@ class PostgreSQL(Reading):
                 if self.snapshot is not None and connection.execute(_REPLACED, {"tables": present}).fetchone()[0]:
                     raise Changed()
             return {t: counts.get(t, 0) for t in tables}
+
+    def table_sizes(self, tables):
+        """Return {table: (rows, bytes)} for those of TABLES the database has, read cheaply (one snapshot).
+
+        rows: the planner's estimate (reltuples) where it has one, else count(*) for a table of at most 8 MB,
+        else None; bytes: pg_total_relation_size (the table, its indexes and TOAST).
+        """
+        with self.session(), self._reading() as connection:
+            found = {}
+            for table, estimate, size, own in connection.execute(_SIZES, {"tables": list(tables)}).fetchall():
+                rows = round(estimate) if estimate >= 0 else None
+                if rows is None and own is not None and own <= _COUNTED:
+                    rows = connection.execute(f"SELECT count(*) FROM {self._table(connection, table)}").fetchone()[0]
+                found[table] = (rows, size)
+            return found
+
+    def blocks(self, rows, sizes, facts):
+        """Return what each of a statement's ROWS (a table it locks) blocks: the mode's conflicts (locks.py)."""
+        return blocks(rows, sizes, facts)
 
     def state_type(self, type_):
         """Return a column type of Django's migration state (``varchar(100)``) as format_type() prints it."""

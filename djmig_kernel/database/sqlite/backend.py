@@ -11,6 +11,7 @@ from ...display.terminal import manage_line
 from ...exceptions import DatabaseLockedError, NotADatabaseError
 from ..quoting import quote_name
 from .guard import restored_on_error
+from .locks import blocks
 from .read import Watch, check_database, check_unlocked, read_only
 
 __all__ = ["SQLite"]
@@ -144,6 +145,30 @@ class SQLite:
                 if name in present else 0
                 for name in tables
             }
+
+    def table_sizes(self, tables):
+        """Return {table: (rows, bytes)} for those of TABLES the file has: rows counted, bytes the pages of the
+        table and its indexes (the dbstat table; None where this SQLite lacks it).
+
+        This is a read-only operation - it does not write to the database.
+        """
+        with read_only(self.path) as connection:
+            names, found = set(_names(connection)), {}
+            for table in (t for t in tables if t in names):
+                rows = connection.execute(f"SELECT COUNT(*) FROM {quote_name(table)}").fetchone()[0]
+                btrees = [name for (name,) in connection.execute(
+                    "SELECT name FROM sqlite_master WHERE tbl_name = ? AND rootpage > 0", [table])]
+                try:  # aggregate mode: one row per b-tree named
+                    size = sum(connection.execute("SELECT pgsize FROM dbstat('main', 1) WHERE name = ?",
+                                                  [name]).fetchone()[0] or 0 for name in btrees)
+                except sqlite3.OperationalError:  # no dbstat table in this SQLite
+                    size = None
+                found[table] = (rows, size)
+            return found
+
+    def blocks(self, rows, sizes, facts):
+        """Return what each of a statement's ROWS blocks: its database lock, by journal mode and size (locks.py)."""
+        return blocks(rows, sizes, facts)
 
     def state_type(self, type_):
         """Return a column type of Django's migration state as this database reports it."""

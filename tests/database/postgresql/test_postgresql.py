@@ -256,3 +256,18 @@ def test_the_cli_check_on_postgresql(pg_walkthrough):
     result = subprocess.run([sys.executable, "-m", "djmig_kernel", "check", str(pg_walkthrough.path), "--json"],
                             capture_output=True, text=True)
     assert (result.returncode, json.loads(result.stdout)) == (0, []), result.stderr
+
+
+def test_table_sizes_read_the_estimate_else_count_small_tables_only(pg_copy, pg_settings):
+    """reltuples where ANALYZE made one (1 book, though 2 are there now); count(*) for a table never analyzed, up to
+    8 MB; beyond that, no count (None). Bytes are pg_total_relation_size."""
+    sb = pg_copy()
+    name = sb._database().name
+    psql(pg_settings, "ANALYZE app_book; INSERT INTO app_book (title, author_id) SELECT 'Again', author_id "
+                      "FROM app_book; CREATE TABLE big AS SELECT repeat('x', 100) AS x FROM generate_series(1, 90000)",
+         db=name)
+    sizes = sb._database().table_sizes(["app_book", "app_author", "big", "missing"])
+    total = {table: int(psql(pg_settings, f"SELECT pg_total_relation_size('{table}')", db=name))
+             for table in ("app_book", "app_author", "big")}
+    assert sizes == {"app_book": (1, total["app_book"]), "app_author": (1, total["app_author"]),
+                     "big": (None, total["big"])}
