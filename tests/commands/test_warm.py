@@ -7,6 +7,7 @@ import signal
 import sqlite3
 import subprocess
 import sys
+import tempfile
 import time
 
 import pytest
@@ -181,7 +182,7 @@ def test_a_few_servers_are_kept_the_one_asked_longest_ago_stops(built, tmp_path)
 
 
 def test_the_server_stops_when_the_kernel_that_started_it_is_killed(library, tmp_path):
-    """And it removes its folder of answers, which the killed kernel cannot."""
+    """It leaves nothing in the temporary folder, while it runs or after: the killed kernel could remove nothing."""
     temporary = tmp_path / "tmp"
     temporary.mkdir()
     code = ("from djmig_kernel import Sandbox; from djmig_kernel.commands import warm; import sys, time; "
@@ -190,11 +191,27 @@ def test_the_server_stops_when_the_kernel_that_started_it_is_killed(library, tmp
     kernel = subprocess.Popen([sys.executable, "-c", code], stdout=subprocess.PIPE, text=True,
                               env={**os.environ, "TMPDIR": str(temporary)})
     pid = int(kernel.stdout.readline())
-    assert [p.name[:len("djmig-probe-")] for p in temporary.iterdir()] == ["djmig-probe-"]
+    assert list(temporary.iterdir()) == []
     kernel.kill()
     kernel.wait()
     assert stopped_within(pid, 20)
     assert list(temporary.iterdir()) == []
+
+
+def test_a_temporary_folder_emptied_meanwhile_takes_no_answer_away(library, tmp_path, monkeypatch):
+    """Another program empties the temporary folder between two requests (a cleaner of leftovers, or another
+    kernel's): answers and errors still come back. They went through files there, and a child that found them
+    gone failed with no word of why ("`djmig probe graph` failed: no error message")."""
+    temporary = tmp_path / "tmp"
+    temporary.mkdir()
+    monkeypatch.setenv("TMPDIR", str(temporary))
+    monkeypatch.setattr(tempfile, "tempdir", str(temporary))
+    library.graph()
+    for entry in temporary.iterdir():
+        shutil.rmtree(entry) if entry.is_dir() else entry.unlink()
+    assert ("books", "0003_merge") in library.graph().nodes
+    with pytest.raises(exc.CommandError, match=r"^`djmig probe nonsense` failed: unknown probe request \['nonsense'\]"):
+        query(library.path, "nonsense")  # an error the child prints on its stderr
 
 
 def test_a_migration_file_edited_in_place_is_seen(library):
