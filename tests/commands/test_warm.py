@@ -214,6 +214,31 @@ def test_a_temporary_folder_emptied_meanwhile_takes_no_answer_away(library, tmp_
         query(library.path, "nonsense")  # an error the child prints on its stderr
 
 
+def _management(library, code):
+    """Give the app books a management module running CODE: every request that stands for migrate imports it."""
+    (library.path / "books" / "management").mkdir()
+    (library.path / "books" / "management" / "__init__.py").write_text(code)
+
+
+def test_a_child_killed_while_answering_says_so_in_one_line(library):
+    """Here the child kills itself, as the system's out-of-memory killer or a kill would: the server lives on,
+    and the error names the signal (it said "failed: no error message")."""
+    _management(library, "import os, signal\nos.kill(os.getpid(), signal.SIGKILL)\n")
+    library.graph()
+    pid = warm.running(library.path)
+    with pytest.raises(exc.CommandKilled, match=r"^`djmig probe plan books zero` was killed by SIGKILL before it "
+                                                r"finished$"):
+        library.plan("books", "zero")
+    assert warm.running(library.path) == pid
+
+
+def test_a_child_that_exits_without_a_word_says_its_exit_code(library):
+    _management(library, "import os\nos._exit(3)\n")
+    with pytest.raises(exc.CommandError, match=r"^`djmig probe plan books zero` exited with code 3 and printed no "
+                                               r"error$"):
+        library.plan("books", "zero")
+
+
 def test_a_migration_file_edited_in_place_is_seen(library):
     assert "Undo Add field pages to book" in library.plan("books", "0001")["operation"].tolist()
     migration = library.path / "books" / "migrations" / "0002_book_pages.py"
