@@ -248,6 +248,10 @@ CASES = {
         lambda sb, root: sb.migrate("books", timeout=3), exc.CommandTimeout,
         "`python manage.py migrate books` ran past its 3 s timeout and was stopped; pass a larger timeout= "
         "if it needs longer, or look for what it waits on", "3 s", _slow_migration),
+    "command-silent-exit": Case(
+        lambda sb, root: sb.shell("import os; os._exit(3)"), exc.CommandError,
+        "`python manage.py shell -c 'import os; os._exit(3)'` exited with code 3 and printed no error; what it "
+        "printed is in .result.stdout", "code 3"),
     "probe-timeout": Case(
         lambda sb, root: sb.plan("books", "zero", timeout=0.01), exc.CommandTimeout,
         "`djmig probe plan books zero` ran past its 0.01 s timeout and was stopped; pass a larger timeout= "

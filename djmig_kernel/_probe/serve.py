@@ -2,16 +2,16 @@
 
 The parent has done what every answer needs first (Django set up, the migration machinery and every app's
 migration modules imported) and never opens a database connection. Each request is one JSON line on stdin,
-{"argv": [...], "stdout": path, "stderr": path}: a child forked for it answers as a cold run would, its
-output in those files, and the parent replies with one JSON line {"status": exit code} on its own stdout.
-The server stops when stdin closes (the kernel that started it is gone), and removes the folder of its answers:
-a kernel killed outright never removes it.
+{"argv": [...]}: a child forked for it answers as a cold run would, its stdout and stderr in two files of the
+parent's that have no name (nothing in the temporary folder, where a program cleaning it up could remove them
+and take the child's error with them), and the parent replies with one JSON line {"status": exit code, "stdout":
+text, "stderr": text} on its own stdout. The server stops when stdin closes (the kernel that started it is gone).
 """
 
 import json
 import os
-import shutil
 import sys
+import tempfile
 import traceback
 
 
@@ -30,38 +30,43 @@ def warm_up():
         pass
 
 
-def serve(main, folder=None):
-    """Answer the requests read from stdin, each by MAIN(argv) in a child of its own, until stdin closes; then
-    remove FOLDER, where the answers were written."""
+def serve(main):
+    """Answer the requests read from stdin, each by MAIN(argv) in a child of its own, until stdin closes."""
     warm_up()
     replies = os.fdopen(os.dup(sys.stdout.fileno()), "w")
+    # No name (O_TMPFILE, or removed as soon as made): they go with this process, whatever else is removed.
+    out, err = tempfile.TemporaryFile(), tempfile.TemporaryFile()
     for line in sys.stdin:
         request = json.loads(line)
+        for file in (out, err):
+            file.seek(0)
+            file.truncate()
         sys.stdout.flush()
         sys.stderr.flush()
         pid = os.fork()
         if pid == 0:
-            _child(request, main)  # never returns
+            _child(request, main, out.fileno(), err.fileno())  # never returns
         _, status = os.waitpid(pid, 0)
-        replies.write(json.dumps({"status": os.waitstatus_to_exitcode(status)}) + "\n")
+        replies.write(json.dumps({"status": os.waitstatus_to_exitcode(status), "stdout": _text(out),
+                                  "stderr": _text(err)}) + "\n")
         replies.flush()
-    if folder:
-        shutil.rmtree(folder, ignore_errors=True)
 
 
-def _redirect(fd, path, flags):
-    target = os.open(path, flags, 0o600)
-    os.dup2(target, fd)
-    os.close(target)
+def _text(file):
+    """Return what a child wrote to FILE (from its start)."""
+    file.seek(0)
+    return file.read().decode("utf-8", errors="replace")
 
 
-def _child(request, main):
-    """Answer REQUEST with its output in the files it names, then leave with the exit code a cold run has."""
+def _child(request, main, out, err):
+    """Answer REQUEST with its stdout in the file OUT and its stderr in ERR (descriptors), then leave with the exit
+    code a cold run has."""
     code = 0
     try:
-        _redirect(0, os.devnull, os.O_RDONLY)
-        _redirect(1, request["stdout"], os.O_WRONLY | os.O_CREAT | os.O_TRUNC)
-        _redirect(2, request["stderr"], os.O_WRONLY | os.O_CREAT | os.O_TRUNC)
+        devnull = os.open(os.devnull, os.O_RDONLY)
+        for fd, target in ((devnull, 0), (out, 1), (err, 2)):
+            os.dup2(fd, target)
+        os.close(devnull)
         main(request["argv"])
     except SystemExit as stop:
         if isinstance(stop.code, int) or stop.code is None:

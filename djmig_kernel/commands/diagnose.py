@@ -176,11 +176,17 @@ def _schema_fix(command, line, stdout):
     )
 
 
-def diagnose(command, stderr, project, stdout=""):
+def diagnose(command, stderr, project, stdout="", returncode=1):
     """Return (error class, one-line message) for a failed COMMAND ('python manage.py ...').
 
-    STDOUT tells which migration migrate was running when the schema disagreed with the ledger.
+    STDOUT tells which migration migrate was running when the schema disagreed with the ledger. RETURNCODE, its
+    exit code, is what a command that printed no error on STDERR is told by (a signal's, if negative).
     """
+    if not stderr.strip():
+        if returncode < 0:
+            return exc.CommandKilled, killed(command, returncode)
+        printed = "; what it printed is in .result.stdout" if stdout.strip() else ""
+        return exc.CommandError, f"`{command}` exited with code {returncode} and printed no error{printed}"
     line = error_line(stderr, project)
     quoted = line.removesuffix(".")  # a fix follows after "; "
     message = _schema_fix(command, line, stdout)

@@ -41,7 +41,7 @@ def _raise(project, result):
     if lookup:
         # A migrate target: ask Django for the names it takes (zero, squashed-away files too).
         query(project, "plan", *lookup, result=result)
-    cls, message = diagnose(result.command, result.stderr, project, result.stdout)
+    cls, message = diagnose(result.command, result.stderr, project, result.stdout, result.returncode)
     raise cls(message, result=result)
 
 
@@ -59,7 +59,7 @@ def create_project(root, name, replace, timeout):
     result = run(["-m", "django", "startproject", name], root, timeout)
     if result.returncode:
         shutil.rmtree(target, ignore_errors=True)
-        _, message = diagnose(result.command, result.stderr, root)
+        _, message = diagnose(result.command, result.stderr, root, returncode=result.returncode)
         raise exc.CommandError(message, result=result)
     mark(target)
     return target

@@ -3,9 +3,10 @@
 Started on the first request, it forks a fresh child for each (``_probe/serve.py``), so an answer is what a
 cold ``manage.py shell`` run gives, without starting Django again. A change to any .py file of the project
 (models, migrations, settings) or of the probe, or to the environment its settings may read, restarts it; the
-ledger and schema are read afresh by every child. It stops when the kernel exits or is killed (its stdin closes;
-it then removes its folder of answers), with ``stop(project)``, or when a request runs past its timeout; a server
-that died is started again, and the request it missed asked again.
+ledger and schema are read afresh by every child. Nothing of it has a name in the temporary folder: answers and
+errors come back on its pipe, so a program that cleans that folder up takes nothing from it. It stops when the
+kernel exits or is killed (its stdin closes), with ``stop(project)``, or when a request runs past its timeout; a
+server that died is started again, and the request it missed asked again.
 DJMIG_WARM_PROBE=0 turns it off (every request cold).
 """
 
@@ -98,38 +99,37 @@ def probe_code(call):
 
 
 class _Server:
-    """One project's server process, the sources and environment it was started on, and its folder for answers."""
+    """One project's server process, the sources and environment it was started on, and its stderr."""
 
     def __init__(self, project, env, sources):
         self.project, self.sources = project, sources  # read before Django starts: a later change restarts it
         # What the settings may read (DATABASE_URL, os.environ["DB_NAME"]): another value restarts it.
         self.environment = environment(env)
         self.answered = False  # whether it answered a request: a server that dies after that is started anew
-        self.folder = tempfile.TemporaryDirectory(prefix="djmig-probe-")
-        self.log = open(Path(self.folder.name, "server.err"), "w+")
-        serve = probe_code(f"from djmig_probe.serve import serve; serve(m.main, {self.folder.name!r})")
+        self.log = tempfile.TemporaryFile("w+")  # no name: nothing to remove, nor to be removed by another program
+        serve = probe_code("from djmig_probe.serve import serve; serve(m.main)")
         self.process = start(["manage.py", "shell", "--no-imports", "-c", serve], project, env, stderr=self.log,
                              forked=True)
 
     def ask(self, argv, timeout, label):
         """Return the CommandResult of ARGV answered by a child; None if the server is gone (it then stops)."""
-        out, err = (Path(self.folder.name, name) for name in ("answer.out", "answer.err"))
         try:
-            self.process.stdin.write(json.dumps({"argv": list(argv), "stdout": str(out), "stderr": str(err)}) + "\n")
+            self.process.stdin.write(json.dumps({"argv": list(argv)}) + "\n")
             self.process.stdin.flush()
         except (BrokenPipeError, OSError):
             return None
         ready, _, _ = select.select([self.process.stdout], [], [], timeout)
         if not ready:
-            result = CommandResult(("manage.py", "shell"), -signal.SIGKILL, _read(out), _read(err))
+            result = CommandResult(("manage.py", "shell"), -signal.SIGKILL, "", "")
             self.stop()
             raise timed_out(label, timeout, result)
         reply = self.process.stdout.readline()
         if not reply:
             return None
         self.answered = True
-        status = json.loads(reply)["status"]
-        return CommandResult(("manage.py", "shell"), status, from_folder(_read(out), self.project), _read(err))
+        answer = json.loads(reply)
+        return CommandResult(("manage.py", "shell"), answer["status"], from_folder(answer["stdout"], self.project),
+                             answer["stderr"])
 
     def startup_failure(self):
         """Return the CommandResult of a server that stopped before answering: its own exit code and stderr."""
@@ -141,7 +141,7 @@ class _Server:
         return self.process.poll() is None
 
     def stop(self):
-        """Stop the server and its children, and remove its folder."""
+        """Stop the server and its children."""
         if self.alive():
             try:
                 os.killpg(self.process.pid, signal.SIGKILL)
@@ -153,14 +153,6 @@ class _Server:
                 stream.close()
             except OSError:
                 pass
-        self.folder.cleanup()
-
-
-def _read(path):
-    try:
-        return Path(path).read_text(encoding="utf-8", errors="replace")
-    except FileNotFoundError:
-        return ""
 
 
 def _server(project, env):

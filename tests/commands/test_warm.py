@@ -7,6 +7,7 @@ import signal
 import sqlite3
 import subprocess
 import sys
+import tempfile
 import time
 
 import pytest
@@ -181,7 +182,7 @@ def test_a_few_servers_are_kept_the_one_asked_longest_ago_stops(built, tmp_path)
 
 
 def test_the_server_stops_when_the_kernel_that_started_it_is_killed(library, tmp_path):
-    """And it removes its folder of answers, which the killed kernel cannot."""
+    """It leaves nothing in the temporary folder, while it runs or after: the killed kernel could remove nothing."""
     temporary = tmp_path / "tmp"
     temporary.mkdir()
     code = ("from djmig_kernel import Sandbox; from djmig_kernel.commands import warm; import sys, time; "
@@ -190,11 +191,52 @@ def test_the_server_stops_when_the_kernel_that_started_it_is_killed(library, tmp
     kernel = subprocess.Popen([sys.executable, "-c", code], stdout=subprocess.PIPE, text=True,
                               env={**os.environ, "TMPDIR": str(temporary)})
     pid = int(kernel.stdout.readline())
-    assert [p.name[:len("djmig-probe-")] for p in temporary.iterdir()] == ["djmig-probe-"]
+    assert list(temporary.iterdir()) == []
     kernel.kill()
     kernel.wait()
     assert stopped_within(pid, 20)
     assert list(temporary.iterdir()) == []
+
+
+def test_a_temporary_folder_emptied_meanwhile_takes_no_answer_away(library, tmp_path, monkeypatch):
+    """Another program empties the temporary folder between two requests (a cleaner of leftovers, or another
+    kernel's): answers and errors still come back. They went through files there, and a child that found them
+    gone failed with no word of why ("`djmig probe graph` failed: no error message")."""
+    temporary = tmp_path / "tmp"
+    temporary.mkdir()
+    monkeypatch.setenv("TMPDIR", str(temporary))
+    monkeypatch.setattr(tempfile, "tempdir", str(temporary))
+    library.graph()
+    for entry in temporary.iterdir():
+        shutil.rmtree(entry) if entry.is_dir() else entry.unlink()
+    assert ("books", "0003_merge") in library.graph().nodes
+    with pytest.raises(exc.CommandError, match=r"^`djmig probe nonsense` failed: unknown probe request \['nonsense'\]"):
+        query(library.path, "nonsense")  # an error the child prints on its stderr
+
+
+def _management(library, code):
+    """Give the app books a management module running CODE: every request that stands for migrate imports it."""
+    (library.path / "books" / "management").mkdir()
+    (library.path / "books" / "management" / "__init__.py").write_text(code)
+
+
+def test_a_child_killed_while_answering_says_so_in_one_line(library):
+    """Here the child kills itself, as the system's out-of-memory killer or a kill would: the server lives on,
+    and the error names the signal (it said "failed: no error message")."""
+    _management(library, "import os, signal\nos.kill(os.getpid(), signal.SIGKILL)\n")
+    library.graph()
+    pid = warm.running(library.path)
+    with pytest.raises(exc.CommandKilled, match=r"^`djmig probe plan books zero` was killed by SIGKILL before it "
+                                                r"finished$"):
+        library.plan("books", "zero")
+    assert warm.running(library.path) == pid
+
+
+def test_a_child_that_exits_without_a_word_says_its_exit_code(library):
+    _management(library, "import os\nos._exit(3)\n")
+    with pytest.raises(exc.CommandError, match=r"^`djmig probe plan books zero` exited with code 3 and printed no "
+                                               r"error$"):
+        library.plan("books", "zero")
 
 
 def test_a_migration_file_edited_in_place_is_seen(library):

@@ -195,6 +195,19 @@ def test_the_shadow_looks_tables_up_in_the_schema_the_live_connections_do(pg_cop
     assert psql(pg_settings, "SELECT to_regclass('lib.tiny_tiny')", db=sb._database().name).strip() == "lib.tiny_tiny"
 
 
+def test_a_temporary_folder_emptied_between_the_plan_and_its_sql_takes_nothing_away(pg_copy, own_tmp):
+    """Another program empties the temporary folder meanwhile (a cleaner of leftovers, another kernel's): the SQL,
+    rehearsed on a private server made there afterwards, still comes back. The probe's answers went through
+    files there, and it failed with "`djmig probe sql tiny 0003_not_unique` failed: no error message"."""
+    sb = _add_tiny(pg_copy())
+    plan = sb.migration_plan("tiny", "0003_not_unique")
+    for entry in own_tmp.iterdir():
+        shutil.rmtree(entry) if entry.is_dir() else entry.unlink()
+    steps = plan.sql()
+    assert list(steps) == STEPS and all(lines and not lines[0].startswith("-- SQL not available")
+                                        for lines in steps.values()), steps
+
+
 @contextlib.contextmanager
 def _reader(sb, settings, *revoked):
     """Log SB in as a new role that may only SELECT (less REVOKED) while the block runs."""
