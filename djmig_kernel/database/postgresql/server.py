@@ -4,6 +4,7 @@ import importlib.util
 import os
 import subprocess
 import sys
+import time
 import warnings
 from pathlib import Path
 
@@ -17,6 +18,7 @@ DATA_DIR = ".pgdata"  # inside the project folder: the project carries its own d
 NAME = "django"  # the project's database; "postgres" stays free as the maintenance database the guard connects to
 USER = "postgres"  # initdb's superuser; local connections are trusted, so there is no password anywhere
 ENGINE = "django.db.backends.postgresql"
+READY_SECONDS = 60  # how long a server starting after a crash may take to replay its log
 
 
 def _pgserver():
@@ -114,6 +116,19 @@ def running(project):
     return alive(pid) and status == "ready" and Path(socket_dir, f".s.PGSQL.{port}").exists()
 
 
+def _wait_until_ready(project, seconds=READY_SECONDS):
+    """Wait until PROJECT's server says it is ready: after a crash (a full disk) it first replays its log, and
+    until then it refuses connections ("the database system is in recovery mode")."""
+    deadline = time.monotonic() + seconds
+    while not running(project):
+        info = _postmaster(project)
+        if info is None or not alive(info[0]) or time.monotonic() > deadline:
+            raise ServerStartError(
+                f"the PostgreSQL server in {pgdata(project)} did not become ready within {seconds} s; see its log "
+                f"{pgdata(project) / 'log'}, then try again")
+        time.sleep(0.05)
+
+
 def settings(project, name=NAME):
     """Return DATABASES['default'] for PROJECT's server as the running server reports it (no start)."""
     info = _postmaster(project)
@@ -147,6 +162,7 @@ def start(project, name=NAME):
             f"the PostgreSQL server in {data} did not start ({type(error).__name__}: {error}); "
             f"see its log {data / 'log'}, then try again"
         ) from None
+    _wait_until_ready(project)
     result = settings(project, name)
     _ensure_database(result)
     return result
