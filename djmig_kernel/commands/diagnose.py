@@ -182,9 +182,9 @@ def diagnose(command, stderr, project, stdout="", returncode=1):
     STDOUT tells which migration migrate was running when the schema disagreed with the ledger. RETURNCODE, its
     exit code, is what a command that printed no error on STDERR is told by (a signal's, if negative).
     """
+    if returncode < 0:  # a signal stopped it (the kit's own timeout raised CommandTimeout before this)
+        return exc.CommandKilled, killed(command, returncode)
     if not stderr.strip():
-        if returncode < 0:
-            return exc.CommandKilled, killed(command, returncode)
         printed = "; what it printed is in .result.stdout" if stdout.strip() else ""
         return exc.CommandError, f"`{command}` exited with code {returncode} and printed no error{printed}"
     line = error_line(stderr, project)

@@ -6,7 +6,7 @@ from pathlib import Path
 from .. import exceptions as exc
 from ..project.folders import make_room, mark
 from ..project.names import check_new_module
-from .diagnose import diagnose, error_line, killed, migration_lookup
+from .diagnose import diagnose, error_line, migration_lookup
 from .probe import query
 from .questions import run_answering
 from .runner import run
@@ -35,9 +35,9 @@ def _run(project, args, timeout, answers, launch=None):
 
 
 def _raise(project, result):
-    if result.returncode < 0:  # a signal: the kit's own timeout raised CommandTimeout before this
-        raise exc.CommandKilled(killed(result.command, result.returncode), result=result)
-    lookup = result.args[1:2] == ("migrate",) and migration_lookup(error_line(result.stderr, project))
+    # A command stopped by a signal (returncode < 0) printed no error to look up.
+    lookup = (result.returncode > 0 and result.args[1:2] == ("migrate",)
+              and migration_lookup(error_line(result.stderr, project)))
     if lookup:
         # A migrate target: ask Django for the names it takes (zero, squashed-away files too).
         query(project, "plan", *lookup, result=result)

@@ -10,9 +10,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from ..display.terminal import command_line
-from ..exceptions import CommandKilled, CommandTimeout, DjmigError
+from ..exceptions import CommandTimeout, DjmigError
 from . import forkserver
-from .diagnose import diagnose, killed
+from .diagnose import diagnose
 
 # A dark block, so that what a command printed never looks like a Python value.
 _TERMINAL = (
@@ -168,9 +168,7 @@ def read_answer(args, cwd, timeout, label, mark, env=None):
 
 def answer_of(result, cwd, label, mark):
     """Return the JSON on the line RESULT printed after MARK; raise the DjmigError of a failed run's error line."""
-    if result.returncode < 0:  # a signal (the kit's own timeout raised CommandTimeout before this)
-        raise CommandKilled(killed(label, result.returncode), result=result)
-    if result.returncode:
+    if result.returncode:  # a signal's too (negative): diagnose says which
         cls, message = diagnose(label, result.stderr, Path(cwd), result.stdout, result.returncode)
         raise cls(message, result=result)
     for line in result.stdout.splitlines():
