@@ -188,3 +188,43 @@ def test_a_packages_own_operation_gets_the_whole_state(library, target):
     sql = library.migration_plan("books", target).sql()
     assert 'SELECT COUNT(*) FROM authors_author' in "\n".join(sql["books.0004_count"])
     assert_same_sql(library.migration_plan("books", target), executor_sql(library, "books", target))
+
+
+# A package's own operation that takes its time to write its SQL (it looks the database over first).
+_SURVEY = '''
+import time
+
+
+class Survey(migrations.operations.base.Operation):
+    reduces_to_sql = True
+    reversible = True
+
+    def state_forwards(self, app_label, state):
+        pass
+
+    def database_forwards(self, app_label, schema_editor, from_state, to_state):
+        if schema_editor.collect_sql:
+            time.sleep(0.4)
+        schema_editor.execute("SELECT 1")
+
+    database_backwards = database_forwards
+
+    def describe(self):
+        return "Survey the database"
+'''
+
+
+def test_the_sql_of_a_long_plan_may_take_longer_than_the_plan_was_asked_with(library):
+    """A plan's SQL takes a while a step (on a large app, about as long as migrate takes to run it): asked with
+    a timeout that its plan keeps within, a long plan's SQL may take longer, never past what migrate needs."""
+    name = "0003_merge"
+    for index in range(4, 10):
+        migration = f"{index:04d}_survey"
+        (library.path / "books" / "migrations" / f"{migration}.py").write_text(
+            migration_file([("books", name)], "Survey()", preamble=_SURVEY))
+        name = migration
+    library.migrate("books")
+    library.graph()  # the warm probe is up: the plan is a question of milliseconds
+    plan = library.migration_plan("books", "0003_merge", timeout=1)
+    assert len(plan.steps) == 6
+    assert all(lines[-1] == "SELECT 1;" for lines in plan.sql().values())  # 2.4 s of surveys
