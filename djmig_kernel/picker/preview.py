@@ -42,17 +42,17 @@ def plan_line(app, plan, losses):
     return f"{line}; no data is lost. Apply runs it."
 
 
-def preview_html(app, plan, losses):
+def preview_html(app, plan, losses, sql=None):
     """Return the preview of PLAN for APP as HTML: the command, the data lost, then each step with its SQL.
 
-    The data lost comes first, right under the command, so that no scrolling hides it.
+    The data lost comes first, right under the command, so that no scrolling hides it. SQL: plan.sql(), or None
+    while it is being worked out (each step then says so).
     """
-    sql = plan.sql()
     steps = "".join(
         f"<li><b>{html.escape(step['direction'])} {html.escape(step['migration'])}</b>"
         f"{' (irreversible)' if step['irreversible'] else ''}: "
         f"{html.escape('; '.join(step['operations']) or 'no operations')}"
-        f"<pre>{html.escape(chr(10).join(sql[step['migration']]) or '-- no SQL')}</pre></li>"
+        f"<pre>{html.escape(_step_sql(sql, step['migration']))}</pre></li>"
         for step in plan.steps
     )
     if len(losses):
@@ -62,3 +62,12 @@ def preview_html(app, plan, losses):
         lost = "<div><b>No data is lost.</b></div>"
     command = html.escape(manage_line('migrate', app, plan.target))
     return f"<div><b>{command}</b></div>{lost}<div>Its steps, and the SQL each one runs:</div><ol>{steps}</ol>"
+
+
+def _step_sql(sql, migration):
+    if sql is None:
+        return WORKING
+    return chr(10).join(sql[migration]) or "-- no SQL"
+
+
+WORKING = "-- working out its SQL …"
