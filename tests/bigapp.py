@@ -13,7 +13,11 @@ from djmig_kernel import Sandbox
 from djmig_kernel.project.settings import register_app
 
 APP = "boxoffice"
-PLUGINS = {"payments": "Payment", "badges": "BadgeLayout", "mailing": "Mail", "reports": "Report"}
+# Plugin apps (label: model), as a large application's payment providers, outputs and tools are apps of their own.
+PLUGINS = {"payments": "Payment", "badges": "BadgeLayout", "mailing": "Mail", "reports": "Report",
+           "checkins": "Scan", "webhooks": "Hook", "cardpay": "Charge", "walletpay": "Wallet",
+           "banktransfer": "Transfer", "ticketpdf": "Layout", "stats": "Figure", "sendmail": "Rule",
+           "returnurl": "Target", "seating": "Plan", "exporters": "Export"}
 _HEADER = ("from django.conf import settings\nfrom django.db import migrations, models\n"
            "import django.db.models.deletion\n\n\n")
 _ID = "models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')"
@@ -229,26 +233,37 @@ def write_boxoffice(path, migrations=200, seed=7):
 
 
 def _write_plugin(path, label, model, k, migrations):
-    """A plugin app: a model pointing at the box office's hubs, made and grown along the box office's history."""
-    folder = _app(path, label)
-    fields, steps = [], 4
-    for j in range(1, steps + 1):
-        at = max(1, (migrations * (j + k)) // (steps + len(PLUGINS)))  # the box office migration it needs
+    """Plugin K: a model pointing at the box office's hubs, made and grown along the box office's history in 2 to
+    8 migrations, each needing a later box office migration; one of 6 or more has two branches, merged."""
+    folder, fields = _app(path, label), []
+    count = 2 + (k * 5) % 7
+    for j in range(1, count + 1):
+        at = min(migrations, 10 + k * 12 + j * 9)  # the box office migration it needs
         dependencies = [repr((APP, _name(at)))] + ([repr((label, _name(j - 1)))] if j > 1 else [])
         if j == 1:
             fields = [("event", _fk("boxoffice.event", model, "event", null=False)),
                       ("order", _fk("boxoffice.order", model, "order"))]
             ops = [_create(model, fields)]
+        elif j == 4 and count >= 6:  # makemigrations --merge of 0003_auto and 0003_other
+            dependencies.append(repr((label, "0003_other")))
+            ops = []
         else:
-            fields.append((f"g{j}", "models.CharField(max_length=64, null=True)"))
-            ops = [f"migrations.AddField(model_name='{model.lower()}', name='g{j}', field={fields[-1][1]})"]
+            ops = [_plugin_field(model, fields, f"g{j}")]
+        if j == 3 and count >= 6:  # a branch beside 0003_auto
+            _write(folder / "migrations", "0003_other", [repr((label, _name(2)))],
+                   [_plugin_field(model, fields, "h3")])
         _write(folder / "migrations", _name(j), dependencies, ops)
     source = "\n".join(f"    {f} = {s.replace('django.db.models.deletion.', 'models.')}" for f, s in fields)
     (folder / "models.py").write_text(f"from django.db import models\n\n\nclass {model}(models.Model):\n{source}\n")
 
 
+def _plugin_field(model, fields, name):
+    fields.append((name, "models.CharField(max_length=64, null=True)"))
+    return f"migrations.AddField(model_name='{model.lower()}', name='{name}', field={fields[-1][1]})"
+
+
 def build_boxoffice(root, databases=None, migrations=200, database="sqlite", fake=False):
-    """The box office project in ROOT: MIGRATIONS migrations of one app and four plugins, on DATABASE (a server the
+    """The box office project in ROOT: MIGRATIONS migrations of one app and its plugins, on DATABASE (a server the
     kit starts for "postgresql"; DATABASES: settings of another, as corpus._configured takes them), migrated (FAKE:
     recorded in the ledger only, no table made)."""
     from corpus import _configured

@@ -147,7 +147,7 @@ def project(request, tmp_path_factory):
 
 @pytest.fixture(scope="session")
 def boxoffice(tmp_path_factory):
-    """The box office (tests/bigapp.py): one app of 200 migrations and four plugins, recorded as applied (migrate
+    """The box office (tests/bigapp.py): one app of 200 migrations and fifteen plugins, recorded as applied (migrate
     --fake: Django's own apps' tables only, so that it builds in seconds); tests only read it."""
     return Sandbox.open(_built(tmp_path_factory, "boxoffice", lambda root: build_boxoffice(root, fake=True)))
 
