@@ -119,9 +119,9 @@ class Sandbox(DatabaseReaders, DjangoCommands):
         Its SQL is computed when plan.sql() first asks (Django starts once more), or at once, with SQL=True.
         Its timeout grows with the plan (plans/plan.py sql_timeout): the SQL of a long plan may take as long as
         migrate takes to run it. On PostgreSQL the SQL is rehearsed in a scratch copy of the schema, made for a
-        plan with steps and removed after: a database on the kit's own server, a throwaway server of the kit's for
-        a learner's own (database/postgresql/shadow.py). plan.locks() asks the probe once more (the SQL comes
-        with it): there each statement is watched.
+        plan with steps and removed after, on a server the kit keeps for this process (database/postgresql/
+        shadow.py, shadowserver.py). plan.locks() asks the probe once more (the SQL comes with it): there each
+        statement is watched.
         """
         check_identifier(app, "app")
         if not sql:  # the probe reads the ledger alone: one reading, one state
