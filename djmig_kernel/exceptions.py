@@ -36,6 +36,7 @@ __all__ = [
     "ChangingDatabaseError",
     "DiskSpaceError",
     "UnknownHazardError",
+    "OwnCommandError",
 ]
 
 _ADDRESS = re.compile(r" at 0x[0-9a-fA-F]+")
@@ -233,3 +234,7 @@ def megabytes(size):
 
 class UnknownHazardError(DjmigError, ValueError):
     """A hazard name (``--fail-on``) that the plan command does not know."""
+
+
+class OwnCommandError(CommandError):
+    """A project's own management command (one that overrides Django's) refuses what the kit asked it."""

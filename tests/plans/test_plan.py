@@ -5,9 +5,10 @@ import sqlite3
 
 import pytest
 
-from djmig_kernel import DjmigError
+from djmig_kernel import DjmigError, MigrationPicker
+from djmig_kernel.exceptions import OwnCommandError
 from djmig_kernel.plans.plan import PLAN_COLUMNS
-from helpers import migration_file
+from helpers import SQUASHED, migration_file
 from oracles import assert_same_sql, django_plan, executor_sql, plan_rows
 from projects import add_an_opaque_step_then_a_unique, add_then_drop_unique_together
 
@@ -228,3 +229,63 @@ def test_the_sql_of_a_long_plan_may_take_longer_than_the_plan_was_asked_with(lib
     plan = library.migration_plan("books", "0003_merge", timeout=1)
     assert len(plan.steps) == 6
     assert all(lines[-1] == "SELECT 1;" for lines in plan.sql().values())  # 2.4 s of surveys
+
+
+# A project's own migrate, as a team writes one to keep rollbacks out of its deploys.
+_NO_ROLLBACK = '''
+from django.core.management.base import CommandError
+from django.core.management.commands.migrate import Command as MigrateCommand
+
+
+class Command(MigrateCommand):
+    def handle(self, *args, **options):
+        if options["migration_name"] == "zero":
+            raise CommandError("no app goes back to zero here: write a migration that undoes what you need")
+        return super().handle(*args, **options)
+'''
+
+# One that moves the apps depending on authors to their leaves whenever authors moves forward (the plan changes).
+_DEPENDANTS_TOO = '''
+from django.core.management.commands.migrate import Command as MigrateCommand
+
+
+class Command(MigrateCommand):
+    def handle(self, *args, **options):
+        if options["app_label"] == "authors" and options["migration_name"] != "zero":
+            options["app_label"], options["migration_name"] = "books", None
+        return super().handle(*args, **options)
+'''
+
+
+def _own_migrate(sb, source):
+    folder = sb.path / "books" / "management" / "commands"
+    folder.mkdir(parents=True)
+    for init in (folder.parent / "__init__.py", folder / "__init__.py"):
+        init.write_text("")
+    (folder / "migrate.py").write_text(source)
+
+
+def test_a_projects_own_migrate_that_refuses_a_target_is_what_the_plan_says(library):
+    """The plan is the project's own migrate's, as `manage.py migrate` runs it: where it refuses, the kit says
+    so in its words, and the picker previews nothing to apply."""
+    _own_migrate(library, _NO_ROLLBACK)
+    refused = "this project's own migrate command (from books) refuses `migrate books zero`: no app goes back to zero"
+    with pytest.raises(OwnCommandError, match=re.escape(refused)):
+        library.plan("books", "zero")
+    with pytest.raises(DjmigError, match="no app goes back to zero here"):
+        library.manage("migrate", "books", "zero")
+    picker = MigrationPicker(library, "books")
+    picker.target.value = "zero"
+    assert picker.status.startswith(f"Cannot preview: {refused}") and picker.apply.disabled
+    assert plan_rows(library.plan("books", "0001_initial")) == django_plan(library, "books", "0001_initial")
+
+
+def test_a_projects_own_migrate_that_plans_otherwise_is_what_the_plan_and_its_sql_follow(library):
+    """Asked to move authors forward, the project's migrate moves books to its leaf too: so do the plan, the
+    data it drops and its SQL (Django's own plan has authors' squash alone)."""
+    _own_migrate(library, _DEPENDANTS_TOO)
+    library.migrate("authors", "zero")
+    plan = library.migration_plan("authors", SQUASHED[1])
+    assert plan_rows(plan.operations()) == django_plan(library, "authors", SQUASHED[1])
+    assert plan.nodes[0] == SQUASHED and {app for app, _ in plan.nodes} == {"authors", "books"}
+    assert list(plan.sql()) == [step["migration"] for step in plan.steps]
