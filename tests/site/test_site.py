@@ -87,7 +87,9 @@ def _stored_widgets(name):
     return bool(json.loads((ROOT / "notebooks" / f"{name}.ipynb").read_text())["metadata"].get("widgets"))
 
 
-def test_the_picker_is_drawn_from_its_stored_state(visit):
+def test_the_picker_is_drawn_from_its_stored_state_even_after_a_search(visit):
+    """A search for a word of the stored state ("migrate") first: Sphinx marks it on the next page opened."""
+    visit.open("search.html?q=migrate").wait_for_selector(SEARCHED)
     page = visit.open("06-explore.html")
     picker = page.wait_for_selector(".jupyter-widgets .widget-dropdown select")
     state = json.loads((ROOT / "notebooks" / "06-explore.ipynb").read_text())["metadata"]["widgets"]
