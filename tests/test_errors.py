@@ -251,7 +251,7 @@ CASES = {
     "command-silent-exit": Case(
         lambda sb, root: sb.shell("import os; os._exit(3)"), exc.CommandError,
         "`python manage.py shell -c 'import os; os._exit(3)'` exited with code 3 and printed no error; what it "
-        "printed is in .result.stdout", "code 3"),
+        "printed: %last_error", "code 3"),
     "probe-timeout": Case(
         lambda sb, root: sb.plan("books", "zero", timeout=0.01), exc.CommandTimeout,
         "`djmig probe plan books zero` ran past its 0.01 s timeout and was stopped; pass a larger timeout= "

@@ -185,7 +185,7 @@ def diagnose(command, stderr, project, stdout="", returncode=1):
     if returncode < 0:  # a signal stopped it (the kit's own timeout raised CommandTimeout before this)
         return exc.CommandKilled, killed(command, returncode)
     if not stderr.strip():
-        printed = "; what it printed is in .result.stdout" if stdout.strip() else ""
+        printed = "; what it printed: %last_error" if stdout.strip() else ""
         return exc.CommandError, f"`{command}` exited with code {returncode} and printed no error{printed}"
     line = error_line(stderr, project)
     quoted = line.removesuffix(".")  # a fix follows after "; "
@@ -199,7 +199,7 @@ def diagnose(command, stderr, project, stdout="", returncode=1):
             if not fix:
                 return cls, f"`{command}` failed: {line}"
             return cls, f"`{command}` failed: {quoted}; {fix.format(**fields)}"
-    return exc.CommandError, f"`{command}` failed: {quoted}; see .result.stderr for Django's full output"
+    return exc.CommandError, f"`{command}` failed: {quoted}; {exc.FULL_OUTPUT}"
 
 
 def signal_words(returncode):
