@@ -100,6 +100,12 @@ _FIXES = [
         "(DATABASES['default']['USER'])",
     ),
     (
+        r"You appear not to have the '(?P<program>[^']*)' program installed",
+        exc.CommandError,
+        "dbshell runs the database's own shell: install {program} (apt-get install sqlite3 or postgresql-client, "
+        "conda install sqlite or postgresql) and run it again",
+    ),
+    (
         r"Conflicting migrations detected",
         exc.CommandError,
         "",  # Django's own line already says to run makemigrations --merge

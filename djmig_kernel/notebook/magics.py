@@ -3,6 +3,7 @@
 import shlex
 
 from IPython.core.magic import Magics, cell_magic, line_magic, magics_class
+from IPython.display import display
 
 from ..exceptions import MagicUsageError, last_error
 from ..sandbox import Sandbox
@@ -11,6 +12,10 @@ from .expect import ExpectErrorMagics
 
 # What separates a command's arguments from the answers to its questions (a shell's here-string).
 ANSWERS = "<<<"
+# What joins two commands that run one after the other, the second only if the first worked (a shell's &&).
+AND = "&&"
+# How a command line of the kit starts (check()'s fixes, the transcripts): %manage takes it as it is shown.
+MANAGE_PY = ["python", "manage.py"]
 
 
 @magics_class
@@ -46,18 +51,24 @@ class DjmigMagics(Magics):
 
     @line_magic
     def manage(self, line):
-        """%manage ARGS… [<<< ANSWERS…]: run python manage.py ARGS… in the sandbox.
+        """%manage ARGS… [<<< ANSWERS…] [&& …]: run python manage.py ARGS… in the sandbox.
 
         Words after ``<<<`` answer, in order, the questions makemigrations asks on a
         terminal (``%manage makemigrations app <<< y``; quote an answer with spaces or
         quotes in it: ``<<< 1 "'unknown'"``, and give an empty answer as ``''``).
+        A command line as the kit shows it runs as it is (``%manage python manage.py migrate app``), and
+        so do two joined by ``&&``: the second runs only if the first worked, each shows its transcript.
         """
         try:
             words = shlex.split(line)
         except ValueError as error:
             raise MagicUsageError(f"cannot split {line!r} into arguments: {error}; check the quotes") from None
-        args, answers = _command(words)
-        return self._sandbox().manage(*args, answers=answers)
+        commands = [_command(part) for part in _split(words, AND)]
+        sandbox = self._sandbox()
+        for args, answers in commands[:-1]:
+            display(sandbox.manage(*args, answers=answers))
+        args, answers = commands[-1]
+        return sandbox.manage(*args, answers=answers)
 
     @line_magic
     def last_error(self, line):
@@ -75,8 +86,24 @@ class DjmigMagics(Magics):
         return self._sandbox().write_models(label, cell)
 
 
+def _split(words, separator):
+    """Return WORDS cut at each SEPARATOR."""
+    parts = [[]]
+    for word in words:
+        if word == separator:
+            parts.append([])
+        else:
+            parts[-1].append(word)
+    return parts
+
+
 def _command(words):
     """Return (the manage.py arguments, the answers after ``<<<`` or None) of one command's WORDS."""
+    if words[:2] == MANAGE_PY:
+        words = words[2:]
+    elif words and words[0] in ("python", "python3", "sqlite3", "psql"):
+        raise MagicUsageError(f"%manage runs python manage.py commands, not {shlex.join(words)!r}; "
+                              f"run that in a terminal")
     if ANSWERS in words:
         at = words.index(ANSWERS)
         args, answers = words[:at], words[at + 1:]

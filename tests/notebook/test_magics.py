@@ -57,10 +57,14 @@ def test_sandbox_chooses_between_two(ip, library, tmp_path):
         ("manage migrate nope", exc.UnknownAppError, "`python manage.py migrate nope` failed: CommandError: No "
                                 "installed app with label 'nope'; check the spelling, or create and register the "
                                 "app with sb.startapp('nope')"),
+        ("manage sqlite3 db.sqlite3 'DROP TABLE x'", exc.MagicUsageError, "%manage runs python manage.py commands, "
+                                                    "not \"sqlite3 db.sqlite3 'DROP TABLE x'\"; run that in a terminal"),
+        ("manage migrate books && ", exc.MagicUsageError, "%manage needs a command, e.g. %manage migrate"),
         ("sandbox nothing", exc.MagicUsageError, "'nothing' is not a variable holding a Sandbox; give the name of one"),
         ("last_error now", exc.MagicUsageError, "%last_error takes no arguments, not 'now'"),
     ],
-    ids=["no-command", "bad-quotes", "unknown-migration", "unknown-app", "not-a-sandbox", "last-error-arguments"],
+    ids=["no-command", "bad-quotes", "unknown-migration", "unknown-app", "not-manage-py", "nothing-after-and",
+         "not-a-sandbox", "last-error-arguments"],
 )
 def test_line_magic_errors_are_the_kits_one_line(ip, library, line, error, message):
     """The magics' own errors and the errors of what they run are the kit's, as the API's are: one line."""
@@ -118,6 +122,25 @@ def test_an_error_shows_the_same_from_manage_and_from_the_api(ip, library, capsy
         shown.append(_shown(capsys))
     assert shown == [["UnknownMigrationError: no migration matches '0009' in app 'books'; choose one of: zero, "
                       "0001_initial, 0002_book_isbn, 0002_book_pages, 0003_merge"]] * 3
+
+
+def test_manage_runs_a_command_line_as_the_kit_shows_it(ip, library, capsys):
+    """A fix of check() or a transcript's line, pasted after %manage: python manage.py and && as a shell reads them."""
+    ip.user_ns["sb"] = library
+    result = ip.run_line_magic("manage", "python manage.py migrate books 0001_initial && python manage.py "
+                                         "showmigrations books")
+    assert capsys.readouterr().out.startswith("$ python manage.py migrate books 0001_initial\n")  # shown as it ran
+    assert result.args == ("manage.py", "showmigrations", "books")
+    assert result.stdout.startswith("books\n [X] 0001_initial\n [ ] 0002_book_pages\n")
+    assert list(library.ledger().query("app == 'books'")["name"]) == ["0001_initial"]
+
+
+def test_a_command_that_fails_stops_the_commands_after_it(ip, library):
+    ip.user_ns["sb"] = library
+    before = library.ledger()
+    with pytest.raises(exc.UnknownMigrationError):
+        ip.run_line_magic("manage", "migrate books 0009 && migrate books zero")
+    assert library.ledger().equals(before)
 
 
 def test_last_error_shows_djangos_full_output(ip, library):
