@@ -3,6 +3,7 @@
 Every kind of break, and its fixes run in turn, is in test_converge.py.
 """
 
+import os
 import shlex
 import sqlite3
 
@@ -187,3 +188,16 @@ def test_an_app_without_migrations_needs_run_syncdb(library):
                             "python manage.py makemigrations shelves")
     run_fix(library, found.fix[0].split(",")[0])
     assert library.check().empty
+
+
+def test_a_fix_through_dbshell_without_the_sqlite3_shell_says_how_to_install_it(library, monkeypatch):
+    _dropped_table(library)
+    (fix,) = library.check()["fix"]
+    path = [p for p in os.environ["PATH"].split(os.pathsep) if not os.path.exists(os.path.join(p, "sqlite3"))]
+    monkeypatch.setenv("PATH", os.pathsep.join(path))
+    with pytest.raises(exc.CommandError) as caught:
+        library.manage(*shlex.split(fix)[2:])
+    assert str(caught.value).endswith(
+        "failed: CommandError: You appear not to have the 'sqlite3' program installed or on your path; dbshell runs "
+        "the database's own shell: install sqlite3 (apt-get install sqlite3 or postgresql-client, conda install "
+        "sqlite or postgresql) and run it again")
