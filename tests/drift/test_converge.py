@@ -100,10 +100,12 @@ def test_running_every_fix_in_order_leaves_nothing_to_fix(library, name):
     converges(library, found)
 
 
-@pytest.mark.parametrize("name", ["missing-column-of-the-last-migration", "inconsistent-made"])
-def test_every_fix_runs_as_shown_in_manage_too(library, ip, name):
+def test_every_fix_runs_as_shown_in_manage_too(library, ip):
     """Each fix pasted after %manage as check() shows it: two commands joined by &&, the recorder through shell -c
-    (SQL through dbshell: test_drift.py)."""
-    BREAKS[name][0](library)
+    (SQL through dbshell: test_drift.py). Two breaks at once, in two apps, for one check()."""
+    for name in ["missing-column-of-the-last-migration", "inconsistent-made"]:
+        BREAKS[name][0](library)
     ip.user_ns["sb"] = library
-    converges(library, library.check(), run_line=lambda line: ip.run_line_magic("manage", line))
+    found = library.check()
+    assert len(found) == 4
+    converges(library, found, run_line=lambda line: ip.run_line_magic("manage", line))
