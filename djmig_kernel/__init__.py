@@ -1,7 +1,7 @@
 """djmig: see what Django's makemigrations and migrate do, in Jupyter."""
 
 from .commands.runner import CommandResult
-from .exceptions import DjmigError
+from .exceptions import DjmigError, last_error
 from .display.render import render_dag
 from .notebook.branches import bring_migrations, copy_project
 from .notebook.walkthrough import replay
@@ -16,6 +16,7 @@ __all__ = [
     "PiecesView",
     "render_dag",
     "DjmigError",
+    "last_error",
     "MigrationDAG",
     "FourPieces",
     "CommandResult",
@@ -42,7 +43,7 @@ def __getattr__(name):
 
 
 def load_ipython_extension(ipython):
-    """Register %manage, %%models, %sandbox and %%expect_error, and show DjmigErrors as one line."""
+    """Register %manage, %%models, %sandbox, %last_error and %%expect_error, and show DjmigErrors as one line."""
     from .notebook.magics import load
 
     load(ipython)
