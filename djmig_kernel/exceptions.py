@@ -36,6 +36,7 @@ __all__ = [
     "ChangingDatabaseError",
     "DiskSpaceError",
     "UnknownHazardError",
+    "UnknownExerciseError",
 ]
 
 _ADDRESS = re.compile(r" at 0x[0-9a-fA-F]+")
@@ -233,3 +234,7 @@ def megabytes(size):
 
 class UnknownHazardError(DjmigError, ValueError):
     """A hazard name (``--fail-on``) that the plan command does not know."""
+
+
+class UnknownExerciseError(DjmigError, LookupError):
+    """An exercise number no notebook has, or an exercise started on the wrong sandboxes."""
