@@ -1,18 +1,31 @@
 """The tutorial's exercises: each one's start kept (reset), its reference solution, and a check that names the mistake."""
 
 from ...exceptions import UnknownExerciseError
+from .addcolumn import AddColumnLock
+from .datamigration import AddTolkien
+from .dbdefault import ColumnForOldCode
+from .disagree import PredictThenRepair
 from .ledger import CountAuth
+from .merge import MergeBranches
+from .migrationtest import TestTrim
+from .moves import ThereAndBack
 from .parents import Parents
 from .pieces import WhichPiece
 from .predict import PredictMakemigrations
+from .rehearse import Rehearse
+from .rename import RenameTitle
 from .rollback import AllTheWayBack
 from .rows import SecondBook
+from .savepoint import Savepoint
+from .squash import FinishSquash
 from .verdict import RIGHT, UNANSWERED, WRONG, Verdict
 
 __all__ = ["exercise", "EXERCISES", "Verdict", "RIGHT", "WRONG", "UNANSWERED"]
 
 EXERCISES = {cls.number: cls for cls in (
-    WhichPiece, CountAuth, PredictMakemigrations, Parents, SecondBook, AllTheWayBack,
+    WhichPiece, CountAuth, PredictMakemigrations, Parents, SecondBook, AllTheWayBack, ThereAndBack,
+    PredictThenRepair, RenameTitle, MergeBranches, FinishSquash, AddTolkien, ColumnForOldCode, Savepoint,
+    AddColumnLock, TestTrim, Rehearse,
 )}
 
 

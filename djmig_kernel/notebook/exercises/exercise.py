@@ -56,6 +56,10 @@ class Exercise:
         for kept in self._kept:
             kept.put_back()
 
+    def changed(self, index=0):
+        """Return True if the sandbox INDEX changed since the exercise started (files, or a SQLite file)."""
+        return self._kept[index].changed()
+
     def judge(self, answers, *sandboxes):
         """Return the line of a right answer, or raise Mistake; ANSWERS: the learner's variables (Answers)."""
         raise NotImplementedError

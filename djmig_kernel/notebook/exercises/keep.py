@@ -1,5 +1,6 @@
 """An exercise's start: a sandbox's files and database as they were, kept in memory or on its server, put back on demand."""
 
+import os
 import shutil
 import sqlite3
 
@@ -28,19 +29,30 @@ def _sql(statement, *names):
     return sql.SQL(statement).format(*map(sql.Identifier, names))
 
 
+def _read_whole(path):
+    """Return the bytes of the SQLite file PATH, read while a read transaction keeps any writer from committing."""
+    lock = sqlite3.connect(path, timeout=5, isolation_level=None)
+    try:
+        lock.execute("BEGIN")
+        lock.execute("SELECT count(*) FROM sqlite_master").fetchone()
+        return path.read_bytes()
+    finally:
+        lock.close()
+
+
 class Kept:
-    """SANDBOX as it is now: its files in memory, its database in memory (SQLite) or a copy on its server."""
+    """SANDBOX as it is now: its files and its SQLite file in memory, or its PostgreSQL database copied on its server.
+
+    put_back() writes back only what differs, so a sandbox nobody changed stays byte for byte as it is.
+    """
 
     def __init__(self, sandbox):
         self.sandbox = sandbox
         self.path = sandbox.db_path  # None on PostgreSQL
         self.folders, self.files = _files(sandbox.path, self.path)
-        self.memory = self.copy = None
+        self.data = self.copy = None
         if self.path is not None and self.path.is_file():
-            self.memory = sqlite3.connect(":memory:", check_same_thread=False)
-            with sqlite3.connect(self.path) as live:
-                live.backup(self.memory)
-            live.close()
+            self.data = _read_whole(self.path)
         elif self.path is None:
             self.copy = self._postgresql_copy()
 
@@ -66,6 +78,15 @@ class Kept:
         self.name = name
         return copy
 
+    def changed(self):
+        """Return True if the sandbox's files or its SQLite file differ from what was kept (PostgreSQL: its files)."""
+        folders, now = _files(self.sandbox.path, self.path)
+        if folders != self.folders or now != self.files:
+            return True
+        if self.data is not None:
+            return not self.path.is_file() or self.path.read_bytes() != self.data
+        return self.path is not None and self.path.exists()
+
     def put_back(self):
         """Put the files and the database back as they were when this was made (files made since are removed)."""
         folders, now = _files(self.sandbox.path, self.path)
@@ -79,12 +100,14 @@ class Kept:
                 path.write_bytes(content)
         if self.copy is not None:
             self._put_back_postgresql()
-        elif self.memory is not None:
-            live = sqlite3.connect(self.path)
-            try:
-                self.memory.backup(live)
-            finally:
-                live.close()
+        elif self.data is not None:
+            if self.path.is_file() and self.path.read_bytes() == self.data:
+                return  # unchanged, and left byte for byte as it is
+            for suffix in _JOURNALS:
+                self.path.with_name(self.path.name + suffix).unlink(missing_ok=True)
+            fresh = self.path.with_name(f".{self.path.name}.djmig-exercise")
+            fresh.write_bytes(self.data)
+            os.replace(fresh, self.path)  # whole or not at all
         elif self.path is not None:  # there was no database yet
             for suffix in ("", *_JOURNALS):
                 self.path.with_name(self.path.name + suffix).unlink(missing_ok=True)
