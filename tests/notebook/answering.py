@@ -3,11 +3,12 @@
 import json
 from pathlib import Path
 
+from djmig_kernel import DjmigError
 from djmig_kernel.notebook.exercises import RIGHT, UNANSWERED, WRONG
 
 NOTEBOOKS = Path(__file__).resolve().parents[2] / "notebooks"
 
-__all__ = ["answer_cell", "answer", "RIGHT", "UNANSWERED", "WRONG"]
+__all__ = ["answer_cell", "answer", "told", "RIGHT", "UNANSWERED", "WRONG"]
 
 
 def answer_cell(number):
@@ -19,9 +20,22 @@ def answer_cell(number):
     return "".join(found[0]["source"])
 
 
-def answer(ex, code, **namespace):
-    """Reset EX, run CODE as the answer cell does (with EX as ``ex`` and NAMESPACE), and return (check, namespace)."""
-    ns = {"ex": ex, **namespace}
-    ex.reset()
-    exec(code, ns)  # noqa: S102  (a learner's answer cell)
+def answer(ex, code, reset=True, namespace=None, **names):
+    """Reset EX (unless RESET is false), run CODE as the answer cell does (with EX as ``ex``), and
+    return (the check's verdict, the namespace: NAMESPACE, one an earlier answer returned, or a new one, with
+    NAMES). An answer that fails with the kit's error (as a learner's cell
+    may) is checked all the same, as the learner then runs the check."""
+    ns = {} if namespace is None else namespace
+    ns.update(ex=ex, **names)
+    if reset:
+        ex.reset()
+    try:
+        exec(code, ns)  # noqa: S102  (a learner's answer cell)
+    except DjmigError:
+        pass
     return ex.check(ns), ns
+
+
+def told(verdict, hint):
+    """Return True if VERDICT is a wrong answer whose line holds HINT."""
+    return verdict.kind == WRONG and hint in verdict.line

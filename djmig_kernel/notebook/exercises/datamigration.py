@@ -68,6 +68,11 @@ again = sb.migrate("app")
         applied = name in set(sb.ledger().query("app == 'app'")["name"])
         if not applied:
             raise Mistake(f"{name} is not applied: migrate forward again (sb.migrate(\"app\"))")
+        if not isinstance(after, pd.DataFrame):
+            raise Mistake("after_rollback should be sb.table(\"app_author\") read right after the rollback to 0005")
+        if NAME in set(after["name"]):
+            raise Mistake(f"after_rollback still has {NAME}: the reverse should delete him (RunPython.noop leaves "
+                          f"him), and after_rollback is read after the rollback")
         if tolkien.empty:
             raise Mistake(f"{name} is applied but app_author has no {NAME}: its forward function should create "
                           f"him (name={NAME!r})")
@@ -75,9 +80,4 @@ again = sb.migrate("app")
             raise Mistake(f"app_author has {len(tolkien)} {NAME}s: ex.reset(), and run the answer once")
         if tolkien["last_name"].item() != "Tolkien":
             raise Mistake("give him his last name too: last_name=\"Tolkien\" (and first_name=\"J.R.R.\")")
-        if not isinstance(after, pd.DataFrame):
-            raise Mistake("after_rollback should be sb.table(\"app_author\") read right after the rollback to 0005")
-        if NAME in set(after["name"]):
-            raise Mistake(f"after_rollback still has {NAME}: the reverse should delete him (RunPython.noop leaves "
-                          f"him), and after_rollback is read after the rollback")
         return "forward adds him, backward removes him."
