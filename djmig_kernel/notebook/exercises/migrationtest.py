@@ -12,13 +12,14 @@ TRIMMED, UNTRIMMED = '" ".join(author.name.split())', "author.name"
 
 
 def _run(sb, label):
-    """Return the stderr of ``manage.py test LABEL`` (the runner's report), passed or failed. Starts Django."""
+    """Return the stderr of ``manage.py test LABEL`` (the runner's report), passed or failed, and the kit's one line
+    when it failed (None if it passed). Starts Django."""
     try:
-        return sb.manage("test", label).stderr
-    except DjmigError as error:  # a test failed: the runner exits with 1
+        return sb.manage("test", label).stderr, None
+    except DjmigError as error:  # a test failed, or the runner could not load it: it exits with 1
         if error.result is None:
             raise
-        return error.result.stderr
+        return error.result.stderr, str(error)
 
 
 def _error(report):
@@ -56,7 +57,9 @@ class TrimNamesTests(TransactionTestCase):
         test = sb.path / "app" / "test_trim.py"
         if not test.is_file():
             raise Unanswered(self.task)
-        passes = _run(sb, "app.test_trim")
+        passes, failed = _run(sb, "app.test_trim")
+        if failed and not re.search(r"^Ran \d", passes, re.M):
+            raise Mistake(f"your test does not load: {failed}")
         if not re.search(r"^Ran [1-9]", passes, re.M):
             raise Mistake("no test ran: name a method of your test case test_... (and the class a TestCase)")
         if not re.search(r"^OK", passes, re.M):
@@ -65,7 +68,7 @@ class TrimNamesTests(TransactionTestCase):
         kept = trim.read_text()
         try:
             trim.write_text(kept.replace(TRIMMED, UNTRIMMED))
-            fails = _run(sb, "app.test_trim")
+            fails, _ = _run(sb, "app.test_trim")
         finally:
             trim.write_text(kept)
         if "FAILED" not in fails:
