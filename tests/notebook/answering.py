@@ -27,7 +27,7 @@ def answer(ex, code, reset=True, namespace=None, **names):
     may) is checked all the same, as the learner then runs the check."""
     ns = {} if namespace is None else namespace
     ns.update(ex=ex, **names)
-    if reset:
+    if reset and not code.startswith("ex.reset()"):  # an answer cell that opens with it resets by itself
         ex.reset()
     try:
         exec(code, ns)  # noqa: S102  (a learner's answer cell)

@@ -88,7 +88,7 @@ def test_07_names_the_kind_and_subject_then_judges_the_repair(sb):
         verdict, _ = answer(ex, code, sb=sb)
         assert told(verdict, hint), (code, verdict.line)
     # The solution, one step at a time: faked back, the ledger lacks 0004; then applied for real.
-    steps = ex.solution.splitlines(keepends=True)
+    steps = ex.reference.splitlines(keepends=True)
     verdict, ns = answer(ex, "".join(steps[:3]), sb=sb)
     assert told(verdict, "app_author has no email column yet: repair it with the fix sb.check() gives (python "
                          "manage.py migrate app)"), verdict.line
@@ -118,7 +118,7 @@ def test_08_tells_a_rename_answered_n_from_one_answered_y(sb):
 def test_09_meets_each_mistake_on_the_way_to_the_merge(sb):
     ex = exercise("09", sb)
     assert answer(ex, answer_cell("09"), sb=sb)[0].kind == UNANSWERED
-    blocks = ex.solution.split("\n\n")  # the teammate's branch, ours, then the merge
+    blocks = ex.reference.split("\n\n")  # the teammate's branch, ours, then the merge
     merge = blocks[2].splitlines(keepends=True)
     names = {"sb": sb, "copy_project": copy_project, "bring_migrations": bring_migrations}
     verdict, _ = answer(ex, blocks[1], **names)  # ours only: no teammate's branch at all
@@ -192,7 +192,7 @@ def test_12_wants_the_default_in_the_database(sb):
     (sb.path / "old_code.py").write_text(OLD_CODE)
     ex = exercise("12", sb)
     assert answer(ex, answer_cell("12"), sb=sb)[0].kind == UNANSWERED
-    steps = ex.solution.splitlines(keepends=True)
+    steps = ex.reference.splitlines(keepends=True)
     for code, hint in [
         (ex.solution.replace("db_default=", "default="), "no DEFAULT 'en' in its SQL): use db_default"),
         ("".join(steps[:3]), "store in sql what sqlmigrate prints"),

@@ -70,7 +70,7 @@ def test_the_check_reads_the_notebook_s_variables_and_load_brings_the_solution(k
     assert ip.run_cell("ex.check()").result.kind == UNANSWERED
     ip.run_cell("%load ex.solution")
     loaded = ip.rl_next_input  # what JupyterLab puts in the cell (set_next_input, replace=True)
-    assert loaded == "# %load ex.solution\n" + EXERCISES["01"].solution
+    assert loaded == "# %load ex.solution\n" + ip.user_ns["ex"].reference
     ip.run_cell(loaded)
     assert ip.run_cell("ex.check()").result.kind == RIGHT
     ip.run_cell("auth_applied = 'twelve'")

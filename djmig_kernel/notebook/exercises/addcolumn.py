@@ -46,7 +46,7 @@ class AddColumnLock(Exercise):
     number, title = "14", "the lock of ADD COLUMN"
     task = ("add pages to Book and make its migration (do not migrate), hold its SQL open in a transaction, "
             "store the lock on app_book in mode and whether a read waits in read_waits, and roll back")
-    solution = '''sb.write_models("app", sb.models("app").replace(
+    reference = '''sb.write_models("app", sb.models("app").replace(
     "    class Meta:", "    pages = models.PositiveIntegerField(null=True)\\n\\n    class Meta:"))
 sb.makemigrations("app", name="book_pages")
 pages_sql = [line for line in sb.migration_plan("app", "0008").sql()["app.0008_book_pages"]

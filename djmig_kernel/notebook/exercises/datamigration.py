@@ -17,7 +17,7 @@ class AddTolkien(Exercise):
     number, title = "11", "a data migration that adds a row"
     task = ("write 0006_add_tolkien (forward: create J.R.R. Tolkien; backward: delete him), migrate, roll back to "
             "0005 and store sb.table(\"app_author\") in after_rollback, then migrate forward again")
-    solution = f'''empty = sb.manage("makemigrations", "app", "--empty", "--name", "add_tolkien")
+    reference = f'''empty = sb.manage("makemigrations", "app", "--empty", "--name", "add_tolkien")
 source = """\\
 from django.db import migrations
 

@@ -23,7 +23,7 @@ class ColumnForOldCode(Exercise):
     number, title = "12", "a column old code can live with"
     task = ("add language = models.CharField(max_length=2, db_default=\"en\") to Book, make its migration, store "
             "its SQL (sqlmigrate's .stdout) in sql, and migrate")
-    solution = '''changed = sb.write_models("app", sb.models("app").replace(
+    reference = '''changed = sb.write_models("app", sb.models("app").replace(
     "    class Meta:", '    language = models.CharField(max_length=2, db_default="en")\\n\\n    class Meta:'))
 made = sb.makemigrations("app", name="book_language")
 sql = sb.manage("sqlmigrate", "app", "0014").stdout

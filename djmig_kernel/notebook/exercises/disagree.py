@@ -22,7 +22,7 @@ KINDS = tuple(MEANINGS)
 class PredictThenRepair(Exercise):
     number, title = "07", "predict, then repair"
     task = "store in kind and subject what sb.check() will report, then repair app with the fix it gives"
-    solution = '''kind, subject = "missing-column", "app_author.email"
+    reference = '''kind, subject = "missing-column", "app_author.email"
 found = sb.check("app")
 step_back = sb.manage("migrate", "app", "0003_book_year", "--fake")
 step_forward = sb.manage("migrate", "app", "0004_author_email")

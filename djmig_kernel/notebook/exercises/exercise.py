@@ -4,7 +4,10 @@ from ...exceptions import DjmigError
 from .keep import Kept
 from .verdict import RIGHT, UNANSWERED, WRONG, Mistake, Unanswered, Verdict
 
-__all__ = ["Exercise", "Answers"]
+__all__ = ["Exercise", "Answers", "RESET"]
+
+# The answer cell's first line where the answer changes the sandbox.
+RESET = "ex.reset()  # back to where the exercise starts, so this cell can run again and again\n"
 
 
 class Answers:
@@ -28,14 +31,14 @@ class Answers:
 class Exercise:
     """An exercise of notebook ``number``: made where it starts, over the sandboxes it changes.
 
-    ``uses`` names the sandboxes it works on; ``task`` says in a few words what to do (an unanswered check repeats it); ``solution`` is one right
-    answer's code (``%load ex.solution`` puts it in a cell); ``changes``: the answer changes the sandboxes, so
-    their files and databases are kept as they are now and ``reset()`` puts them back. ``begin`` reads, at the
-    start, what the check compares the answer with; ``judge`` returns the line of a right answer or raises
+    ``uses`` names the sandboxes it works on; ``task`` says in a few words what to do (an unanswered check
+    repeats it); ``reference`` is one right answer's code (``solution`` as the learner loads it); ``changes``: the
+    answer changes the sandboxes, so their files and databases are kept as they are now and ``reset()`` puts them
+    back. ``begin`` reads, at the start, what the check compares the answer with; ``judge`` returns the line of a right answer or raises
     Mistake (or Unanswered) with the line that says what is wrong and what to do.
     """
 
-    number = title = task = solution = ""
+    number = title = task = reference = ""
     changes = True
     uses = ("sb",)  # the names of the sandboxes it works on, as the notebook calls them
 
@@ -46,6 +49,12 @@ class Exercise:
 
     def __repr__(self):
         return f"<Exercise {self.number} · {self.title}>"
+
+    @property
+    def solution(self):
+        """Return one right answer's code, as ``%load ex.solution`` puts it in the answer cell: opening with
+        ex.reset() where the answer changes the sandbox, so that the cell can run again and again."""
+        return (RESET if self.changes else "") + self.reference
 
     def begin(self, *sandboxes):
         """Return what the check needs to know of the start (read before the learner changes anything)."""

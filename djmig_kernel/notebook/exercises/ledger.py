@@ -12,7 +12,7 @@ class CountAuth(Exercise):
     number, title = "01", "count auth's migrations"
     task = "store in auth_applied how many of the auth app's migrations the ledger (sb.ledger()) records"
     changes = False
-    solution = "auth_applied = len(sb.ledger().query(\"app == 'auth'\"))\n"
+    reference = "auth_applied = len(sb.ledger().query(\"app == 'auth'\"))\n"
 
     def judge(self, answers, sb):
         count = answers["auth_applied"]

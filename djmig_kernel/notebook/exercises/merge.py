@@ -17,7 +17,7 @@ class MergeBranches(Exercise):
     number, title = "09", "merge a third pair of branches"
     task = ("add born to Author in sb and country in a fresh teammate copy, each with its migration applied, "
             "then bring the teammate's file over, merge models.py and the migrations, and migrate")
-    solution = '''teammate = copy_project(sb, "teammate")
+    reference = '''teammate = copy_project(sb, "teammate")
 teammate.migrate("app")
 theirs = sb.models("app").replace(
     "max_length=512)\\n\\n", "max_length=512)\\n    country = models.CharField(max_length=2, blank=True)\\n\\n", 1)

@@ -32,7 +32,7 @@ class TestTrim(Exercise):
     __test__ = False  # not a test of pytest's
     task = ("write app/test_trim.py: at 0004 make an author whose name has extra spaces, migrate to 0005 and "
             "assert the name is tidy")
-    solution = '''written = (sb.path / "app" / "test_trim.py").write_text("""\\
+    reference = '''written = (sb.path / "app" / "test_trim.py").write_text("""\\
 from django.test import TransactionTestCase
 from django_test_migrations.migrator import Migrator
 

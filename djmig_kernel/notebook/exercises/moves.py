@@ -12,7 +12,7 @@ class ThereAndBack(Exercise):
     number, title = "06", "there and back again"
     task = ("predict dropped and reviews_again, then move app to 0001_initial and forward to 0003_book_year "
             "(with the picker or sb.migrate)")
-    solution = f'''dropped = {{"app_book", "reviews_review"}}
+    reference = f'''dropped = {{"app_book", "reviews_review"}}
 reviews_again = False
 back = sb.migrate("app", "{BACK}")
 forward = sb.migrate("app", "{FORWARD}")

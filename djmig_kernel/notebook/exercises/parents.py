@@ -16,7 +16,7 @@ class Parents(Exercise):
     number, title = "03", "what does 0002 depend on?"
     task = "store in parents the parents of ('app', '0002_added_Book_model'), from sb.graph()"
     changes = False
-    solution = "parents = sb.graph().parents((\"app\", \"0002_added_Book_model\"))\n"
+    reference = "parents = sb.graph().parents((\"app\", \"0002_added_Book_model\"))\n"
 
     def judge(self, answers, sb):
         parents = answers["parents"]

@@ -29,7 +29,7 @@ class WhichPiece(Exercise):
     number, title = "00", "which piece?"
     task = "give each question in answers the piece that answers it"
     changes, uses = False, ()
-    solution = "answers = {\n" + "".join(f"    {q!r}: {piece!r},\n" for q, (piece, _) in QUESTIONS.items()) + "}\n"
+    reference = "answers = {\n" + "".join(f"    {q!r}: {piece!r},\n" for q, (piece, _) in QUESTIONS.items()) + "}\n"
 
     def judge(self, answers):
         given = answers["answers"]

@@ -14,7 +14,7 @@ class PredictMakemigrations(Exercise):
     number, title = "02", "predict makemigrations"
     task = "write in prediction the line python manage.py makemigrations app will print now"
     changes = False
-    solution = "prediction = \"No changes detected in app 'app'\"\n"
+    reference = "prediction = \"No changes detected in app 'app'\"\n"
 
     def judge(self, answers, sb):
         prediction = answers["prediction"]

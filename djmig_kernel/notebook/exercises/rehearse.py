@@ -15,7 +15,7 @@ class Rehearse(Exercise):
     uses = ("sb", "copy")
     task = f"store in dropped the sorted names of the tables sb.data_loss(\"{APP}\", \"zero\") names, then roll " \
            f"the copy back: copy.migrate(\"{APP}\", \"zero\")"
-    solution = f'''dropped = sorted(sb.data_loss("{APP}", "zero")["table"])
+    reference = f'''dropped = sorted(sb.data_loss("{APP}", "zero")["table"])
 done = copy.migrate("{APP}", "zero")
 '''
 

@@ -10,7 +10,7 @@ __all__ = ["RenameTitle"]
 class RenameTitle(Exercise):
     number, title = "08", "rename a book's title, and keep it"
     task = "rename Book.title to heading in models.py, make its migration so that the titles survive, and migrate"
-    solution = '''change = sb.write_models("app", sb.models("app").replace("    title =", "    heading ="))
+    reference = '''change = sb.write_models("app", sb.models("app").replace("    title =", "    heading ="))
 made = sb.makemigrations("app", name="book_heading", answers=["y"])
 applied = sb.migrate("app")
 '''

@@ -15,7 +15,7 @@ def _app_tables(sb):
 class AllTheWayBack(Exercise):
     number, title = "05", "all the way back"
     task = "store in loss what sb.data_loss(\"app\", \"zero\") says, then migrate app to zero"
-    solution = 'loss = sb.data_loss("app", "zero")\nrolled_back = sb.migrate("app", "zero")\n'
+    reference = 'loss = sb.data_loss("app", "zero")\nrolled_back = sb.migrate("app", "zero")\n'
 
     def begin(self, sb):
         return _app_tables(sb)

@@ -9,7 +9,7 @@ __all__ = ["SecondBook"]
 class SecondBook(Exercise):
     number, title = "04", "a second book"
     task = "add a second book by JK Rowling to app_book with the ORM, in sb.shell(...)"
-    solution = '''added = sb.shell("""
+    reference = '''added = sb.shell("""
 from app.models import Author, Book
 author = Author.objects.get(name="JK Rowling")
 Book(title="Harry Potter and the Chamber of Secrets", author=author).save()

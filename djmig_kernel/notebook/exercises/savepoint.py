@@ -13,7 +13,7 @@ class Savepoint(Exercise):
     uses = ("pg",)
     task = (f"rewrite fill_pages with its attempt on page_count inside transaction.atomic(), write it to pg's "
             f"{NAME}.py, and migrate pg's app")
-    solution = f'''MIGRATION = """\\
+    reference = f'''MIGRATION = """\\
 from django.db import DatabaseError, migrations, models, transaction
 
 

@@ -12,7 +12,7 @@ SQUASH = "0001_initial_squashed_0004_book_pages"
 class FinishSquash(Exercise):
     number, title = "10", "finish the squash"
     task = "delete the migration files the squash replaces and remove its replaces list"
-    solution = f'''import re
+    reference = f'''import re
 
 migrations = sb.path / "app" / "migrations"
 squash = migrations / "{SQUASH}.py"
