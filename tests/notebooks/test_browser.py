@@ -172,7 +172,8 @@ def test_notebook_05_s_exercise_is_done_in_the_notebook_with_the_solution_it_loa
     assert said().startswith("Not answered yet: store in loss")
     run(answer, "%load ex.solution")
     loaded = page.evaluate(_CELL, "c05-ex-answer")["source"]
-    assert loaded.startswith('# %load ex.solution\nloss = sb.data_loss("app", "zero")\n'), loaded
+    assert loaded.startswith('# %load ex.solution\nex.reset()  # back to where the exercise starts') \
+        and 'loss = sb.data_loss("app", "zero")\n' in loaded, loaded
     assert said().startswith("Not answered yet: store in loss"), "loading the solution ran it"
     for _ in range(2):
         run(answer)
