@@ -8,7 +8,7 @@ from djmig_kernel.notebook.exercises import RIGHT, UNANSWERED, WRONG
 
 NOTEBOOKS = Path(__file__).resolve().parents[2] / "notebooks"
 
-__all__ = ["answer_cell", "answer", "told", "RIGHT", "UNANSWERED", "WRONG"]
+__all__ = ["answer_cell", "answer", "told", "empty_migrations", "notebook_cell", "RIGHT", "UNANSWERED", "WRONG"]
 
 
 def answer_cell(number):
@@ -39,3 +39,21 @@ def answer(ex, code, reset=True, namespace=None, **names):
 def told(verdict, hint):
     """Return True if VERDICT is a wrong answer whose line holds HINT."""
     return verdict.kind == WRONG and hint in verdict.line
+
+
+def notebook_cell(number, needle):
+    """Return the source of notebook NUMBER's one code cell that holds NEEDLE (a notebook's own code, for a test to run)."""
+    cells = json.loads(next(NOTEBOOKS.glob(f"{number}-*.ipynb")).read_text())["cells"]
+    found = ["".join(c["source"]) for c in cells if c["cell_type"] == "code" and needle in "".join(c["source"])]
+    assert len(found) == 1, f"notebook {number} has {len(found)} code cells with {needle!r}"
+    return found[0]
+
+
+def empty_migrations(sb, first, last):
+    """Write migrations FIRST..LAST of app with no operations (each after the one before), without Django."""
+    folder = sb.path / "app" / "migrations"
+    for number in range(first, last + 1):
+        before = next(folder.glob(f"{number - 1:04d}_*.py")).stem
+        (folder / f"{number:04d}_step.py").write_text(
+            f"from django.db import migrations\n\n\nclass Migration(migrations.Migration):\n"
+            f"    dependencies = [('app', '{before}')]\n    operations = []\n")

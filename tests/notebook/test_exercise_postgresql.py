@@ -1,48 +1,18 @@
 """The exercises of notebooks 13 and 14 on a real PostgreSQL server: the kit's solution is right, the notebook's blank
 answer is not answered, each plausible wrong answer is told its own mistake, and ex.reset() puts the database back."""
 
-import json
 import re
 
-import pytest
-
-from answering import NOTEBOOKS, RIGHT, UNANSWERED, answer, answer_cell, told
+from answering import RIGHT, UNANSWERED, answer, answer_cell, empty_migrations, notebook_cell, told
 from djmig_kernel import exercise
 
-def empty_migrations(sb, first, last):
-    """Write migrations FIRST..LAST of app with no operations (each after the one before), without Django."""
-    folder = sb.path / "app" / "migrations"
-    for number in range(first, last + 1):
-        before = next(folder.glob(f"{number - 1:04d}_*.py")).stem
-        (folder / f"{number:04d}_step.py").write_text(
-            f"from django.db import migrations\n\n\nclass Migration(migrations.Migration):\n"
-            f"    dependencies = [('app', '{before}')]\n    operations = []\n")
 
-
-# Notebook 13's migration that fails on PostgreSQL: its except branch runs in an aborted transaction.
-FAILING = '''\
-from django.db import DatabaseError, migrations, models
-
-
-def fill_pages(apps, schema_editor):
-    with schema_editor.connection.cursor() as cursor:
-        try:
-            cursor.execute("UPDATE app_book SET pages = page_count")
-        except DatabaseError:
-            cursor.execute("UPDATE app_book SET pages = 0")
-
-
-class Migration(migrations.Migration):
-
-    dependencies = [
-        ("app", "0004_title_index"),
-    ]
-
-    operations = [
-        migrations.AddField("book", "pages", models.PositiveIntegerField(null=True)),
-        migrations.RunPython(fill_pages, migrations.RunPython.noop),
-    ]
-'''
+def _failing():
+    """Return notebook 13's migration that fails on PostgreSQL (its except branch runs in an aborted transaction)."""
+    source = notebook_cell("13", "an older database has the page counts")
+    namespace = {}
+    exec(source.split("for sb in")[0], namespace)  # noqa: S102  (the cell's MIGRATION = ..., not its writes)
+    return namespace["MIGRATION"]
 
 
 def test_13_wants_the_savepoint_around_the_failing_update(pg_copy):
@@ -52,13 +22,14 @@ def test_13_wants_the_savepoint_around_the_failing_update(pg_copy):
     (folder / "0004_step.py").rename(folder / "0004_title_index.py")
     pg.migrate("app")
     pg.write_models("app", pg.models("app") + "    pages = models.PositiveIntegerField(null=True)\n")
-    (folder / "0005_book_pages.py").write_text(FAILING)
+    failing = _failing()
+    (folder / "0005_book_pages.py").write_text(failing)
     ex = exercise("13", pg)
     assert answer(ex, answer_cell("13"), pg=pg)[0].kind == UNANSWERED
     write = f"(pg.path / 'app' / 'migrations' / '0005_book_pages.py').write_text({{!r}})\npg.migrate('app')"
     for code, hint in [
-        (write.format(FAILING.replace("pages = 0", "pages = 1")), "is not applied, and fill_pages has no savepoint"),
-        (write.format(FAILING.replace("import DatabaseError, migrations, models", "import DatabaseError, migrations, "
+        (write.format(failing.replace("pages = 0", "pages = 1")), "is not applied, and fill_pages has no savepoint"),
+        (write.format(failing.replace("import DatabaseError, migrations, models", "import DatabaseError, migrations, "
                                       "models, transaction").replace('            cursor.execute("UPDATE app_book '
                                       'SET pages = 0")', '            with transaction.atomic():\n                '
                                       'cursor.execute("UPDATE app_book SET pages = 0")')),
@@ -71,19 +42,17 @@ def test_13_wants_the_savepoint_around_the_failing_update(pg_copy):
     assert right.kind == RIGHT, right.line
     ex.reset()  # the database as the exercise found it: 0005 not applied, no pages column
     assert "0005_book_pages" not in set(pg.ledger()["name"]) and "pages" not in set(pg.schema("app_book")["column"])
-    assert (folder / "0005_book_pages.py").read_text() == FAILING
+    assert (folder / "0005_book_pages.py").read_text() == failing
 
 
 def _helpers():
     """Return notebook 14's own helpers (locks, attempt, READ, ...), run from its cells as the notebook runs them."""
-    cells = json.loads(next(NOTEBOOKS.glob("14-*.ipynb")).read_text())["cells"]
     namespace = {}
     exec("import pandas as pd\nimport psycopg\n", namespace)  # noqa: S102
-    for cell in cells:
-        source = "".join(cell["source"])
-        if cell["cell_type"] == "code" and ("def locks(" in source or "def attempt(" in source):
-            shown = source.rstrip().splitlines()[-1]  # the cell's last line shows a result for the notebook's sb
-            exec(source.rstrip()[: -len(shown)] if re.fullmatch(r"\w+\(sb\)", shown) else source, namespace)
+    for needle in ("def locks(", "def attempt("):
+        source = notebook_cell("14", needle).rstrip()
+        shown = source.splitlines()[-1]  # the cell's last line shows a result for the notebook's sb
+        exec(source[: -len(shown)] if re.fullmatch(r"\w+\(sb\)", shown) else source, namespace)  # noqa: S102
     return {name: namespace[name] for name in ("locks", "attempt", "READ", "LOCKS")}
 
 

@@ -2,19 +2,17 @@
 a copy of a real project (Wagtail). The kit's solution is right, the blank answer is not answered, and each plausible
 wrong answer is told its own mistake."""
 
-import json
 import shutil
 
 import pytest
 
-from answering import NOTEBOOKS, RIGHT, UNANSWERED, answer, answer_cell, told
+from answering import RIGHT, UNANSWERED, answer, answer_cell, notebook_cell, told
 from djmig_kernel import copy_project, exercise, replay
 
 
 def _trim_cell(sb, migrations):
     """Write notebook 15's 0005_trim_names into MIGRATIONS, running the notebook's own cell."""
-    cells = json.loads(next(NOTEBOOKS.glob("15-*.ipynb")).read_text())["cells"]
-    source, = ["".join(c["source"]) for c in cells if 'trim = migrations / "0005_trim_names.py"' in "".join(c["source"])]
+    source = notebook_cell("15", 'trim = migrations / "0005_trim_names.py"')
     exec(source, {"migrations": migrations, "sb": sb})  # noqa: S102
 
 

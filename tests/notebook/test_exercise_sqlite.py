@@ -7,7 +7,7 @@ import sqlite3
 
 import pytest
 
-from answering import RIGHT, UNANSWERED, answer, answer_cell, told
+from answering import RIGHT, UNANSWERED, answer, answer_cell, empty_migrations, told
 from djmig_kernel import Sandbox, bring_migrations, copy_project, exercise, replay
 
 
@@ -31,16 +31,6 @@ def add_field(sb, model, line, name):
     sb.write_models("app", text)
     sb.makemigrations("app", name=name)
     sb.migrate("app")
-
-
-def empty_migrations(sb, first, last):
-    """Write migrations FIRST..LAST of app with no operations (each after the one before), without Django."""
-    folder = sb.path / "app" / "migrations"
-    for number in range(first, last + 1):
-        before = next(folder.glob(f"{number - 1:04d}_*.py")).stem
-        (folder / f"{number:04d}_step.py").write_text(
-            f"from django.db import migrations\n\n\nclass Migration(migrations.Migration):\n"
-            f"    dependencies = [('app', '{before}')]\n    operations = []\n")
 
 
 def test_06_judges_the_prediction_then_the_moves(sb):

@@ -91,14 +91,28 @@ def _stored_widgets(name):
 def test_the_picker_is_drawn_from_its_stored_state(visit):
     page = visit.open("06-explore.html")
     picker = page.wait_for_selector(".jupyter-widgets .widget-dropdown select")
-    state = json.loads((ROOT / "notebooks" / "06-explore.ipynb").read_text())["metadata"]["widgets"]
-    dropdown = next(model["state"] for model in state["application/vnd.jupyter.widget-state+json"]["state"].values()
-                    if model["model_name"] == "DropdownModel")
+    notebook = json.loads((ROOT / "notebooks" / "06-explore.ipynb").read_text())
+    models = notebook["metadata"]["widgets"]["application/vnd.jupyter.widget-state+json"]["state"]
+    shown = next(output["data"]["application/vnd.jupyter.widget-view+json"]["model_id"] for cell in notebook["cells"]
+                 for output in cell.get("outputs", ()) if "application/vnd.jupyter.widget-view+json" in output.get("data", {}))
+    dropdown = _descendant(models, shown, "DropdownModel")  # the shown picker's (the narrated one has its own)
     # The dropdown keeps a label's spaces as no-break spaces.
     options = picker.evaluate("select => [...select.options].map(option => option.textContent.replace(/\\xa0/g, ' '))")
     assert options == dropdown["_options_labels"]
     assert picker.evaluate("select => select.selectedIndex") == dropdown["index"]
     assert page.locator(".jupyter-widgets img").count() >= 1, "the picker's DAG is not drawn"
+
+
+def _descendant(models, model_id, name):
+    """Return the state of the first widget model NAME among the children of widget MODEL_ID (depth first)."""
+    model = models[model_id]
+    if model["model_name"] == name:
+        return model["state"]
+    for child in model["state"].get("children", ()):
+        found = _descendant(models, child.removeprefix("IPY_MODEL_"), name)
+        if found is not None:
+            return found
+    return None
 
 
 def test_the_index_lists_the_notebooks_as_the_readme_does(visit):
