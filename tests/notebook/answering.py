@@ -42,7 +42,7 @@ def told(verdict, hint):
 
 
 def notebook_cell(number, needle):
-    """Return the source of notebook NUMBER's one code cell that holds NEEDLE (a notebook's own code, for a test to run)."""
+    """Return the source of notebook NUMBER's one code cell holding NEEDLE: the notebook's own code, for a test to run."""
     cells = json.loads(next(NOTEBOOKS.glob(f"{number}-*.ipynb")).read_text())["cells"]
     found = ["".join(c["source"]) for c in cells if c["cell_type"] == "code" and needle in "".join(c["source"])]
     assert len(found) == 1, f"notebook {number} has {len(found)} code cells with {needle!r}"

@@ -85,4 +85,5 @@ def test_14_reads_the_lock_while_the_sql_is_held_open(pg_copy):
     assert told(verdict, "a transaction of yours still holds app_book"), verdict.line
     ns["held"].close()
     ex.reset()
-    assert "pages" not in set(sb.schema("app_book")["column"]) and not list((sb.path / "app" / "migrations").glob("0008_*"))
+    assert "pages" not in set(sb.schema("app_book")["column"])
+    assert not list((sb.path / "app" / "migrations").glob("0008_*"))

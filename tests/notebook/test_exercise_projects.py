@@ -30,7 +30,8 @@ def test_15_runs_the_learner_s_test_on_the_right_and_a_broken_migration(tmp_path
     test = "(sb.path / 'app' / 'test_trim.py').write_text({!r})"
     for code, hint in [
         (ex.solution.replace("def test_trim_tidies_spaces", "def trim_tidies_spaces"), "no test ran: name a method"),
-        (ex.solution.replace('["J.R.R. Tolkien"]', '["J.R.R.  Tolkien"]'), "your test fails on the right 0005_trim_names"),
+        (ex.solution.replace('["J.R.R. Tolkien"]', '["J.R.R.  Tolkien"]'),
+         "your test fails on the right 0005_trim_names"),
         (ex.solution.replace('name="  J.R.R.   Tolkien "', 'name="J.R.R. Tolkien"'),
          "your test passes on a 0005 that trims nothing"),
         (test.format("from django.test import TestCase\n\nclass T(TestCase)\n    pass\n"),
@@ -54,7 +55,8 @@ def test_16_wants_the_rollback_on_the_copy_only(wagtail_copy):
         ("dropped = sb.data_loss('wagtailforms', 'zero')", "dropped holds data_loss's whole table"),
         ("dropped = 'wagtailforms_formsubmission'", "dropped should be a sorted list of table names"),
         ("dropped = ['wagtailforms_formsubmission', 'wagtailcore_page']", "wagtailcore_page is not dropped by"),
-        ("dropped = ['wagtailforms_formsubmission']", "the copy still has wagtailforms_formsubmission: run copy.migrate"),
+        ("dropped = ['wagtailforms_formsubmission']",
+         "the copy still has wagtailforms_formsubmission: run copy.migrate"),
         ("dropped = ['wagtailforms_formsubmission']\nsb.migrate('wagtailforms', 'zero')", "the original changed"),
     ]:
         verdict, _ = answer(ex, code, sb=sb, copy=copy)

@@ -1,4 +1,4 @@
-"""The tutorial's exercises: each one's start kept (reset), its reference solution, and a check that names the mistake."""
+"""The tutorial's exercises: each one's start kept (reset), its solution, and a check that names the mistake."""
 
 from ...exceptions import UnknownExerciseError
 from .addcolumn import AddColumnLock

@@ -32,10 +32,10 @@ class Exercise:
     """An exercise of notebook ``number``: made where it starts, over the sandboxes it changes.
 
     ``uses`` names the sandboxes it works on; ``task`` says in a few words what to do (an unanswered check
-    repeats it); ``reference`` is one right answer's code (``solution`` as the learner loads it); ``changes``: the
-    answer changes the sandboxes, so their files and databases are kept as they are now and ``reset()`` puts them
-    back. ``begin`` reads, at the start, what the check compares the answer with; ``judge`` returns the line of a right answer or raises
-    Mistake (or Unanswered) with the line that says what is wrong and what to do.
+    repeats it); ``reference`` is one right answer's code (``solution`` as the learner loads it); ``changes``:
+    the answer changes the sandboxes, so their files and databases are kept as they are now and ``reset()`` puts
+    them back. ``begin`` reads, at the start, what the check compares the answer with; ``judge`` returns the
+    line of a right answer or raises Mistake (or Unanswered) with the line that says what is wrong and what to do.
     """
 
     number = title = task = reference = ""

@@ -1,4 +1,4 @@
-"""An exercise's start: a sandbox's files and database as they were, kept in memory or on its server, put back on demand."""
+"""An exercise's start: a sandbox's files and database as they were, kept in memory or on its server."""
 
 import os
 import shutil

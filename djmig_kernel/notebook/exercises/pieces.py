@@ -9,7 +9,8 @@ PIECES = ("models.py", "migrations/", "django_migrations", "schema")
 # Each question, the piece that answers it, and what to think of when another piece was given.
 QUESTIONS = {
     "Which tables does db.sqlite3 have right now?": (
-        "schema", "what a database really has is its schema; models.py and the migration files say what it should have"),
+        "schema", "what a database really has is its schema; models.py and the migration files say what it "
+                  "should have"),
     "Which migrations has migrate run on this database?": (
         "django_migrations", "the migrations/ directory holds every migration, run or not; migrate writes a row in "
                              "a table for each one it runs"),
