@@ -4,6 +4,7 @@ from .commands.runner import CommandResult
 from .exceptions import DjmigError, last_error
 from .display.render import render_dag
 from .notebook.branches import bring_migrations, copy_project
+from .notebook.exercises import exercise
 from .notebook.walkthrough import replay
 from .pieces.capture import FourPieces
 from .plans.dag import MigrationDAG
@@ -25,6 +26,7 @@ __all__ = [
     "copy_project",
     "bring_migrations",
     "sql_steps",
+    "exercise",
 ]
 __version__ = "0.1.0"
 

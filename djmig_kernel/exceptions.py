@@ -39,6 +39,7 @@ __all__ = [
     "MagicUsageError",
     "NothingFailedError",
     "last_error",
+    "UnknownExerciseError",
 ]
 
 _ADDRESS = re.compile(r" at 0x[0-9a-fA-F]+")
@@ -264,3 +265,7 @@ class MagicUsageError(DjmigError, ValueError):
 
 class NothingFailedError(DjmigError, LookupError):
     """last_error() asked for before any command of the kit failed."""
+
+
+class UnknownExerciseError(DjmigError, LookupError):
+    """An exercise number no notebook has, or an exercise started on the wrong sandboxes."""

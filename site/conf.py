@@ -2,6 +2,7 @@
 
 import json
 import re
+import sys
 import tomllib
 from pathlib import Path
 from urllib.parse import urlencode, urlsplit
@@ -17,6 +18,12 @@ html_title = "djmig: see what Django migrations do"
 extensions = ["myst_nb", "sphinx.ext.githubpages"]  # githubpages: a .nojekyll, so _static/ is served there too
 root_doc = "index"
 exclude_patterns = ["_static", "sandboxes", "**/.ipynb_checkpoints"]
+
+# Headings are anchors named as JupyterLab names them (their text, spaces made "-"), so that a notebook's link to
+# glossary.ipynb#DAG finds the same heading in JupyterLab and on the site.
+myst_heading_anchors = 2
+myst_heading_slug_func = "slugs.jupyterlab_id"
+sys.path.insert(0, str(HERE))
 
 # The notebooks are shown with the outputs they store (make notebooks made them); nothing runs here.
 nb_execution_mode = "off"

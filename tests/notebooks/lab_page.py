@@ -109,7 +109,7 @@ _MEASURE = """() => {
       const box = img.getBoundingClientRect();
       if (box.right > column.right + 1)
         found.push(`${where}: a picture reaches ${Math.round(box.right - column.right)} px past its cell`);
-      if (img.naturalWidth && box.width < 0.75 * img.naturalWidth && !img.closest('.djmig-dag'))
+      if (img.naturalWidth && box.width < 0.75 * img.naturalWidth)
         found.push(`${where}: a picture shrunk to ${Math.round(100 * box.width / img.naturalWidth)}% ` +
                    `(${img.naturalWidth} px drawn for a ${Math.round(box.width)} px column)`);
     }
