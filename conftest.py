@@ -4,7 +4,9 @@ nbval runs each notebook in a fresh kernel and compares every cell with its stor
 last cell, in the same kernel, one more item of the notebook ("Run All again") runs the first half of the
 cells again, as a learner who stopped halfway, then Run All, and compares every output with the stored one
 by nbval's own comparison: so a notebook recovers from a half run and repeats itself, and nbval's one fresh
-run serves as the first run of that check.
+run serves as the first run of that check. In its Run All every cell must also reply "ok", as JupyterLab's Run
+All needs to go on to the end (it stops at the first error reply, even of a cell tagged raises-exception: a
+cell that fails on purpose says so with %%expect_error); the browser tests then read the stored outputs.
 """
 
 import os
@@ -12,6 +14,7 @@ import shutil
 import tempfile
 
 import pytest
+from nbval.kernel import RunningKernel
 
 # Graphviz's SVG differs between Graphviz builds and fonts; each DAG is also
 # stored as its DOT text (text/vnd.graphviz), which is compared instead.
@@ -66,6 +69,20 @@ class RerunDiffers(Exception):
     pass
 
 
+def _await_reply(self, msg_id, timeout=None):
+    """nbval's RunningKernel.await_reply, which also keeps the reply's status (ok, error) in self.djmig_status."""
+    while True:
+        msg = self.get_message(stream="shell", timeout=timeout)
+        if msg["parent_header"].get("msg_id") == msg_id:
+            if msg["content"]["status"] == "aborted":
+                raise RuntimeError("Kernel aborted execution request")
+            self.djmig_status = msg["content"]["status"]
+            return
+
+
+RunningKernel.await_reply = _await_reply
+
+
 class RunAllAgain(pytest.Item):
     """In the kernel nbval has just run the whole notebook in: the first half again, then Run All.
 
@@ -89,7 +106,13 @@ class RunAllAgain(pytest.Item):
         for when, cells in (("run again after Run All, as a half run", half),
                             ("after that half run, Run All", self.cells)):
             for cell in cells:
+                notebook.kernel.djmig_status = None
                 self._run_again(cell, when)
+                if cells is self.cells and notebook.kernel.djmig_status not in ("ok", None):
+                    raise RerunDiffers(
+                        f"{cell.name} ({when}) replied {notebook.kernel.djmig_status!r}: JupyterLab's Run All stops "
+                        f"there; a cell that fails on purpose shows its error with %%expect_error\n\n"
+                        f"Input:\n{cell.cell.source}")
 
     def _run_again(self, first, when):
         again = type(first).from_parent(
@@ -122,9 +145,8 @@ REAL_PROJECT = {"wagtail", "wagtail_copy", "project", "project_copy", "corpus_co
 # while the other worker idles. These go first, then the notebooks (nbval, 10-40 s each), then the rest (files
 # of seconds), each group in collection order.
 LONGEST_FIRST = (
-    "tests/notebooks/test_browser_last.py", "tests/notebooks/test_browser_later.py", "tests/real/test_contract.py",
-    "tests/classroom/test_jupyterhub.py", "tests/notebooks/test_browser.py", "tests/test_third_party.py",
-    "tests/site/test_site.py", "tests/real/test_contract_pg.py",
+    "tests/real/test_contract.py", "tests/real/test_contract_pg.py", "tests/site/test_site.py",
+    "tests/notebooks/test_browser.py", "tests/test_third_party.py", "tests/classroom/test_jupyterhub.py",
 )
 
 

@@ -1,9 +1,10 @@
 """djmig: see what Django's makemigrations and migrate do, in Jupyter."""
 
 from .commands.runner import CommandResult
-from .exceptions import DjmigError
+from .exceptions import DjmigError, last_error
 from .display.render import render_dag
 from .notebook.branches import bring_migrations, copy_project
+from .notebook.exercises import exercise
 from .notebook.walkthrough import replay
 from .pieces.capture import FourPieces
 from .plans.dag import MigrationDAG
@@ -16,6 +17,7 @@ __all__ = [
     "PiecesView",
     "render_dag",
     "DjmigError",
+    "last_error",
     "MigrationDAG",
     "FourPieces",
     "CommandResult",
@@ -24,6 +26,7 @@ __all__ = [
     "copy_project",
     "bring_migrations",
     "sql_steps",
+    "exercise",
 ]
 __version__ = "0.1.0"
 
@@ -42,7 +45,7 @@ def __getattr__(name):
 
 
 def load_ipython_extension(ipython):
-    """Register %manage, %%models, %sandbox and %%expect_error, and show DjmigErrors as one line."""
+    """Register %manage, %%models, %sandbox, %last_error and %%expect_error, and show DjmigErrors as one line."""
     from .notebook.magics import load
 
     load(ipython)

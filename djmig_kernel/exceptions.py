@@ -36,6 +36,10 @@ __all__ = [
     "ChangingDatabaseError",
     "DiskSpaceError",
     "UnknownHazardError",
+    "MagicUsageError",
+    "NothingFailedError",
+    "last_error",
+    "UnknownExerciseError",
     "OwnCommandError",
 ]
 
@@ -47,12 +51,32 @@ def one_line(text):
     return _ADDRESS.sub("", " ".join(str(text).split()))
 
 
+# What a line says where Django's own output says more than the line can: the call that shows all of it.
+FULL_OUTPUT = "Django's full output: %last_error"
+
+_last_failed = [None]  # the CommandResult of the last command an error of the kit came from
+
+
 class DjmigError(Exception):
-    """Base class of the kit's errors; ``result`` holds the failed command, if any."""
+    """Base class of the kit's errors; ``result`` holds the failed command, if any (last_error() returns it)."""
 
     def __init__(self, message, *, result=None):
         super().__init__(one_line(message))
         self.result = result
+        if result is not None:
+            _last_failed[0] = result
+
+
+def last_error():
+    """Return the CommandResult of the last command of the kit that failed: what Django printed, in full.
+
+    A notebook shows it as a terminal transcript (``%last_error`` does the same); its ``stdout`` and
+    ``stderr`` hold the text. Reads nothing and starts nothing.
+    """
+    if _last_failed[0] is None:
+        raise NothingFailedError("no command of the kit has failed in this kernel yet; %last_error shows the "
+                                 "output of the next one that does")
+    return _last_failed[0]
 
 
 class InvalidNameError(DjmigError, ValueError):
@@ -234,6 +258,18 @@ def megabytes(size):
 
 class UnknownHazardError(DjmigError, ValueError):
     """A hazard name (``--fail-on``) that the plan command does not know."""
+
+
+class MagicUsageError(DjmigError, ValueError):
+    """A magic (%manage, %%models, %sandbox, %%expect_error) given what it cannot run: no sandbox, an open quote."""
+
+
+class NothingFailedError(DjmigError, LookupError):
+    """last_error() asked for before any command of the kit failed."""
+
+
+class UnknownExerciseError(DjmigError, LookupError):
+    """An exercise number no notebook has, or an exercise started on the wrong sandboxes."""
 
 
 class OwnCommandError(CommandError):

@@ -27,6 +27,8 @@ WIDGET_FILES = {
 # The output types the site shows (text/vnd.graphviz, each DAG's DOT text beside its SVG, is not shown).
 SHOWN = {"text/plain", "text/html", "image/svg+xml", "application/vnd.jupyter.widget-view+json"}
 FONTS = ("*.woff2", "*.woff", "*.ttf", "*.eot", "*.svg")
+# The notebook of the words the others link to at their first use; the site's last page.
+GLOSSARY = "glossary"
 
 
 class SiteError(Exception):
@@ -72,7 +74,8 @@ def index_page(readme, rows, titles):
         "on a JupyterHub.", "",
         "| notebook | what you learn |", "|---|---|",
         *(f"| [{titles[name]}]({name}.ipynb) | {what} |" for name, what in rows),
-        "", "```{toctree}", ":hidden:", "", *(name for name, _ in rows), "```", "",
+        "", f"The words of migrations are explained in the [glossary]({GLOSSARY}.ipynb).", "",
+        "```{toctree}", ":hidden:", "", *(name for name, _ in rows), GLOSSARY, "```", "",
     ]
     return "\n".join(lines)
 
@@ -102,9 +105,9 @@ def stage(src, widgets):
         raise SiteError(f"README.md's tutorial table and notebooks/ differ (not in the table: {missing or 'none'}; "
                         f"no such notebook: {extra or 'none'}): give every notebook one row")
     for stale in src.glob("*.ipynb"):
-        if stale.stem not in listed:
+        if stale.stem not in listed and stale.stem != GLOSSARY:
             stale.unlink()
-    for name in listed:
+    for name in [*listed, GLOSSARY]:
         check_outputs(NOTEBOOKS / f"{name}.ipynb")
         _copy(NOTEBOOKS / f"{name}.ipynb", src / f"{name}.ipynb")
     for picture in (NOTEBOOKS / "images").glob("*.svg"):

@@ -2,6 +2,7 @@
 
 import json
 import re
+import sys
 import tomllib
 from pathlib import Path
 from urllib.parse import urlencode, urlsplit
@@ -18,6 +19,12 @@ extensions = ["myst_nb", "sphinx.ext.githubpages"]  # githubpages: a .nojekyll, 
 root_doc = "index"
 exclude_patterns = ["_static", "sandboxes", "**/.ipynb_checkpoints"]
 
+# Headings are anchors named as JupyterLab names them (their text, spaces made "-"), so that a notebook's link to
+# glossary.ipynb#DAG finds the same heading in JupyterLab and on the site.
+myst_heading_anchors = 2
+myst_heading_slug_func = "slugs.jupyterlab_id"
+sys.path.insert(0, str(HERE))
+
 # The notebooks are shown with the outputs they store (make notebooks made them); nothing runs here.
 nb_execution_mode = "off"
 nb_merge_streams = True
@@ -31,7 +38,7 @@ nb_ipywidgets_js = {"vendor/require.js": {}, "widgets-config.js": {}, "vendor/ht
 html_theme = "furo"
 html_static_path = ["_static"]
 html_css_files = ["djmig.css"]
-html_js_files = ["djmig.js"]  # a box that scrolls is reached by the keyboard
+html_js_files = ["djmig.js", "nohighlight.js"]  # a box that scrolls is reached by the keyboard; a search keeps scripts whole
 html_copy_source = False
 html_show_sourcelink = False
 html_last_updated_fmt = None

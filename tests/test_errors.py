@@ -251,7 +251,7 @@ CASES = {
     "command-silent-exit": Case(
         lambda sb, root: sb.shell("import os; os._exit(3)"), exc.CommandError,
         "`python manage.py shell -c 'import os; os._exit(3)'` exited with code 3 and printed no error; what it "
-        "printed is in .result.stdout", "code 3"),
+        "printed: %last_error", "code 3"),
     "probe-timeout": Case(
         lambda sb, root: sb.plan("books", "zero", timeout=0.01), exc.CommandTimeout,
         "`djmig probe plan books zero` ran past its 0.01 s timeout and was stopped; pass a larger timeout= "
@@ -333,6 +333,10 @@ def _dropped_book_table(sb):
     _ledger(sb, "DROP TABLE books_book_genres")
 
 
+def _dropped_pages_column(sb):
+    _ledger(sb, "ALTER TABLE books_book DROP COLUMN pages")
+
+
 NOT_A_DATABASE = ("db.sqlite3 is not a SQLite database SQLite can read (file is not a database); move it aside "
                   "(e.g. mv db.sqlite3 db.sqlite3.broken) and run sb.migrate() to make a new one")
 RECORD_PAGES = ('python manage.py shell -c "from django.db import connection; from django.db.migrations.recorder '
@@ -375,9 +379,15 @@ CASES.update({
     "no-such-table-migrate": Case(
         lambda sb, root: sb.migrate("books", "zero"), exc.CommandError,
         "`python manage.py migrate books zero` failed: django.db.utils.OperationalError: no such table: "
-        "books_book_genres (unapplying books.0001_initial); books_book_genres is gone already: record the "
+        "books_book_genres (unapplying books.0001_initial); table books_book_genres is gone already: record the "
         "rollback without running it with python manage.py migrate books zero --fake", "books_book_genres",
         _dropped_book_table),
+    # SQLite names the column it was given quoted, quotes and all (""pages""): the line quotes it once
+    "no-such-column-migrate": Case(
+        lambda sb, root: sb.migrate("books", "0001_initial"), exc.CommandError,
+        "`python manage.py migrate books 0001_initial` failed: django.db.utils.OperationalError: no such column: "
+        "\"pages\" (unapplying books.0002_book_pages); column pages is gone already: record the rollback without "
+        "running it with python manage.py migrate books 0001_initial --fake", '"pages"', _dropped_pages_column),
 })
 
 IDS = [f"bad-{n:02d}-{name}" for n, name in enumerate(CASES, 1)]

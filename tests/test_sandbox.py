@@ -67,7 +67,7 @@ def test_manage_failure_keeps_the_result(library):
     assert "Unknown command: 'no_such_command'" in caught.value.result.stderr
     assert str(caught.value) == (
         "`python manage.py no_such_command` failed: Unknown command: 'no_such_command' Type 'manage.py help' "
-        "for usage; see .result.stderr for Django's full output"
+        "for usage; Django's full output: %last_error"
     )
 
 

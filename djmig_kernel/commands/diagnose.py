@@ -100,6 +100,12 @@ _FIXES = [
         "(DATABASES['default']['USER'])",
     ),
     (
+        r"You appear not to have the '(?P<program>[^']*)' program installed",
+        exc.CommandError,
+        "dbshell runs the database's own shell: install {program} (apt-get install sqlite3 or postgresql-client, "
+        "conda install sqlite or postgresql) and run it again",
+    ),
+    (
         r"Conflicting migrations detected",
         exc.CommandError,
         "",  # Django's own line already says to run makemigrations --merge
@@ -107,9 +113,16 @@ _FIXES = [
 ]
 
 
+# A name SQLite quotes as it was written, quotes and all: no such column: ""email"".
+_QUOTED_TWICE = re.compile(r'""([^"\s]+)""')
+
+
 def error_line(stderr, project):
-    """Return Django's own error line from STDERR, with the sandbox file and line it points at."""
-    lines = [line for line in stderr.splitlines() if line.strip()]
+    """Return Django's own error line from STDERR, with the sandbox file and line it points at.
+
+    A name is quoted once: SQLite's ``""email""`` (the quoted identifier it was given, quoted again) is ``"email"``.
+    """
+    lines = [_QUOTED_TWICE.sub(r'"\1"', line) for line in stderr.splitlines() if line.strip()]
     if not lines:
         return "no error message"
     start = None
@@ -147,7 +160,7 @@ _STEP = re.compile(r"(?P<direction>Applying|Unapplying) (?P<app>\w+)\.(?P<name>\
 def _schema_fix(command, line, stdout):
     """Return the one-line message for a migrate that met a table the ledger disagrees with, or None."""
     exists = re.search(r'table "?(?P<table>[^" ]+)"? already exists|duplicate column name: (?P<column>\S+)', line)
-    missing = re.search(r"no such (table|column): (?P<table>\S+)", line)
+    missing = re.search(r'no such (?P<kind>table|column): "?(?P<name>[^" ]+)"?', line)
     steps = list(_STEP.finditer(stdout))
     if not (exists or missing) or not steps:
         return None
@@ -169,7 +182,8 @@ def _schema_fix(command, line, stdout):
             f"with python manage.py migrate {app} {name} --fake{initial}, then migrate again"
         )
     if step["direction"] == "Unapplying":
-        return f"{where}; {missing['table']} is gone already: record the rollback without running it with {command} --fake"
+        gone = f"{missing['kind']} {missing['name']}"
+        return f"{where}; {gone} is gone already: record the rollback without running it with {command} --fake"
     return (
         f"{where}; the database lacks what the ledger says an applied migration made: "
         f"sb.check() names that migration and the --fake steps that run it again"
@@ -185,7 +199,7 @@ def diagnose(command, stderr, project, stdout="", returncode=1):
     if returncode < 0:  # a signal stopped it (the kit's own timeout raised CommandTimeout before this)
         return exc.CommandKilled, killed(command, returncode)
     if not stderr.strip():
-        printed = "; what it printed is in .result.stdout" if stdout.strip() else ""
+        printed = "; what it printed: %last_error" if stdout.strip() else ""
         return exc.CommandError, f"`{command}` exited with code {returncode} and printed no error{printed}"
     line = error_line(stderr, project)
     quoted = line.removesuffix(".")  # a fix follows after "; "
@@ -199,7 +213,7 @@ def diagnose(command, stderr, project, stdout="", returncode=1):
             if not fix:
                 return cls, f"`{command}` failed: {line}"
             return cls, f"`{command}` failed: {quoted}; {fix.format(**fields)}"
-    return exc.CommandError, f"`{command}` failed: {quoted}; see .result.stderr for Django's full output"
+    return exc.CommandError, f"`{command}` failed: {quoted}; {exc.FULL_OUTPUT}"
 
 
 def signal_words(returncode):

@@ -174,4 +174,4 @@ def answer_of(result, cwd, label, mark):
     for line in result.stdout.splitlines():
         if line.startswith(mark):
             return json.loads(line[len(mark):])
-    raise DjmigError(f"`{label}` printed no answer; see .result", result=result)
+    raise DjmigError(f"`{label}` printed no answer; what it printed: %last_error", result=result)

@@ -81,7 +81,7 @@ def open_database(project, own):
             f"and PostgreSQL only: point DATABASES['default'] at a file with django.db.backends.sqlite3, or at "
             f"a server with django.db.backends.postgresql"
         )
-    return SQLite(project / Path(name), folder=project)  # an absolute NAME stays as it is
+    return SQLite(project / Path(name))  # an absolute NAME stays as it is
 
 
 def database_path(project, own):

@@ -26,6 +26,8 @@ _LEGEND = ("filled: applied   dashed: not applied\\ldouble border: a leaf of its
            "dashed arrow: depends on another app\\l")
 
 
+# A drawing with more rows than this is taller than a screen: its legend goes on top instead of below.
+TALL = 10
 _LINE = 22  # characters: a longer migration name is wrapped after an underscore
 
 
@@ -142,7 +144,27 @@ def render_dag(dag, highlight=(), apps=None, collapse="auto", meaning=DEFAULT_ME
     for app, child in sorted(outside):
         dot.node(f"{app} (not shown)", shape="plaintext", fontcolor="#737373")
         dot.edge(f"{app} (not shown)", dotted(_head(runs, child)), style="dotted")
+    if _ranks({_head(runs, n) for n in shown}, drawn) > TALL:
+        dot.graph_attr["labelloc"] = "t"  # a tall drawing: its legend on top, in view where the drawing starts
     return dot
+
+
+def _ranks(nodes, edges):
+    """Return how many boxes the longest chain of EDGES (parent, child) among NODES has: the drawing's rows."""
+    children, parents = {n: [] for n in nodes}, {n: 0 for n in nodes}
+    for parent, child in edges:
+        children[parent].append(child)
+        parents[child] += 1
+    depth = {n: 1 for n in nodes}
+    ready = [n for n in nodes if not parents[n]]
+    while ready:  # Kahn's order: each node once, each edge once
+        node = ready.pop()
+        for child in children[node]:
+            depth[child] = max(depth[child], depth[node] + 1)
+            parents[child] -= 1
+            if not parents[child]:
+                ready.append(child)
+    return max(depth.values(), default=0)
 
 
 def _head(runs, node):

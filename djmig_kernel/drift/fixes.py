@@ -39,9 +39,8 @@ class Fixes:
         ``migrate APP NAME --fake`` records NAME and what it depends on; one command per migration,
         in plan order, also covers two branches. Run again once a later migration is applied, it would
         unapply that one: where a pending migration depends on these, Django's recorder writes the rows
-        instead. ``--fake-initial`` fakes only an initial migration whose tables are there and runs the
-        rest for real (on SQLite a table rebuild would even hide a column that is there): it is offered
-        only where that is all there is to fake.
+        instead. The fix is commands only, joined by ``&&``: it runs as it is shown, in a terminal and in
+        ``%manage``.
         """
         order = sorted(set(migrations), key=self.facts["pending"].index)
         repaired = [self.repairs[m] for m in order if m in self.repairs]
@@ -52,8 +51,6 @@ class Fixes:
             commands = recorder_command("record_applied", *names)
         else:
             commands = " && ".join(manage_line("migrate", *m.split(".", 1), "--fake") for m in order)
-            if len(order) == 1 and order[0] in self.facts["initial"]:
-                commands = f"{commands} (or {manage_line('migrate', order[0].split('.', 1)[0], '--fake-initial')})"
         self.faked.update(dict.fromkeys(order, commands))
         return commands
 

@@ -2,20 +2,25 @@
 
 import shlex
 
-from IPython.core.error import UsageError
 from IPython.core.magic import Magics, cell_magic, line_magic, magics_class
+from IPython.display import display
 
-from ..exceptions import DjmigError
+from ..exceptions import MagicUsageError, last_error
 from ..sandbox import Sandbox
+from . import errors
 from .expect import ExpectErrorMagics
 
 # What separates a command's arguments from the answers to its questions (a shell's here-string).
 ANSWERS = "<<<"
+# What joins two commands that run one after the other, the second only if the first worked (a shell's &&).
+AND = "&&"
+# How a command line of the kit starts (check()'s fixes, the transcripts): %manage takes it as it is shown.
+MANAGE_PY = ["python", "manage.py"]
 
 
 @magics_class
 class DjmigMagics(Magics):
-    """%manage ARGS…, %%models APP and %sandbox NAME."""
+    """%manage ARGS…, %%models APP, %sandbox NAME and %last_error."""
 
     def __init__(self, shell):
         super().__init__(shell)
@@ -28,71 +33,91 @@ class DjmigMagics(Magics):
             value = ns.get(self._name)
             if isinstance(value, Sandbox):
                 return value
-            raise UsageError(f"%sandbox {self._name} no longer names a Sandbox; run %sandbox NAME again")
+            raise MagicUsageError(f"%sandbox {self._name} no longer names a Sandbox; run %sandbox NAME again")
         found = sorted(k for k, v in ns.items() if isinstance(v, Sandbox) and not k.startswith("_"))
         if len(found) == 1:
             return ns[found[0]]
         if not found:
-            raise UsageError("no Sandbox in this notebook; make one with sb = Sandbox.create(ROOT)")
-        raise UsageError(f"{len(found)} sandboxes ({', '.join(found)}); choose one with %sandbox NAME")
+            raise MagicUsageError("no Sandbox in this notebook; make one with sb = Sandbox.create(ROOT)")
+        raise MagicUsageError(f"{len(found)} sandboxes ({', '.join(found)}); choose one with %sandbox NAME")
 
     @line_magic
     def sandbox(self, line):
         """%sandbox NAME: use the Sandbox held in variable NAME for %manage and %%models."""
         name = line.strip()
         if not isinstance(self.shell.user_ns.get(name), Sandbox):
-            raise UsageError(f"{name!r} is not a variable holding a Sandbox; give the name of one")
+            raise MagicUsageError(f"{name!r} is not a variable holding a Sandbox; give the name of one")
         self._name = name
 
     @line_magic
     def manage(self, line):
-        """%manage ARGS… [<<< ANSWERS…]: run python manage.py ARGS… in the sandbox.
+        """%manage ARGS… [<<< ANSWERS…] [&& …]: run python manage.py ARGS… in the sandbox.
 
         Words after ``<<<`` answer, in order, the questions makemigrations asks on a
         terminal (``%manage makemigrations app <<< y``; quote an answer with spaces or
         quotes in it: ``<<< 1 "'unknown'"``, and give an empty answer as ``''``).
+        A command line as the kit shows it runs as it is (``%manage python manage.py migrate app``), and
+        so do two joined by ``&&``: the second runs only if the first worked, each shows its transcript.
         """
         try:
-            args = shlex.split(line)
+            words = shlex.split(line)
         except ValueError as error:
-            raise UsageError(f"cannot split {line!r} into arguments: {error}; check the quotes") from None
-        args, answers = _split_answers(args)
-        if not args:
-            raise UsageError("%manage needs a command, e.g. %manage migrate")
-        try:
-            return self._sandbox().manage(*args, answers=answers)
-        except DjmigError as error:
-            raise UsageError(str(error)) from None
+            raise MagicUsageError(f"cannot split {line!r} into arguments: {error}; check the quotes") from None
+        commands = [_command(part) for part in _split(words, AND)]
+        sandbox = self._sandbox()
+        for args, answers in commands[:-1]:
+            display(sandbox.manage(*args, answers=answers))
+        args, answers = commands[-1]
+        return sandbox.manage(*args, answers=answers)
+
+    @line_magic
+    def last_error(self, line):
+        """%last_error: show what the last command of the kit that failed printed, in full."""
+        if line.strip():
+            raise MagicUsageError(f"%last_error takes no arguments, not {line.strip()!r}")
+        return last_error()
 
     @cell_magic
     def models(self, line, cell):
         """%%models APP: write the cell to APP/models.py and show what changed."""
         label = line.strip()
         if not label:
-            raise UsageError("%%models needs an app label, e.g. %%models app")
-        try:
-            return self._sandbox().write_models(label, cell)
-        except DjmigError as error:
-            raise UsageError(str(error)) from None
+            raise MagicUsageError("%%models needs an app label, e.g. %%models app")
+        return self._sandbox().write_models(label, cell)
 
 
-def _split_answers(args):
-    """Return (ARGS before ``<<<``, the answers after it, or None without ``<<<``)."""
-    if ANSWERS not in args:
-        return args, None
-    at = args.index(ANSWERS)
-    answers = args[at + 1:]
-    if not answers or ANSWERS in answers:
-        raise UsageError(f"{ANSWERS} needs the answers after it, once, e.g. %manage makemigrations app {ANSWERS} y")
-    return args[:at], answers
+def _split(words, separator):
+    """Return WORDS cut at each SEPARATOR."""
+    parts = [[]]
+    for word in words:
+        if word == separator:
+            parts.append([])
+        else:
+            parts[-1].append(word)
+    return parts
 
 
-def _show_djmig_error(shell, etype, value, tb, tb_offset=None):
-    # A DjmigError already says what went wrong and how to fix it: show that line only.
-    shell.showtraceback((etype, value, tb), exception_only=True)
+def _command(words):
+    """Return (the manage.py arguments, the answers after ``<<<`` or None) of one command's WORDS."""
+    if words[:2] == MANAGE_PY:
+        words = words[2:]
+    elif words and words[0] in ("python", "python3", "sqlite3", "psql"):
+        raise MagicUsageError(f"%manage runs python manage.py commands, not {shlex.join(words)!r}; "
+                              f"run that in a terminal")
+    if ANSWERS in words:
+        at = words.index(ANSWERS)
+        args, answers = words[:at], words[at + 1:]
+        if not answers or ANSWERS in answers:
+            raise MagicUsageError(f"{ANSWERS} needs the answers after it, once, e.g. "
+                                  f"%manage makemigrations app {ANSWERS} y")
+    else:
+        args, answers = words, None
+    if not args:
+        raise MagicUsageError("%manage needs a command, e.g. %manage migrate")
+    return args, answers
 
 
 def load(ipython):
     """Register the magics (%%expect_error too) and the one-line display of DjmigError on IPYTHON."""
     ipython.register_magics(DjmigMagics, ExpectErrorMagics)
-    ipython.set_custom_exc((DjmigError,), _show_djmig_error)
+    errors.load(ipython)

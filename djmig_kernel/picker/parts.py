@@ -12,7 +12,7 @@ __all__ = ["ApplyButton", "PreviewPane"]
 
 # The preview and the DAG share a row of fixed height (each scrolls inside it), so the picker
 # keeps its size from one target to the next and the effect of a click shows where it was.
-_ROW_HEIGHT = "30em"
+_ROW_HEIGHT = "40em"
 
 
 class ApplyButton(widgets.Button):

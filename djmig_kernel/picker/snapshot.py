@@ -22,7 +22,7 @@ PICKER_CSS = (
     # The DAG shrinks to its box (the picker's row of fixed height) rather than hide its foot (the legend): in
     # the box's font size, which sets the box's height, not the larger one of the HTML the picture is in.
     ".djmig-dag *{font-size:inherit}"
-    ".djmig-dag img{max-width:100%;max-height:28.5em;width:auto;height:auto}"
+    ".djmig-dag img{max-width:100%;max-height:38.5em;width:auto;height:auto}"
     ".djmig-preview .widget-html-content:empty::before{content:'Nothing to preview: choose another target "
     "in the dropdown.';color:#6e7781}</style>"
 )

@@ -1,9 +1,8 @@
 """The questions makemigrations asks, answered with real Django: renames, defaults, and what is left open."""
 
 import pytest
-from IPython.core.error import UsageError
 
-from djmig_kernel import CommandResult
+from djmig_kernel import CommandResult, DjmigError
 from djmig_kernel import exceptions as exc
 from helpers import AUTHOR, AUTHOR_BIO, BOOKS, BOOK_PAGES, count, files_digest
 
@@ -202,11 +201,11 @@ def test_magic_without_answers_fails_with_the_same_line(ip, library):
     ip.user_ns["sb"] = library
     library.write_models("authors", RENAMED)
     before = files_digest(library.path)
-    with pytest.raises(UsageError) as caught:
+    with pytest.raises(DjmigError) as caught:
         ip.run_line_magic("manage", "makemigrations authors")
     assert str(caught.value) == (f'{COMMAND} asked "{RENAME_QUESTION}" and had no answer; nothing was written; '
                                  f"answer it, e.g. sb.makemigrations('authors', answers=['y']) {RENAME_MEANING}")
-    with pytest.raises(UsageError) as caught:
+    with pytest.raises(DjmigError) as caught:
         ip.run_line_magic("manage", "makemigrations authors <<<")
     assert str(caught.value) == "<<< needs the answers after it, once, e.g. %manage makemigrations app <<< y"
     assert files_digest(library.path) == before

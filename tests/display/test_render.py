@@ -168,3 +168,21 @@ def test_show_draws_some_apps_with_migrations_highlighted(dag):
     bundle = drawing._repr_mimebundle_()
     assert bundle[DOT_MIMETYPE] == render_dag(dag, highlight=[A2], apps=["a"]).source
     assert '"b.0001"' not in bundle[DOT_MIMETYPE]
+
+
+def _chain(length, app="a"):
+    nodes = [(app, f"{i:04d}") for i in range(1, length + 1)]
+    return MigrationDAG(nodes=nodes, edges=list(zip(nodes, nodes[1:])), applied=frozenset(nodes))
+
+
+def _legend_at(source):
+    return re.search(r"graph \[[^\]]*labelloc=(\w)", source)[1]
+
+
+def test_a_drawing_taller_than_a_screen_has_its_legend_on_top_where_it_starts():
+    """A chain of ten migrations keeps its legend below; one of eleven (Django's auth has twelve) is taller than a
+    screen, so the legend goes on top, in view where the picture begins."""
+    assert _legend_at(render_dag(_chain(10), collapse=False).source) == "b"
+    assert _legend_at(render_dag(_chain(11), collapse=False).source) == "t"
+    # folded, the same chain is a few boxes: its legend goes back below
+    assert _legend_at(render_dag(_chain(11), collapse=True).source) == "b"

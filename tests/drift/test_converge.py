@@ -1,5 +1,6 @@
-"""Fixes that converge: for every kind of break check() knows, each row's fix, run for real in the order shown,
-leaves check() empty, and Django agrees (``migrate --check`` and ``makemigrations --check`` are clean).
+"""Fixes that converge: for every kind of break check() knows, each row's fix, run for real in the order shown (in a
+terminal, and in %manage), leaves check() empty, and Django agrees (``migrate --check`` and ``makemigrations
+--check`` are clean).
 
 How a fix line is run, and which alternative: tests/fixes.py.
 """
@@ -97,3 +98,14 @@ def test_running_every_fix_in_order_leaves_nothing_to_fix(library, name):
     assert [tuple(r) for r in found[["kind", "app", "subject"]].itertuples(index=False)] == expected
     assert all(found["detail"])
     converges(library, found)
+
+
+def test_every_fix_runs_as_shown_in_manage_too(library, ip):
+    """Each fix pasted after %manage as check() shows it: two commands joined by &&, the recorder through shell -c
+    (SQL through dbshell: test_drift.py). Two breaks at once, in two apps, for one check()."""
+    for name in ["missing-column-of-the-last-migration", "inconsistent-made"]:
+        BREAKS[name][0](library)
+    ip.user_ns["sb"] = library
+    found = library.check()
+    assert len(found) == 4
+    converges(library, found, run_line=lambda line: ip.run_line_magic("manage", line))

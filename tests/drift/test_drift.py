@@ -3,6 +3,7 @@
 Every kind of break, and its fixes run in turn, is in test_converge.py.
 """
 
+import os
 import shlex
 import sqlite3
 
@@ -99,7 +100,8 @@ def test_a_table_made_by_an_unapplied_migration_is_faked_not_rebuilt(library):
     assert set(found[found.kind == "pending"].fix) == {fix, "python manage.py migrate books"}
 
 
-def test_an_adopted_table_is_faked_with_fake_initial(library):
+def test_an_adopted_table_is_faked_by_one_command(library, ip):
+    """The fix is one command, runnable as it is shown in %manage (and a terminal): no "(or …)" after it."""
     library.startapp("shelves")
     library.write_models("shelves", "class Shelf(models.Model):\n    label = models.CharField(max_length=20)\n")
     library.makemigrations("shelves")
@@ -108,17 +110,21 @@ def test_an_adopted_table_is_faked_with_fake_initial(library):
     found = library.check("shelves")
     assert rows(found) == [("pending", "shelves", "shelves.0001_initial"),
                            ("unexpected-table", "shelves", "shelves_shelf")]
-    assert found.fix[1] == ("python manage.py migrate shelves 0001_initial --fake "
-                            "(or python manage.py migrate shelves --fake-initial)")
-    library.manage("migrate", "shelves", "--fake-initial")
+    assert set(found.fix) == {"python manage.py migrate shelves 0001_initial --fake"}
+    ip.user_ns["sb"] = library
+    ip.run_line_magic("manage", found.fix[1])
     assert library.check().empty
 
 
-def test_the_missing_table_fix_is_the_statement_that_makes_it_when_the_migration_made_other_tables(library):
+def test_the_missing_table_fix_is_the_statement_that_makes_it_when_the_migration_made_other_tables(library, ip):
+    """The statement runs through Django's dbshell: as it is shown, in %manage as in a terminal."""
     _dropped_table(library)
     (fix,) = library.check()["fix"]
-    assert fix == ("sqlite3 db.sqlite3 'CREATE TABLE \"books_genre\" (\"id\" integer NOT NULL PRIMARY KEY AUTOINCREMENT, "
-                   "\"name\" varchar(50) NOT NULL);'")
+    assert fix == ("python manage.py dbshell -- 'CREATE TABLE \"books_genre\" (\"id\" integer NOT NULL PRIMARY KEY "
+                   "AUTOINCREMENT, \"name\" varchar(50) NOT NULL);'")
+    ip.user_ns["sb"] = library
+    ip.run_line_magic("manage", fix)
+    assert library.check().empty
 
 
 def test_the_missing_column_fix_does_not_redo_a_migration_that_later_ones_follow(library):
@@ -127,7 +133,7 @@ def test_the_missing_column_fix_does_not_redo_a_migration_that_later_ones_follow
     # The kit's statement rebuilds it from the applied state, isbn and all.
     _dropped_column(library)
     (fix,) = library.check()["fix"]
-    assert fix.startswith("sqlite3 db.sqlite3 'CREATE TABLE \"new__books_book\" (")
+    assert fix.startswith("python manage.py dbshell -- 'CREATE TABLE \"new__books_book\" (")
     assert '"pages" integer NOT NULL, "isbn" varchar(13) NOT NULL)' in fix
 
 
@@ -182,3 +188,16 @@ def test_an_app_without_migrations_needs_run_syncdb(library):
                             "python manage.py makemigrations shelves")
     run_fix(library, found.fix[0].split(",")[0])
     assert library.check().empty
+
+
+def test_a_fix_through_dbshell_without_the_sqlite3_shell_says_how_to_install_it(library, monkeypatch):
+    _dropped_table(library)
+    (fix,) = library.check()["fix"]
+    path = [p for p in os.environ["PATH"].split(os.pathsep) if not os.path.exists(os.path.join(p, "sqlite3"))]
+    monkeypatch.setenv("PATH", os.pathsep.join(path))
+    with pytest.raises(exc.CommandError) as caught:
+        library.manage(*shlex.split(fix)[2:])
+    assert str(caught.value).endswith(
+        "failed: CommandError: You appear not to have the 'sqlite3' program installed or on your path; dbshell runs "
+        "the database's own shell: install sqlite3 (apt-get install sqlite3 or postgresql-client, conda install "
+        "sqlite or postgresql) and run it again")

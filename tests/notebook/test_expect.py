@@ -1,5 +1,5 @@
-"""%%expect_error in a real IPython kernel: the cell shows the kit's one-line error, its reply is ok,
-and the requests queued behind it (as Run All queues them) run."""
+"""%%expect_error in a real IPython kernel: the cell shows the kit's one-line error marked as expected, its reply
+is ok, and the requests queued behind it (as Run All queues them) run."""
 
 import re
 
@@ -41,48 +41,64 @@ def _plain(text):
     return re.sub(r"\x1b\[[0-9;]*m", "", text)
 
 
-def test_a_magic_that_fails_shows_its_usage_error_and_the_reply_is_ok(kernel):
+def test_a_magic_that_fails_shows_its_one_line_marked_expected_and_the_reply_is_ok(kernel):
     status, _, shown = _run(kernel, "%%expect_error\n%manage migrate")
     assert status == "ok"
-    assert shown == [("stderr", f"UsageError: {NO_SANDBOX}\n")]
+    assert shown == [("error", "MagicUsageError", f"MagicUsageError (expected): {NO_SANDBOX}")]
 
 
-def test_a_djmig_error_shows_as_one_line_and_the_reply_is_ok(kernel):
+def test_a_djmig_error_shows_as_one_line_marked_expected_and_the_reply_is_ok(kernel):
     status, _, shown = _run(kernel, "%%expect_error\nSandbox.open('nowhere')")
     assert status == "ok"
-    assert shown == [("error", "NoProjectError", "An exception has occurred, use %tb to see the full traceback.\n"
-                                                 f"NoProjectError: {NO_PROJECT}\n")]
+    assert shown == [("error", "NoProjectError", f"NoProjectError (expected): {NO_PROJECT}")]
+
+
+UNKNOWN = ("UnknownMigrationError", "no migration matches '0009' in app 'books'; choose one of: zero, 0001_initial, "
+                                    "0002_book_isbn, 0002_book_pages, 0003_merge")
+
+
+def test_an_error_looks_the_same_whatever_raised_it(kernel, library):
+    """%manage's errors and the API's show alike: the kit's one line, marked when the cell expects it."""
+    name, message = UNKNOWN
+    assert _run(kernel, f"sb = Sandbox.open({str(library.path)!r})")[0] == "ok"
+    try:
+        for cell in ["%manage migrate books 0009", "sb.migrate('books', '0009')"]:
+            assert _run(kernel, f"%%expect_error\n{cell}") == ("ok", None, [("error", name, f"{name} (expected): {message}")])
+            assert _run(kernel, cell) == ("error", name, [("error", name, f"{name}: {message}")])
+    finally:
+        _run(kernel, "del sb")
 
 
 def test_a_cell_that_does_not_fail_is_an_error(kernel):
     status, ename, shown = _run(kernel, "%%expect_error\nfine = 1")
-    assert (status, ename) == ("error", "UsageError")
-    assert shown == [("stderr", "UsageError: %%expect_error: the cell ran without the error it is there to show\n")]
+    assert (status, ename) == ("error", "MagicUsageError")
+    assert shown == [("error", "MagicUsageError", "MagicUsageError: %%expect_error: the cell ran without the error "
+                                                  "it is there to show")]
     assert _run(kernel, "assert fine == 1")[0] == "ok", "the cell ran"
 
 
 def test_another_error_is_shown_in_full_and_is_an_error(kernel):
     status, ename, shown = _run(kernel, "%%expect_error\n1 / 0")
-    assert (status, ename) == ("error", "UsageError")
-    assert [s[:2] for s in shown] == [("error", "ZeroDivisionError"), ("stderr", (
-        "UsageError: %%expect_error: the cell failed with ZeroDivisionError (above), not with one of the kit's errors\n"
-    ))]
+    assert (status, ename) == ("error", "MagicUsageError")
+    assert [s[:2] for s in shown] == [("error", "ZeroDivisionError"), ("error", "MagicUsageError")]
     assert "Traceback" in shown[0][2]
+    assert shown[1][2] == ("MagicUsageError: %%expect_error: the cell failed with ZeroDivisionError (above), "
+                           "not with one of the kit's errors")
 
 
 def test_a_syntax_error_is_an_error(kernel):
     status, ename, shown = _run(kernel, "%%expect_error\nSandbox.open(")
-    assert (status, ename) == ("error", "UsageError")
-    assert [s[:2] for s in shown] == [("error", "SyntaxError"), ("stderr", (
-        "UsageError: %%expect_error: the cell failed with SyntaxError (above), not with one of the kit's errors\n"
-    ))]
+    assert (status, ename) == ("error", "MagicUsageError")
+    assert [s[:2] for s in shown] == [("error", "SyntaxError"), ("error", "MagicUsageError")]
+    assert shown[1][2] == ("MagicUsageError: %%expect_error: the cell failed with SyntaxError (above), "
+                           "not with one of the kit's errors")
 
 
 def test_arguments_are_refused(kernel):
     status, ename, shown = _run(kernel, "%%expect_error NoProjectError\nSandbox.open('nowhere')")
-    assert (status, ename) == ("error", "UsageError")
-    assert shown == [("stderr", "UsageError: %%expect_error takes no arguments, not 'NoProjectError'; "
-                                "put the code on the lines below it\n")]
+    assert (status, ename) == ("error", "MagicUsageError")
+    assert shown == [("error", "MagicUsageError", "MagicUsageError: %%expect_error takes no arguments, not "
+                                                  "'NoProjectError'; put the code on the lines below it")]
 
 
 def _queued(client, first):

@@ -1,26 +1,38 @@
-"""The exercises' reference solutions, folded away: what they leave under the folded cell gives nothing away."""
+"""The exercises as the notebooks store them: an answer for the learner to write, a check of the kit that says so
+under Run All, and no solution that Run All runs (the kit keeps it: %load ex.solution)."""
 
 import json
+import re
 
 import pytest
 
 from tutorial import NOTEBOOKS
 
 
-def _folded(cells):
-    """Return the indices of CELLS that are code folded away in JupyterLab (its ``•••``)."""
-    return [index for index, cell in enumerate(cells)
-            if cell["cell_type"] == "code" and cell["metadata"].get("jupyter", {}).get("source_hidden")]
+def _source(cell):
+    return "".join(cell["source"])
+
+
+def _shown(cell):
+    return "".join("".join(o.get("data", {}).get("text/plain", o.get("text", ""))) for o in cell.get("outputs", ()))
 
 
 @pytest.mark.parametrize("notebook", NOTEBOOKS, ids=[path.stem[:2] for path in NOTEBOOKS])
-def test_a_folded_solution_shows_no_result(notebook):
-    """Each exercise's solution is folded away, and stores no output: under the folded cell, on the page and
-    on the site, a result would be the answer (end the solution with an assignment, as the others do)."""
-    cells = json.loads(notebook.read_text())["cells"]
+def test_an_exercise_is_for_the_learner_to_answer(notebook):
+    """Each exercise: a cell that starts it (exercise(NN, ...)), a blank answer cell that stores nothing, and ex.check()
+    that stores the one line saying it is not answered yet; no code is folded away for Run All to run."""
+    cells, number = json.loads(notebook.read_text())["cells"], notebook.name[:2]
     exercises = sum(line.startswith("## Exercise") for cell in cells if cell["cell_type"] == "markdown"
-                    for line in "".join(cell["source"]).splitlines())
-    folded = _folded(cells)
-    assert len(folded) == exercises, f"{notebook.name}: {exercises} exercises, but solutions folded in cells {folded}"
-    shown = [index for index in folded if cells[index].get("outputs")]
-    assert shown == [], f"{notebook.name}: the folded solution in cell {shown} shows its result"
+                    for line in _source(cell).splitlines())
+    assert exercises == 1, f"{notebook.name}: {exercises} exercises"
+    folded = [i for i, cell in enumerate(cells) if cell["metadata"].get("jupyter", {}).get("source_hidden")]
+    assert folded == [], f"{notebook.name}: code folded away in cells {folded}, which Run All runs"
+    ids = [cell.get("id") for cell in cells]
+    start, answer = ids.index(f"c{number}-ex-start"), ids.index(f"c{number}-ex-answer")
+    assert answer == start + 1 and re.search(rf'ex = exercise\("{number}"', _source(cells[start]))
+    assert "..." in _source(cells[answer]) or "# Your answer" in _source(cells[answer])
+    assert not cells[answer]["outputs"], f"{notebook.name}: the blank answer cell stores an output"
+    check = cells[answer + 1]
+    assert _source(check) == "ex.check()"
+    assert _shown(check).startswith("Not answered yet: "), f"{notebook.name}: the check stores {_shown(check)!r}"
+    assert "%load ex.solution" in _source(cells[start - 1]), f"{notebook.name}: the text does not say how to see one"

@@ -89,9 +89,17 @@ class Visit:
         return self.page
 
 
-@pytest.fixture
-def visit(browser, served):
-    """A Visit of the served site: a fresh browser context, closed after the test."""
+@pytest.fixture(scope="module")
+def visitor(browser, served):
+    """One Visit of the served site for a file's tests: a browser context of its own, closed after them (a context
+    for each test took longer than most tests' page)."""
     visit = Visit(browser, served)
     yield visit
     visit.context.close()
+
+
+@pytest.fixture
+def visit(visitor):
+    """The file's Visit, with nothing blocked, failed or thrown yet: the page the test opens is its own."""
+    visitor.blocked, visitor.failed, visitor.errors = [], [], []
+    return visitor

@@ -14,7 +14,8 @@ from accessibility import axe_violations, impacts, severe
 ROOT = Path(__file__).resolve().parents[2]
 NOTEBOOKS = sorted((ROOT / "notebooks").glob("[0-9][0-9]-*.ipynb"))
 NAMES = [path.stem for path in NOTEBOOKS]
-PAGES = ["index.html", *(f"{name}.html" for name in NAMES), "search.html?q=migrate"]
+GLOSSARY = ROOT / "notebooks" / "glossary.ipynb"  # the site's last page, after the notebooks
+PAGES = ["index.html", *(f"{name}.html" for name in NAMES), "glossary.html", "search.html?q=migrate"]
 SEARCHED = "#search-results .search-summary:not(:empty)"  # Sphinx's search page says how many pages it found
 ARTIFACTS = ROOT / "test-artifacts"  # each page's first screen, as the JupyterLab tests save theirs
 LAUNCH = tomllib.loads((ROOT / "site" / "launch.toml").read_text())
@@ -87,17 +88,33 @@ def _stored_widgets(name):
     return bool(json.loads((ROOT / "notebooks" / f"{name}.ipynb").read_text())["metadata"].get("widgets"))
 
 
-def test_the_picker_is_drawn_from_its_stored_state(visit):
+def test_the_picker_is_drawn_from_its_stored_state_even_after_a_search(visit):
+    """A search for a word of the stored state ("migrate") first: Sphinx marks it on the next page opened."""
+    visit.open("search.html?q=migrate").wait_for_selector(SEARCHED)
     page = visit.open("06-explore.html")
     picker = page.wait_for_selector(".jupyter-widgets .widget-dropdown select")
-    state = json.loads((ROOT / "notebooks" / "06-explore.ipynb").read_text())["metadata"]["widgets"]
-    dropdown = next(model["state"] for model in state["application/vnd.jupyter.widget-state+json"]["state"].values()
-                    if model["model_name"] == "DropdownModel")
+    notebook = json.loads((ROOT / "notebooks" / "06-explore.ipynb").read_text())
+    models = notebook["metadata"]["widgets"]["application/vnd.jupyter.widget-state+json"]["state"]
+    shown = next(output["data"]["application/vnd.jupyter.widget-view+json"]["model_id"] for cell in notebook["cells"]
+                 for output in cell.get("outputs", ()) if "application/vnd.jupyter.widget-view+json" in output.get("data", {}))
+    dropdown = _descendant(models, shown, "DropdownModel")  # the shown picker's (the narrated one has its own)
     # The dropdown keeps a label's spaces as no-break spaces.
     options = picker.evaluate("select => [...select.options].map(option => option.textContent.replace(/\\xa0/g, ' '))")
     assert options == dropdown["_options_labels"]
     assert picker.evaluate("select => select.selectedIndex") == dropdown["index"]
     assert page.locator(".jupyter-widgets img").count() >= 1, "the picker's DAG is not drawn"
+
+
+def _descendant(models, model_id, name):
+    """Return the state of the first widget model NAME among the children of widget MODEL_ID (depth first)."""
+    model = models[model_id]
+    if model["model_name"] == name:
+        return model["state"]
+    for child in model["state"].get("children", ()):
+        found = _descendant(models, child.removeprefix("IPY_MODEL_"), name)
+        if found is not None:
+            return found
+    return None
 
 
 def test_the_index_lists_the_notebooks_as_the_readme_does(visit):
@@ -120,10 +137,22 @@ def test_a_notebook_page_is_titled_and_links_to_its_neighbours(visit, number):
     before = f"{NAMES[number - 1]}.html" if number else "index.html"
     assert page.get_attribute("a.prev-page", "href") == before
     after = page.locator("a.next-page")
-    if number + 1 < len(NAMES):
-        assert after.get_attribute("href") == f"{NAMES[number + 1]}.html"
-    else:
-        assert after.count() == 0, "the last notebook has no next page"
+    assert after.get_attribute("href") == (f"{NAMES[number + 1]}.html" if number + 1 < len(NAMES) else "glossary.html")
+
+
+def test_the_glossary_has_the_words_the_notebooks_link_to(visit):
+    """Each link of a notebook to a word of the glossary (glossary.ipynb#word, as JupyterLab finds it) leads to
+    that word's section on the site."""
+    linked = sorted({(name, word) for name in NAMES for word in
+                     re.findall(r"\]\(glossary\.ipynb#([^)]+)\)", (ROOT / "notebooks" / f"{name}.ipynb").read_text())})
+    assert {word for _, word in linked} >= {"DAG", "leaf", "ledger", "--fake", "squash"}
+    for name, word in linked:
+        page = visit.open(f"{name}.html")
+        href = page.locator(f"article a[href^='glossary.html#']", has_text=re.compile(".")).evaluate_all(
+            "links => links.map(a => a.getAttribute('href'))")
+        anchor = next(h for h in href if h.split("#")[1] == re.sub(r"[^a-z0-9]+", "-", word.lower()).strip("-"))
+        glossary = visit.open(anchor)
+        assert glossary.locator(f"section#{anchor.split('#')[1]} h2").inner_text().rstrip("#¶ ").strip() == word
 
 
 @pytest.mark.parametrize("name", NAMES)
@@ -161,7 +190,7 @@ def _a_word_of_its_own(name):
     cells = json.loads((ROOT / "notebooks" / f"{name}.ipynb").read_text())["cells"]
     prose = " ".join("".join(cell["source"]) for cell in cells if cell["cell_type"] == "markdown").lower()
     # Nor inside a stem of theirs: Sphinx's search also finds a stem inside the words of titles.
-    others = [ROOT / "README.md", *(path for path in NOTEBOOKS if path.stem != name)]
+    others = [ROOT / "README.md", GLOSSARY, *(path for path in NOTEBOOKS if path.stem != name)]
     taken = " ".join(set().union(*map(_stems, others)))
     words = sorted(set(re.findall(r"(?<![\w-])[a-z]{5,}(?![\w-])", prose)) - set(english.stopwords))
     own = [word for word in words if english.stem(word) not in taken]

@@ -1,8 +1,6 @@
 """The SQLite backend: read a project's SQLite file read-only, and guard a migrate on it."""
 
 import contextlib
-import os
-import shlex
 import sqlite3
 
 import pandas as pd
@@ -36,9 +34,8 @@ class SQLite:
     vendor = "sqlite"
     rehearses = False  # the probe rehearses a plan's SQL in a temporary copy of the file itself (_probe/shadow.py)
 
-    def __init__(self, path, folder=None):
+    def __init__(self, path):
         self.path = path
-        self.folder = folder  # the project's, where the learner's shell is
 
     def __repr__(self):
         return f"<SQLite {self.path.name}>"
@@ -175,9 +172,9 @@ class SQLite:
         return type_.upper() if type_.lower() in _SQLITE_TYPES else type_
 
     def sql_command(self, statement):
-        """Return the terminal command that runs STATEMENT on this file, typed in the project's folder."""
-        name = os.path.relpath(self.path, self.folder) if self.folder else self.path.name
-        return f"sqlite3 {shlex.quote(name)} {shlex.quote(statement)}"
+        """Return the command that runs STATEMENT on this file: Django's dbshell (the sqlite3 shell), so that it
+        runs as it is in a terminal and in %manage."""
+        return manage_line("dbshell", "--", statement)
 
     @contextlib.contextmanager
     def shadow_argv(self, wanted=True):

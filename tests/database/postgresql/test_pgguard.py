@@ -9,7 +9,7 @@ import tempfile
 from pathlib import Path
 
 import pytest
-from fixes import run, runnable
+from fixes import command_of, in_terminal
 from helpers import kill_kernel, migration_file, start_kernel, wait_for
 from pgfixtures import psql
 
@@ -117,8 +117,7 @@ def test_the_fix_check_gives_removes_a_copy_left_over(pg_copy, pg_settings):
     name = sb._database().name
     psql(pg_settings, f'CREATE DATABASE "{name}__djmig_before" TEMPLATE "{name}"', db="postgres")
     [fix] = sb.check()["fix"]
-    for args in runnable(fix):
-        run(sb, args)
+    in_terminal(sb)(command_of(fix))
     assert sb.check().empty and f"{name}__djmig_before" not in names(pg_settings)
 
 
