@@ -238,7 +238,7 @@ def _write_plugin(path, label, model, k, migrations):
     folder, fields = _app(path, label), []
     count = 2 + (k * 5) % 7
     for j in range(1, count + 1):
-        at = min(migrations, 10 + k * 12 + j * 9)  # the box office migration it needs
+        at = min(migrations - 10, 10 + k * 12 + j * 9)  # the box office migration it needs
         dependencies = [repr((APP, _name(at)))] + ([repr((label, _name(j - 1)))] if j > 1 else [])
         if j == 1:
             fields = [("event", _fk("boxoffice.event", model, "event", null=False)),
