@@ -155,25 +155,21 @@ def test_a_step_whose_sql_cannot_be_computed_does_not_sink_the_plan(library):
         library.migrate("books", "0003")
 
 
+def _operation(name, description, forwards, preamble=""):
+    """Return the source of a package's own operation NAME, undone as it is done: FORWARDS is its body."""
+    body = "".join(f"        {line}\n" for line in forwards)
+    return (f"{preamble}\n\nclass {name}(migrations.operations.base.Operation):\n"
+            "    reduces_to_sql = True\n    reversible = True\n\n"
+            "    def state_forwards(self, app_label, state):\n        pass\n\n"
+            f"    def database_forwards(self, app_label, schema_editor, from_state, to_state):\n{body}\n"
+            "    database_backwards = database_forwards\n\n"
+            f"    def describe(self):\n        return {description!r}\n")
+
+
 # A package's own operation, which reads a model of another app: the kit cannot tell what it reads.
-_COUNT_AUTHORS = '''
-class CountAuthors(migrations.operations.base.Operation):
-    reduces_to_sql = True
-    reversible = True
-
-    def state_forwards(self, app_label, state):
-        pass
-
-    def database_forwards(self, app_label, schema_editor, from_state, to_state):
-        table = to_state.apps.get_model("authors", "Author")._meta.db_table
-        schema_editor.execute(f"SELECT COUNT(*) FROM {table}")
-
-    def database_backwards(self, app_label, schema_editor, from_state, to_state):
-        self.database_forwards(app_label, schema_editor, from_state, to_state)
-
-    def describe(self):
-        return "Count the authors"
-'''
+_COUNT_AUTHORS = _operation("CountAuthors", "Count the authors", [
+    'table = to_state.apps.get_model("authors", "Author")._meta.db_table',
+    'schema_editor.execute(f"SELECT COUNT(*) FROM {table}")'])
 
 
 @pytest.mark.parametrize("target", ["0003_merge", "0004_count"])
@@ -192,27 +188,8 @@ def test_a_packages_own_operation_gets_the_whole_state(library, target):
 
 
 # A package's own operation that takes its time to write its SQL (it looks the database over first).
-_SURVEY = '''
-import time
-
-
-class Survey(migrations.operations.base.Operation):
-    reduces_to_sql = True
-    reversible = True
-
-    def state_forwards(self, app_label, state):
-        pass
-
-    def database_forwards(self, app_label, schema_editor, from_state, to_state):
-        if schema_editor.collect_sql:
-            time.sleep(0.3)
-        schema_editor.execute("SELECT 1")
-
-    database_backwards = database_forwards
-
-    def describe(self):
-        return "Survey the database"
-'''
+_SURVEY = _operation("Survey", "Survey the database", [
+    "if schema_editor.collect_sql:", "    time.sleep(0.3)", 'schema_editor.execute("SELECT 1")'], preamble="import time")
 
 
 def test_the_sql_of_a_long_plan_may_take_longer_than_the_plan_was_asked_with(library):
