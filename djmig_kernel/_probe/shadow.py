@@ -56,6 +56,35 @@ def _blind(query):
     return words.startswith(_BLIND)
 
 
+def connected(wrapper, settings, alias):
+    """Return a new Django connection of class WRAPPER to SETTINGS' database, open and known to Django as ALIAS.
+
+    It is known by its alias before it opens: a receiver of ``connection_created`` may look it up there
+    (django.contrib.postgres's, which reads the hstore and citext types through ``connections[alias]``); opened
+    first, it raised ConnectionDoesNotExist in every project with django.contrib.postgres installed. If it cannot
+    open, Django forgets it and the error is raised.
+    """
+    from django.db import connections
+
+    made = wrapper(settings, alias=alias)
+    connections[alias] = made
+    try:
+        made.ensure_connection()
+    except Exception:
+        forget(made)
+        raise
+    return made
+
+
+def forget(connection):
+    """Close CONNECTION (one of connected()'s) and remove its alias from Django's connections."""
+    from django.db import connections
+
+    connection.close()
+    with contextlib.suppress(AttributeError):  # forgotten already
+        del connections[connection.alias]
+
+
 def comment_only(statement):
     """Return True if STATEMENT is only comments (a schema editor's "-- Create model" lines): nothing to run."""
     return all(not line.strip() or line.lstrip().startswith("--") for line in statement.splitlines())
@@ -78,15 +107,16 @@ class Shadow:
             settings = {**live.settings_dict, **settings, "OPTIONS": {}}  # writable, as the kernel's superuser
         else:
             return
-        shadow = type(connections[live.alias])(settings, alias=_ALIAS)  # LIVE may be the connection proxy
-        try:
-            shadow.ensure_connection()
-            if live.vendor == "sqlite":
-                _copy_schema(live, shadow.connection)
-        except Exception:  # a schema this SQLite cannot read back (a module it lacks), a server gone: collect live
-            shadow.close()
+        try:  # known by its alias: transaction.atomic finds a schema editor's connection there
+            shadow = connected(type(connections[live.alias]), settings, _ALIAS)  # LIVE may be the connection proxy
+        except Exception:  # a server gone: collect live
             return
-        connections[_ALIAS] = shadow  # transaction.atomic finds a schema editor's connection by its alias
+        if live.vendor == "sqlite":
+            try:
+                _copy_schema(live, shadow.connection)
+            except Exception:  # a schema this SQLite cannot read back (a module it lacks): collect live
+                forget(shadow)
+                return
         self.connection = shadow
         if live.vendor == "sqlite":
             shadow.create_cursor = self._guarded_cursors(shadow)
@@ -169,12 +199,9 @@ class Shadow:
 
     def drop(self):
         """Stop using the shadow."""
-        from django.db import connections
-
         if self.watcher is not None:
             self.watcher.close()
             self.watcher = None
         if self.connection is not None:
-            self.connection.close()
-            del connections[_ALIAS]
+            forget(self.connection)
             self.connection = None
