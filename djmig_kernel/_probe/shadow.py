@@ -93,11 +93,11 @@ def comment_only(statement):
 
 
 class Refused(Exception):
-    """The PostgreSQL shadow refused a statement a step's schema editor wrote: it no longer follows the plan."""
+    """The shadow refused a statement a step's schema editor wrote: it no longer follows the plan."""
 
 
 def run_as_collected(editor):
-    """Make EDITOR, collecting a step's SQL on the PostgreSQL shadow, run each statement there as it writes it.
+    """Make EDITOR, collecting a step's SQL on the shadow, run each statement there as it writes it.
 
     ``migrate``'s schema editor runs each statement as it writes it, so an operation introspects what the
     operations before it in the same migration left. Collected only (``sqlmigrate``'s way), a squashed
@@ -203,23 +203,15 @@ class Shadow:
         """Return MIGRATION's statements as COLLECT(connection, run=False) collects them on the shadow, which then
         stands where ``migrate`` leaves the database after the step; raise what the schema editor raises.
 
-        SQLite: collected, and kept until a later step looks (catch_up). PostgreSQL: each statement runs in the
-        shadow as the schema editor writes it (run_as_collected), in the step's transaction if the migration is
-        atomic, as ``migrate`` runs it. With a watcher, that transaction is rolled back, and the watcher runs
+        SQLite: collected, and kept until a later step looks (_rehearse_sqlite). PostgreSQL: each statement runs
+        in the shadow as the schema editor writes it (run_as_collected), in the step's transaction if the migration
+        is atomic, as ``migrate`` runs it. With a watcher, that transaction is rolled back, and the watcher runs
         the statements again, each in a transaction of its own. If the shadow refuses a statement, the step is
         collected without running (as ``sqlmigrate`` collects it) and the shadow is dropped: the steps after it
         are collected against the live database.
         """
         if self.connection.vendor == "sqlite":
-            try:
-                found = collect(self.connection)
-            except NeedsShadow:  # it looks at the shadow: the steps before it run there first
-                self.catch_up()
-                if self.connection is None:
-                    raise
-                found = collect(self.connection)
-            self._pending.append(found)
-            return found
+            return self._rehearse_sqlite(collect)
         from django.db import transaction
 
         try:
@@ -236,6 +228,30 @@ class Shadow:
             self.drop()
             return found
         self._watched(found, migration)
+        return found
+
+    def _rehearse_sqlite(self, collect):
+        """Return a step's statements collected on the SQLite shadow, kept until a later step looks; where collecting
+        alone fails (an operation looks up what one before it in the migration made), the steps before it run,
+        and it runs there as it is collected."""
+        from django.db.migrations.exceptions import IrreversibleError
+
+        try:
+            try:
+                found = collect(self.connection)
+            except NeedsShadow:  # it looks at the shadow: the steps before it run there first
+                self.catch_up()
+                if self.connection is None:
+                    raise
+                found = collect(self.connection)
+        except IrreversibleError:
+            raise
+        except Exception:
+            self.catch_up()
+            if self.connection is None:
+                raise
+            return collect(self.connection, run=True)
+        self._pending.append(found)
         return found
 
     def _watched(self, statements, migration):
