@@ -154,12 +154,9 @@ def test_a_project_with_django_contrib_postgres_rehearses_in_the_shadow_too(pg_c
     """django.contrib.postgres reads the hstore and citext types of every connection it sees opened, looking
     the connection up by its alias: the shadow's and the watcher's connections could not open, and every step
     was collected against the live database ("Found wrong number (0) of constraints" for 0003_not_unique)
-    with its locks unknown."""
+    with its locks unknown. (The corpus's accounts on PostgreSQL holds its SQL to migrate's.)"""
     sb = _add_tiny(pg_copy())
     register_app(sb.path, "django.contrib.postgres")
-    shown = _shown(sb)
-    _assert_migrate_runs(sb, shown)
-    sb.manage("migrate", "tiny", "zero")
     locks = sb.migration_plan("tiny", "0003_not_unique").locks()
     assert set(locks["migration"]) == set(STEPS) and locks["lock"].notna().all(), locks.to_dict("records")
 
