@@ -28,6 +28,8 @@ sys.path.insert(0, str(HERE))
 # The notebooks are shown with the outputs they store (make notebooks made them); nothing runs here.
 nb_execution_mode = "off"
 nb_merge_streams = True
+# A cell that fails on purpose shows the kit's one line (an error output), not a Python traceback: as text.
+nb_render_error_lexer = "text"
 # Each DAG is stored twice: as SVG (shown) and as its DOT text, text/vnd.graphviz (what nbval compares), which
 # myst-nb does not know and skips. site/build.py refuses any other output type the site could not show.
 suppress_warnings = ["mystnb.unknown_mime_type"]

@@ -1,5 +1,9 @@
 """The corpus on PostgreSQL: tests/corpus.py's shop and accounts, each in a database of its own on this run's server.
 
+On PostgreSQL accounts also has what many projects there have: django.contrib.postgres (whose connection_created
+receiver looks every new connection up by its alias) and an app of its own whose constraints have names Django
+did not write (tests/namesapp.py), added after the rest is migrated.
+
 Each project is built once per run (for every pytest-xdist worker): its database created and migrated, its
 settings a learner's own (HOST/PORT of the server, no kit marker). A test that changes one gets a copy of its
 folder on a copy of its database (CREATE DATABASE ... TEMPLATE), dropped after the test.
@@ -8,8 +12,10 @@ folder on a copy of its database (CREATE DATABASE ... TEMPLATE), dropped after t
 import re
 import shutil
 
-from corpus import BUILDERS
+from corpus import BUILDERS, MIGRATE_TIMEOUT
 from djmig_kernel import Sandbox
+from djmig_kernel.project.settings import register_app
+from namesapp import add_app
 from pgfixtures import clone, databases_text, drop, psql
 
 PG_CORPUS = ("accounts", "shop")
@@ -31,7 +37,11 @@ def builder(settings, name):
         db = f"corpus_{name}"
         drop(settings, db)  # left by a run that died
         psql(settings, f'CREATE DATABASE "{db}"', db="postgres")
-        return BUILDERS[name](root, databases=databases_text({**settings, "NAME": db, "PASSWORD": ""}))
+        sb = BUILDERS[name](root, databases=databases_text({**settings, "NAME": db, "PASSWORD": ""}))
+        if name == "accounts":
+            register_app(sb.path, "django.contrib.postgres")
+            add_app(sb).migrate(timeout=MIGRATE_TIMEOUT)
+        return sb
     return build
 
 

@@ -5,15 +5,17 @@ Some schema-editor methods write their SQL by introspecting the database: removi
 against the live database, a step far down a plan sees the schema before the plan, not the
 one the steps before it leave, and fails ("Found wrong number (0) of constraints"). Here
 each step's SQL is collected by a schema editor of the shadow, then run there, so that the
-next step's introspection sees the schema as ``migrate`` would leave it at that point.
+next step's introspection sees the schema as ``migrate`` would leave it at that point. On
+PostgreSQL each statement runs there as the schema editor writes it, as ``migrate``'s does: an
+operation then sees what the operations before it in the same migration did (a squash is many).
 
 For SQLite the shadow is an in-memory database made from the live ``sqlite_master`` (the
 schema only, no rows). There the steps are run only when a later step looks at the shadow: each ALTER TABLE
 makes SQLite read its whole schema again (2.7 ms a step on a 150-table project), and most steps never look.
 A step that does (an introspection query) stops at its first query (``NeedsShadow``), the steps before it
-run, and it is collected again: it sees the schema the eager walk would have shown it. For PostgreSQL the kernel makes it (a scratch database restored from a
-schema-only pg_dump, ``database/postgresql/shadow.py``) and names it in the probe's ``--shadow`` option;
-without one, the steps are collected live.
+run, and it is collected again: it sees the schema the eager walk would have shown it. For PostgreSQL the
+kernel makes it (a scratch database restored from a schema-only pg_dump, ``database/postgresql/shadow.py``)
+and names it in the probe's ``--shadow`` option; without one, the steps are collected live.
 """
 
 import contextlib
@@ -56,9 +58,66 @@ def _blind(query):
     return words.startswith(_BLIND)
 
 
+def connected(wrapper, settings, alias):
+    """Return a new Django connection of class WRAPPER to SETTINGS' database, open and known to Django as ALIAS.
+
+    It is known by its alias before it opens: a receiver of ``connection_created`` may look it up there
+    (django.contrib.postgres's, which reads the hstore and citext types through ``connections[alias]``); opened
+    first, it raised ConnectionDoesNotExist in every project with django.contrib.postgres installed. If it cannot
+    open, Django forgets it and the error is raised.
+    """
+    from django.db import connections
+
+    made = wrapper(settings, alias=alias)
+    connections[alias] = made
+    try:
+        made.ensure_connection()
+    except Exception:
+        forget(made)
+        raise
+    return made
+
+
+def forget(connection):
+    """Close CONNECTION (one of connected()'s) and remove its alias from Django's connections."""
+    from django.db import connections
+
+    connection.close()
+    with contextlib.suppress(AttributeError):  # forgotten already
+        del connections[connection.alias]
+
+
 def comment_only(statement):
     """Return True if STATEMENT is only comments (a schema editor's "-- Create model" lines): nothing to run."""
     return all(not line.strip() or line.lstrip().startswith("--") for line in statement.splitlines())
+
+
+class Refused(Exception):
+    """The shadow refused a statement a step's schema editor wrote: it no longer follows the plan."""
+
+
+def run_as_collected(editor):
+    """Make EDITOR, collecting a step's SQL on the shadow, run each statement there as it writes it.
+
+    ``migrate``'s schema editor runs each statement as it writes it, so an operation introspects what the
+    operations before it in the same migration left. Collected only (``sqlmigrate``'s way), a squashed
+    migration that makes a unique_together and later drops it looks it up where it was never made ("Found
+    wrong number (0) of constraints"), and a foreign key of a table an earlier operation renamed is not found.
+    """
+    collect = editor.execute
+
+    def execute(sql, params=()):
+        before = len(editor.collected_sql)
+        collect(sql, params)
+        try:
+            with editor.connection.cursor() as cursor:
+                for statement in editor.collected_sql[before:]:
+                    if not comment_only(statement):
+                        cursor.execute(statement)
+        except Exception as error:
+            raise Refused(str(error)) from error
+
+    editor.execute = execute
 
 
 class Shadow:
@@ -71,22 +130,23 @@ class Shadow:
 
         self.connection = None
         self.watcher = None
-        self._pending = []  # SQLite: the steps handed to run() that have not run there yet
+        self._pending = []  # SQLite: the steps rehearsed that have not run there yet
         if live.vendor == "sqlite":
             settings = {**live.settings_dict, "NAME": ":memory:", "OPTIONS": {}}
         elif live.vendor == "postgresql" and settings:
             settings = {**live.settings_dict, **settings, "OPTIONS": {}}  # writable, as the kernel's superuser
         else:
             return
-        shadow = type(connections[live.alias])(settings, alias=_ALIAS)  # LIVE may be the connection proxy
-        try:
-            shadow.ensure_connection()
-            if live.vendor == "sqlite":
-                _copy_schema(live, shadow.connection)
-        except Exception:  # a schema this SQLite cannot read back (a module it lacks), a server gone: collect live
-            shadow.close()
+        try:  # known by its alias: transaction.atomic finds a schema editor's connection there
+            shadow = connected(type(connections[live.alias]), settings, _ALIAS)  # LIVE may be the connection proxy
+        except Exception:  # a server gone: collect live
             return
-        connections[_ALIAS] = shadow  # transaction.atomic finds a schema editor's connection by its alias
+        if live.vendor == "sqlite":
+            try:
+                _copy_schema(live, shadow.connection)
+            except Exception:  # a schema this SQLite cannot read back (a module it lacks): collect live
+                forget(shadow)
+                return
         self.connection = shadow
         if live.vendor == "sqlite":
             shadow.create_cursor = self._guarded_cursors(shadow)
@@ -130,51 +190,83 @@ class Shadow:
             self.drop()
 
     def caught_up_already(self):
-        """Return True if every step handed to run() ran in the shadow (or there is no shadow to run them in)."""
+        """Return True if every step rehearsed ran in the shadow (or there is no shadow to run them in)."""
         return not self._pending
 
     def caught_up(self):
-        """Return the shadow's connection once every step handed to run() ran there; None if it could not follow."""
+        """Return the shadow's connection once every step rehearsed ran there; None if it could not follow."""
         if self.connection is not None:
             self.catch_up()
         return self.connection
 
-    def run(self, statements, atomic=True, migration=None):
-        """Run a step's collected STATEMENTS (of MIGRATION, "app.name") in the shadow as ``migrate`` runs them.
+    def rehearse(self, collect, migration):
+        """Return MIGRATION's statements as COLLECT(connection, run=False) collects them on the shadow, which then
+        stands where ``migrate`` leaves the database after the step; raise what the schema editor raises.
 
-        SQLite: kept until a later step looks (catch_up). PostgreSQL: one by one (the comments left out) in one
-        transaction, unless the migration is not ATOMIC: then each on its own, as CREATE INDEX CONCURRENTLY
-        must run; with a watcher, each in a transaction of its own, watched. If the database refuses one, the
-        shadow no longer follows the plan and is dropped: the steps after it are collected against the live
-        database, as before.
+        SQLite: collected, and kept until a later step looks (_rehearse_sqlite). PostgreSQL: each statement runs
+        in the shadow as the schema editor writes it (run_as_collected), in the step's transaction if the migration
+        is atomic, as ``migrate`` runs it. With a watcher, that transaction is rolled back, and the watcher runs
+        the statements again, each in a transaction of its own. If the shadow refuses a statement, the step is
+        collected without running (as ``sqlmigrate`` collects it) and the shadow is dropped: the steps after it
+        are collected against the live database.
         """
-        if self.connection is None:
-            return
         if self.connection.vendor == "sqlite":
-            self._pending.append(statements)
-            return
+            return self._rehearse_sqlite(collect)
         from django.db import transaction
 
         try:
-            if self.watcher is not None:
-                self.watcher.run(self.connection, migration, [s for s in statements if not comment_only(s)], atomic)
-                return
-            with transaction.atomic(using=_ALIAS) if atomic else contextlib.nullcontext():
-                with self.connection.cursor() as cursor:
-                    for statement in statements:
-                        if not comment_only(statement):
-                            cursor.execute(statement)
+            if self.watcher is None:
+                return collect(self.connection, run=True)
+            if not migration.atomic:  # what ran outside a transaction cannot be undone for the watcher
+                found = collect(self.connection)
+            else:
+                with transaction.atomic(using=_ALIAS):
+                    found = collect(self.connection, run=True)
+                    transaction.set_rollback(True, using=_ALIAS)
+        except Refused:
+            found = collect(self.connection)
+            self.drop()
+            return found
+        self._watched(found, migration)
+        return found
+
+    def _rehearse_sqlite(self, collect):
+        """Return a step's statements collected on the SQLite shadow, kept until a later step looks; where collecting
+        alone fails (an operation looks up what one before it in the migration made), the steps before it run,
+        and it runs there as it is collected."""
+        from django.db.migrations.exceptions import IrreversibleError
+
+        try:
+            try:
+                found = collect(self.connection)
+            except NeedsShadow:  # it looks at the shadow: the steps before it run there first
+                self.catch_up()
+                if self.connection is None:
+                    raise
+                found = collect(self.connection)
+        except IrreversibleError:
+            raise
+        except Exception:
+            self.catch_up()
+            if self.connection is None:
+                raise
+            return collect(self.connection, run=True)
+        self._pending.append(found)
+        return found
+
+    def _watched(self, statements, migration):
+        """Run STATEMENTS of MIGRATION in the shadow as the watcher watches them; if one is refused, drop the shadow."""
+        try:
+            self.watcher.run(self.connection, str(migration), [s for s in statements if not comment_only(s)],
+                             migration.atomic)
         except Exception:
             self.drop()
 
     def drop(self):
         """Stop using the shadow."""
-        from django.db import connections
-
         if self.watcher is not None:
             self.watcher.close()
             self.watcher = None
         if self.connection is not None:
-            self.connection.close()
-            del connections[_ALIAS]
+            forget(self.connection)
             self.connection = None

@@ -9,14 +9,15 @@ tried again on the whole state; if that fails too, the step says why and every o
 step is still computed.
 
 The schema editor that collects a step's SQL belongs to the shadow database (``shadow``), where
-the steps before it have run in the plan's order: what it introspects is the schema at that
-step. A backwards plan is walked in the order Django builds its states (forwards), keeping each
-step's small state, and its SQL is then collected in the plan's order. Where the shadow cannot
-follow, the step is collected against the live database.
+the steps before it have run in the plan's order (on PostgreSQL, the statements of its own
+operations too, as it writes them): what it introspects is the schema at that step. A backwards
+plan is walked in the order Django builds its states (forwards), keeping each step's small state,
+and its SQL is then collected in the plan's order. Where the shadow cannot follow, the step is
+collected against the live database.
 """
 
 from .nearby import Nearby
-from .shadow import NeedsShadow, Shadow
+from .shadow import NeedsShadow, Refused, Shadow, run_as_collected
 from .state import undo_walk
 
 
@@ -24,14 +25,17 @@ def _failed(error):
     return [f"-- SQL not available: {error or type(error).__name__}"]
 
 
-def _collect(connection, migration, backwards, state):
+def _collect(connection, migration, backwards, state, run=False):
     """Return the SQL of applying (or unapplying) MIGRATION from STATE; raise what Django raises.
 
     STATE is rendered first, as the executor's is: a field that an operation alters then
     has a newer model class than the rest, and a rebuilt table lists it last, as migrate does.
+    RUN: each statement also runs on CONNECTION (the PostgreSQL shadow) as it is written.
     """
     state.apps
     with connection.schema_editor(collect_sql=True, atomic=migration.atomic) as editor:
+        if run:
+            run_as_collected(editor)
         if backwards:
             migration.unapply(state, editor, collect_sql=True)
         else:
@@ -47,19 +51,22 @@ class _Step:
         self.migration, self.backwards = migration, backwards
         self.small, self.whole, self.rebuild = small, whole, rebuild
 
-    def on(self, connection):
-        """Return the step's SQL as CONNECTION's schema editor collects it; raise what Django raises."""
+    def on(self, connection, run=False):
+        """Return the step's SQL as CONNECTION's schema editor collects it (RUN: running it there too, _collect);
+        raise what Django raises."""
         from django.db.migrations.exceptions import IrreversibleError
 
-        if self.small is not None:
+        # what ran outside a transaction stays: a non-atomic step that runs is collected on the whole state at once
+        if self.small is not None and (self.migration.atomic or not run):
             try:
-                return _collect(connection, self.migration, self.backwards, self.small.clone())
-            except (IrreversibleError, NeedsShadow):
+                return _collect(connection, self.migration, self.backwards, self.small.clone(), run)
+            except (IrreversibleError, NeedsShadow, Refused):
                 raise
             except Exception:  # a model the step needs is outside the small state: use the whole one
-                if self.whole is None:
-                    self.whole = self.rebuild()
-        return _collect(connection, self.migration, self.backwards, self.whole.clone())
+                pass
+        if self.whole is None:
+            self.whole = self.rebuild()
+        return _collect(connection, self.migration, self.backwards, self.whole.clone(), run)
 
 
 def _prepare(near, migration, backwards, rebuild):
@@ -75,26 +82,17 @@ def _move(migration, near, keys):
 
 
 def _statements(executor, step, shadow):
-    """Return the SQL of STEP, collected in the shadow (and run there) where it can be, else live."""
+    """Return the SQL of STEP, rehearsed in the shadow where it can be, else collected live."""
     from django.db.migrations.exceptions import IrreversibleError
 
     try:
         if shadow.connection is not None:
             try:
-                try:
-                    found = step.on(shadow.connection)
-                except NeedsShadow:  # it looks at the shadow: the steps before it run there first
-                    shadow.catch_up()
-                    if shadow.connection is None:
-                        raise
-                    found = step.on(shadow.connection)
+                return shadow.rehearse(step.on, step.migration)
             except IrreversibleError:
                 raise
             except Exception:  # the shadow lacks what this step needs: collect live from here on
                 shadow.drop()
-            else:
-                shadow.run(found, step.migration.atomic, str(step.migration))
-                return found
         return step.on(executor.connection)
     except IrreversibleError as error:  # Django's own words
         return [f"-- IRREVERSIBLE: {error}"]

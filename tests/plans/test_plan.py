@@ -11,6 +11,7 @@ from djmig_kernel.plans.plan import PLAN_COLUMNS
 from helpers import SQUASHED, migration_file
 from oracles import assert_same_sql, django_plan, executor_sql, plan_rows
 from projects import add_an_opaque_step_then_a_unique, add_then_drop_unique_together
+from real.oracle import migrate_sql, statements
 
 
 CASES = [
@@ -141,6 +142,21 @@ def test_a_step_that_looks_a_constraint_up_has_the_sql_migrate_runs(library):
         [(index,)] = connection.execute(
             "SELECT name FROM sqlite_master WHERE type = 'index' AND tbl_name = 'books_book' AND name LIKE '%uniq'")
     assert f'DROP INDEX "{index}";' in steps["books.0004_unique"]
+
+
+def test_an_operation_sees_what_the_operations_before_it_in_its_migration_did(library):
+    """books.0004 (a squash's shape) makes a unique, adds a column and swaps the unique for one on it. Undone, its
+    last operation drops the unique its second-to-last one made again: collected alone, that unique was
+    not in the shadow ("Found wrong number (0) of constraints for books_book(title, pages)")."""
+    (library.path / "books/migrations/0004_size.py").write_text(migration_file(
+        [("books", "0003_merge")], 'migrations.AlterUniqueTogether("book", {("title", "pages")})',
+        'migrations.AddField("book", "size", models.IntegerField(default=0))',
+        'migrations.AlterUniqueTogether("book", {("title", "size")})'))
+    library.migrate("books")
+    steps = library.migration_plan("books", "0003").sql()
+    ran, failed = migrate_sql(library, "books", "0003")
+    assert not failed and {migration: statements(lines) for migration, lines in steps.items()} == ran
+    assert ran["books.0004_size"][-1].startswith('DROP INDEX "books_book_title_pages_')
 
 
 def test_a_step_whose_sql_cannot_be_computed_does_not_sink_the_plan(library):

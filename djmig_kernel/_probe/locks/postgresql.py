@@ -23,6 +23,8 @@ gives (_DOCUMENTED).
 
 import re
 
+from ..shadow import connected, forget
+
 _WATCHER = "djmig_watcher"
 _SYSTEM = "('pg_catalog'::regnamespace, 'information_schema'::regnamespace, 'pg_toast'::regnamespace)"
 # The relation locks that backend %s holds in this database, as another session sees them.
@@ -82,8 +84,7 @@ class Watcher:
 
     def start(self, shadow):
         """Open the watcher's session on SHADOW's database; read every table's name there as the plan starts."""
-        self.session = type(shadow)(dict(shadow.settings_dict), alias=_WATCHER)
-        self.session.ensure_connection()
+        self.session = connected(type(shadow), dict(shadow.settings_dict), _WATCHER)
         with shadow.cursor() as cursor:
             # a scratch database: a commit need not wait for the disk (the locks taken are the same)
             cursor.execute("SET synchronous_commit = off")
@@ -94,7 +95,7 @@ class Watcher:
 
     def close(self):
         if self.session is not None:
-            self.session.close()
+            forget(self.session)
             self.session = None
 
     def _watch(self, query, params):

@@ -54,7 +54,9 @@ def _put_back(copy, database, args, error):
         stays = f"; {explain_partial_migrate(result.stdout).message}" if result is not None else ""
         cause = error_for(failure, database)
         cls, why = type(cause), str(cause)
-        if copy.disk_full():
+        # Migrate failed for want of disk and the server stopped with it: after its crash it may have freed
+        # what it had half written, so the disk alone need not look full any more.
+        if copy.disk_full() or isinstance(error, exc.DiskSpaceError):
             cls, why = exc.DiskSpaceError, (f"its server's disk is full ({exc.megabytes(copy.free())} free); free "
                                             f"some space (and start the server again if it stopped: Sandbox.open)")
         if copy.set_aside:

@@ -174,6 +174,36 @@ def test_a_non_atomic_step_runs_in_the_shadow_as_migrate_runs_it(pg_copy, pg_set
     assert 'CREATE INDEX CONCURRENTLY "tiny_rack_idx" ON "tiny_tiny" ("rack");' in ran["tiny.0004_concurrently"]
 
 
+def test_a_project_with_django_contrib_postgres_rehearses_in_the_shadow_too(pg_copy):
+    """django.contrib.postgres reads the hstore and citext types of every connection it sees opened, looking
+    the connection up by its alias: the shadow's and the watcher's connections could not open, and every step
+    was collected against the live database ("Found wrong number (0) of constraints" for 0003_not_unique)
+    with its locks unknown. (The corpus's accounts on PostgreSQL holds its SQL to migrate's.)"""
+    sb = _add_tiny(pg_copy())
+    register_app(sb.path, "django.contrib.postgres")
+    locks = sb.migration_plan("tiny", "0003_not_unique").locks()
+    assert set(locks["migration"]) == set(STEPS) and locks["lock"].notna().all(), locks.to_dict("records")
+
+
+def test_an_operation_sees_what_the_operations_before_it_in_its_migration_did(pg_copy):
+    """0004 (a squash's shape) makes a unique, adds a column and swaps the unique for one on it. Undone, its
+    last operation drops the unique that its second-to-last one made again: collected without running, as
+    sqlmigrate collects, the shadow lacked it ("Found wrong number (0) of constraints for tiny_tiny(code, rack)").
+    Its locks are watched too: the statements ran once to be collected, then again, each watched."""
+    sb = _add_tiny(pg_copy(own=True))
+    (sb.path / "tiny" / "migrations" / "0004_size.py").write_text(migration_file(
+        [("tiny", "0003_not_unique")], 'migrations.AlterUniqueTogether("tiny", {("code", "rack")})',
+        'migrations.AddField("tiny", "size", models.IntegerField(default=0))',
+        'migrations.AlterUniqueTogether("tiny", {("code", "size")})'))
+    sb.manage("migrate", "tiny")
+    steps = sb.migration_plan("tiny", "0003_not_unique").sql()
+    locks = sb.migration_plan("tiny", "0003_not_unique").locks()
+    ran, failed = migrate_sql(sb, "tiny", "0003_not_unique")
+    assert not failed and {migration: statements(lines) for migration, lines in steps.items()} == ran
+    assert ran["tiny.0004_size"][-1].startswith('ALTER TABLE "tiny_tiny" DROP CONSTRAINT "tiny_tiny_code_rack_')
+    assert list(locks["statement"]) == ran["tiny.0004_size"] and locks["lock"].notna().all(), locks.to_dict("records")
+
+
 @contextlib.contextmanager
 def _learner(sb, settings):
     """Make SB's database belong to a new role that may not create databases, and log SB in as it."""
