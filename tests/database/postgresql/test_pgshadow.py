@@ -12,6 +12,7 @@ import re
 import shutil
 import subprocess
 import tempfile
+import time
 from pathlib import Path
 
 import pytest
@@ -143,6 +144,9 @@ def test_a_shadow_server_left_by_a_process_that_was_killed_is_stopped_and_remove
     pid = server.postmaster_pid(left)
     try:
         settings = shadowserver.settings()
+        deadline = time.monotonic() + 10  # the postmaster goes a moment after its pid file
+        while server.alive(pid) and time.monotonic() < deadline:
+            time.sleep(0.05)
         assert not left.exists() and not server.alive(pid)
         with server.admin(settings) as admin:
             assert admin.execute("SHOW fsync").fetchone() == ("off",)
