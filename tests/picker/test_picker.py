@@ -7,6 +7,7 @@ import threading
 import pytest
 
 from djmig_kernel import MigrationPicker, PiecesView, Sandbox, replay
+from djmig_kernel.display.frames import WholeFrame
 from djmig_kernel.exceptions import UnknownAppError
 from djmig_kernel.notebook.walkthrough import BOOK_MODELS
 from projects import add_an_opaque_step_then_a_unique
@@ -430,6 +431,7 @@ def test_the_forecast_is_worked_out_when_asked_and_says_per_step_what_waits_and_
     }
     assert picker.forecasts == lines
     locks, old_code = picker.plan.locks(), picker.plan.old_code()
+    assert isinstance(old_code, WholeFrame)  # the database's error lines, shown whole
     assert set(locks.loc[locks["blocks"] == "writes", "table"]) == {"reviews_review", "app_book"}
     assert set(old_code.loc[~old_code["works"].astype(bool), "model"]) == {"reviews.Review", "app.Book"}
     assert picker.status.endswith("On a live database: 2 steps make others wait and old code breaks at 2 steps.")
