@@ -33,7 +33,7 @@ def lock_phrase(table, rows, lock, blocks, copies=False, scans=False):
 
 def _lock_lines(locks):
     """Yield (migration, line) for each step x table whose lock makes others wait on a table with rows (or whose
-    rows are not known), strongest first within a step: one line per table, however many statements lock it."""
+    rows are not known), in the order the step locks them: one line per table, however many statements lock it."""
     found = {}
     for row in locks.itertuples(index=False):
         rows = _known(row.rows)
