@@ -132,7 +132,7 @@ def forecast(sb, empty, name, database, steps):
     for app in apps:
         back.add(sb.migration_plan(app, "zero", timeout=900))
     print(back.row(), flush=True)
-    fresh = empty(sb, sb.path.parent / f"{sb.path.name}-empty")
+    fresh = empty(sb, sb.path.parent / "empty" / sb.path.name)  # the folder named as the project's package
     forward = Tally(name, database, "forward", steps)
     for app in apps:
         leaf = max(node[1] for node in fresh.graph(timeout=900).leaf_nodes(app))
