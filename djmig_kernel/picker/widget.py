@@ -5,12 +5,12 @@ import threading
 
 import ipywidgets as widgets
 
+from ..display.forecast import forecast_summary
 from ..display.terminal import manage_line
 from ..exceptions import DjmigError
 from ..pieces.view import PiecesView
 from .graph import PickerGraph
 from .keys import KeyGuard
-from ..display.forecast import forecast_summary
 from .parts import ApplyButton, ForecastButton, PreviewPane
 from .preview import describe_losses, plan_line, steps_phrase
 from .snapshot import PICKER_CSS, PickerSnapshot
@@ -27,8 +27,8 @@ class MigrationPicker(widgets.VBox):
     preview shows the plan, the SQL of each step, what data would be lost and the
     DAG with the plan highlighted. ``forecast`` (a Button) adds what each step would do to a
     live database: the locks that make others wait, the copies, the old code that breaks. ``apply``
-    (a Button) runs the plan; a plan that loses data needs a second click. Everything shown is kept in widget values, so
-    it can be read from the kernel. Opening the picker starts Django once; each
+    (a Button) runs the plan; a plan that loses data needs a second click. Everything shown is
+    kept in widget values, so it can be read from the kernel. Opening the picker starts Django once; each
     preview once; each apply once (migrate: the applied migrations are then read from the
     ledger, and the graph asked for again only if a migration file changed); each forecast once.
     """
