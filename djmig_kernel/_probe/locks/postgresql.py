@@ -25,26 +25,27 @@ import re
 
 _WATCHER = "djmig_watcher"
 _SYSTEM = "('pg_catalog'::regnamespace, 'information_schema'::regnamespace, 'pg_toast'::regnamespace)"
-# For a relation r.oid: the table it belongs to (itself, an index's table, a TOAST table's owner, an owned
-# sequence's table), that table's name and relfilenode, and the sequential scans of it that this transaction
-# made: as the session that runs the query sees them.
-_TABLE_OF = f"""SELECT t.oid::bigint, t.relname::text, t.relfilenode::bigint, pg_stat_get_xact_numscans(t.oid)
-  FROM pg_class c
+# The relation locks that backend %s holds in this database, as another session sees them.
+_LOCKS = """SELECT relation::bigint, mode FROM pg_locks
+ WHERE pid = %s AND locktype = 'relation' AND granted
+   AND database = (SELECT oid FROM pg_database WHERE datname = current_database())"""
+# For each relation of %s (oids): the table it belongs to (itself, an index's table, a TOAST table's owner,
+# an owned sequence's table), that table's name and relfilenode, and the sequential scans of it that this
+# transaction made: as the session that runs the query sees them.
+_TABLES = f"""SELECT r.oid::bigint, t.oid::bigint, t.relname::text, t.relfilenode::bigint,
+       pg_stat_get_xact_numscans(t.oid)
+  FROM unnest(%s::oid[]) AS r(oid)
+  JOIN pg_class c ON c.oid = r.oid
   LEFT JOIN pg_index i ON i.indexrelid = c.oid
   LEFT JOIN pg_class o ON o.reltoastrelid = c.oid
   LEFT JOIN pg_depend d ON c.relkind = 'S' AND d.classid = 'pg_class'::regclass AND d.objid = c.oid
         AND d.refclassid = 'pg_class'::regclass AND d.deptype IN ('a', 'i')
   JOIN pg_class t ON t.oid = coalesce(i.indrelid, o.oid, d.refobjid, c.oid)
- WHERE c.oid = r.oid AND t.relnamespace NOT IN {_SYSTEM}"""
-# The relation locks that backend %s holds in this database, as another session sees them, each with its table
-# as that session sees it (none for a relation the locking transaction made).
-_LOCKS = f"""SELECT r.oid::bigint, r.mode, t.* FROM (SELECT relation, mode FROM pg_locks
- WHERE pid = %s AND locktype = 'relation' AND granted
-   AND database = (SELECT oid FROM pg_database WHERE datname = current_database())) AS r(oid, mode)
- LEFT JOIN LATERAL ({_TABLE_OF}) AS t ON true"""
-# The table of each relation of %s (oids), as the locking session sees it. It asks too that the statistics of
-# its transaction be flushed to shared memory once it ends, so that the next one's scan counters start at zero.
-_TABLES = f"""SELECT r.oid::bigint, t.* FROM unnest(%s::oid[]) AS r(oid), LATERAL ({_TABLE_OF}) AS t
+ WHERE t.relnamespace NOT IN {_SYSTEM}"""
+# _TABLES, as the locking session asks it at the end of its statement's transaction: it asks too that the
+# statistics of that transaction be flushed to shared memory once it ends (PostgreSQL flushes when the session
+# goes idle), so that the next statement's scan counters start at zero without a query of their own.
+_TABLES_AND_FLUSH = f"""{_TABLES}
  UNION ALL SELECT NULL, NULL, NULL, NULL, NULL WHERE pg_stat_force_next_flush() IS NULL"""
 # Every table's name as the plan starts: the names the live database has (the shadow is its schema).
 _NAMES = (f"SELECT oid::bigint, relname::text FROM pg_class "
@@ -135,16 +136,15 @@ class Watcher:
     def _seen(self, cursor):
         """Return a row per table the open transaction of CURSOR's session locks: what the watcher sees."""
         locks = self._watch(_LOCKS, [self._pid])
-        oids = sorted({oid for oid, *_ in locks})
-        cursor.execute(_TABLES, [oids])
-        # asked, at its end, for the next statement's flush
+        oids = sorted({oid for oid, _ in locks})
+        cursor.execute(_TABLES_AND_FLUSH, [oids])
         after = {oid: rest for oid, *rest in cursor.fetchall() if oid is not None}
         self._flushed = True
-        before = {oid: rest for oid, _mode, *rest in locks if rest[0] is not None}
+        before = {oid: rest for oid, *rest in self._watch(_TABLES, [oids])}
         tables_before = {table: filenode for table, _name, filenode, _scans in before.values()}
         tables_after = {table: (name, filenode, scans) for table, name, filenode, scans in after.values()}
         strongest = {}
-        for oid, mode, *_ in locks:
+        for oid, mode in locks:
             found = after.get(oid) or before.get(oid)
             if found is None:  # a system catalog's
                 continue
