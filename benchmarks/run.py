@@ -101,22 +101,27 @@ def measure_locks(table, root, runs):
     """Print plan.locks(), and plan.old_code() with the locks it brings (as the plan command asks them), against
     plan.sql() of the same plan, each asked of a plan made anew, on a 200-migration project on SQLite and on the
     kit's PostgreSQL server (there each statement is rehearsed and watched, and the old models' ORM then runs
-    in the shadow; on SQLite old_code() first runs every step in the shadow)."""
+    in the shadow; on SQLite old_code() first runs every step in the shadow): app00's rollback to zero, then,
+    once it ran, app09's forward plan back to its leaf (the steps of every app it depends on)."""
     for database in ("sqlite", "postgresql"):
         sb = generate(root / f"locks-{database}", "p200", 10, 20, database=database)
         try:
             sb.migrate(timeout=3600)
-            plans = []
+            for app, target in (("app00", "zero"), ("app09", "0020_step")):
+                if app == "app09":
+                    sb.migrate("app00", "zero", timeout=3600)
+                plans = []
 
-            def fresh():
-                plans.append(sb.migration_plan("app00", "zero"))
+                def fresh(app=app, target=target):
+                    plans.append(sb.migration_plan(app, target))
 
-            for figure, kit in (("locks()", lambda: plans[-1].locks()),
-                                ("old_code() + locks()", lambda: (plans[-1].old_code(), plans[-1].locks()))):
-                kit, theirs = side_by_side(kit, lambda: plans[-1].sql(), runs, kit_before=fresh, their_before=fresh)
-                rows, old = len(plans[-1].locks()), len(plans[-1].old_code())
-                table.row(f"{figure} app00 zero ({len(plans[-1].steps)} steps, {rows}+{old} rows), {database}"
-                          "  vs sql()", kit, theirs, 2)
+                for figure, kit in (("locks()", lambda: plans[-1].locks()),
+                                    ("old_code() + locks()", lambda: (plans[-1].old_code(), plans[-1].locks()))):
+                    kit, theirs = side_by_side(kit, lambda: plans[-1].sql(), runs, kit_before=fresh,
+                                               their_before=fresh)
+                    rows, old = len(plans[-1].locks()), len(plans[-1].old_code())
+                    table.row(f"{figure} {app} {target} ({len(plans[-1].steps)} steps, {rows}+{old} rows), "
+                              f"{database}  vs sql()", kit, theirs, 2)
         finally:
             sb.stop_database()
 

@@ -9,6 +9,11 @@ import sys
 import pandas as pd
 import pytest
 
+from djmig_kernel.display.frames import Frame
+from djmig_kernel.plans.locks import LOCK_COLUMNS
+from djmig_kernel.plans.plan import LOSS_COLUMNS, OLD_CODE_COLUMNS
+from djmig_kernel.plans.preview import hazards
+
 
 def _check(*args, cwd=None, command="check"):
     return subprocess.run([sys.executable, "-m", "djmig_kernel", command, *map(str, args)],
@@ -64,7 +69,8 @@ def test_plan_prints_the_whole_preview_and_fails_on_the_hazards_named(library):
     assert run.returncode == 0, run.stderr  # nothing named in --fail-on
     for heading in ("migrate books zero", "Plan:", "SQL:", "-- books.0001_initial", "Data lost:", "Locks:",
                     "Hazards:", "  data-loss: drops table books_book (3 rows)",
-                    "  blocking: books.0001_initial: locks books_book (3 rows) against writes: DROP TABLE"):
+                    "  blocking: books.0001_initial: locks the database against writes while it changes books_book "
+                    "(3 rows): DROP TABLE"):
         assert heading in run.stdout, heading
     assert _plan(library.path, "books", "zero", "--fail-on", "data-loss").returncode == 1
     assert "  old-code: books.0002_book_pages: books.Book read fails: no such table: books_book\n" in run.stdout
@@ -96,3 +102,10 @@ def test_plan_errors_exit_2_with_one_line(library, args, line):
     run = _plan(library.path, *args)
     assert run.returncode == 2 and run.stdout == ""
     assert run.stderr.startswith(line) and run.stderr.count("\n") == 1, run.stderr
+
+
+def test_old_code_the_shadow_could_not_follow_is_no_hazard():
+    """old_code()'s works is None (NA) where the scratch copy could not follow the plan: not known, no failure."""
+    unknown = Frame([["app.0002_book", "app.Book", "read", None, None]], columns=OLD_CODE_COLUMNS)
+    assert hazards(Frame([], columns=LOSS_COLUMNS), Frame([], columns=LOCK_COLUMNS),
+                   unknown.astype({"works": "boolean"})) == {}

@@ -20,6 +20,8 @@ and names it in the probe's ``--shadow`` option; without one, the steps are coll
 
 import contextlib
 
+from . import tablewise
+
 # Virtual tables first (each makes its own shadow tables), then the other tables, then what
 # refers to them.
 _ALIAS = "djmig_shadow"
@@ -178,14 +180,19 @@ class Shadow:
         return lambda name=None: shadow.connection.cursor(factory=Guarded)
 
     def catch_up(self):
-        """Run the pending steps in the shadow, in order (SQLite: as one script each, foreign keys off); if the
-        database refuses one, the shadow no longer follows the plan and is dropped."""
+        """Run the pending steps in the shadow, in order: a group of tables at a time (``tablewise``), else as one
+        script each, foreign keys off. If the database refuses one, the shadow no longer follows the plan and
+        is dropped."""
+        if not self._pending:
+            return
         try:
             raw = self.connection.connection
-            while self._pending:
-                raw.execute("PRAGMA foreign_keys = OFF")
-                raw.executescript("\n".join(self._pending[0]))
-                del self._pending[0]
+            steps = [[statement for statement in step if not comment_only(statement)] for step in self._pending]
+            if not tablewise.run(raw, steps):
+                for statements in steps:
+                    raw.execute("PRAGMA foreign_keys = OFF")
+                    raw.executescript("\n".join(statements))
+            self._pending.clear()
         except Exception:
             self.drop()
 

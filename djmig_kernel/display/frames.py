@@ -4,7 +4,7 @@ import html
 
 import pandas as pd
 
-__all__ = ["Frame", "CheckFrame"]
+__all__ = ["Frame", "CheckFrame", "WholeFrame"]
 
 _NO_ROWS = "(no rows)"
 
@@ -49,6 +49,18 @@ class Frame(pd.DataFrame):
         else:
             table = self.to_html(index=False, border=0, notebook=True, **_limits())
         return f"{table}<p>{html.escape(self.note)}</p>" if self.note else table
+
+
+class WholeFrame(Frame):
+    """A Frame whose HTML cuts no cell short: for a table whose text is the point (the database's error line)."""
+
+    @property
+    def _constructor(self):
+        return WholeFrame
+
+    def _repr_html_(self):
+        with pd.option_context("display.max_colwidth", None):
+            return super()._repr_html_()
 
 
 _AGREE = "The four pieces agree: sb.check() finds nothing to fix."

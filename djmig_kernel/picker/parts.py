@@ -4,11 +4,12 @@ import html
 
 import ipywidgets as widgets
 
+from ..display.forecast import step_forecasts
 from ..display.jupyter import dag_bundle
 from ..display.terminal import manage_line
 from .preview import preview_html
 
-__all__ = ["ApplyButton", "PreviewPane"]
+__all__ = ["ApplyButton", "ForecastButton", "PreviewPane"]
 
 # The preview and the DAG share a row of fixed height (each scrolls inside it), so the picker
 # keeps its size from one target to the next and the effect of a click shows where it was.
@@ -29,6 +30,22 @@ class ApplyButton(widgets.Button):
         self.armed, self.description, self.button_style = False, "Apply", ""
 
 
+class ForecastButton(widgets.Button):
+    """Forecast: what the previewed plan would do to a live database, worked out only when clicked."""
+
+    def __init__(self):
+        super().__init__(description="Forecast", icon="eye", layout=widgets.Layout(width="auto"),
+                         tooltip="What it would do to a live database: the locks that make others wait, the "
+                                 "tables it copies, the code deployed before it that breaks")
+
+    @staticmethod
+    def ask(plan):
+        """Return step_forecasts of PLAN: {"app.name": [lines]}. Starts Django once (old code first: on SQLite
+        its answer brings the locks; on PostgreSQL the locks' answer brings the old code)."""
+        old_code = plan.old_code()
+        return step_forecasts(plan.locks(), old_code)
+
+
 class PreviewPane(widgets.HBox):
     """A plan (the data it drops, its steps and their SQL) beside the DAG with the plan highlighted.
 
@@ -47,17 +64,15 @@ class PreviewPane(widgets.HBox):
         super().__init__([self.text, self.dag], layout=widgets.Layout(
             flex_flow="row wrap", align_items="flex-start", grid_gap="8px"))
 
-    def show(self, graph, app, plan, losses, sql=None):
-        """Show PLAN of APP, which drops LOSSES, and GRAPH (a PickerGraph) with the plan highlighted.
-
-        SQL: plan.sql(), or None while it is being worked out (show_sql() adds it then).
-        """
-        self.show_sql(app, plan, losses, sql)
+    def show(self, graph, app, plan, losses, forecasts=None, sql=None):
+        """Show PLAN of APP, which drops LOSSES (and FORECASTS, once asked), and GRAPH (a PickerGraph) with the
+        plan highlighted. SQL: plan.sql(), or None while it is being worked out (show_sql() adds it then)."""
+        self.show_sql(app, plan, losses, sql, forecasts)
         self._draw(graph, plan.nodes)
 
-    def show_sql(self, app, plan, losses, sql):
+    def show_sql(self, app, plan, losses, sql, forecasts=None):
         """Show PLAN of APP, which drops LOSSES, with its SQL (the drawing stays as show() drew it)."""
-        self.html = preview_html(app, plan, losses, sql)
+        self.html = preview_html(app, plan, losses, forecasts, sql)
         name = html.escape(f"Preview of {manage_line('migrate', app, plan.target)}")
         self.text.value = (f"<div class='djmig-scroll' tabindex='0' role='region' aria-label='{name}'>"
                            f"{self.html}</div>")

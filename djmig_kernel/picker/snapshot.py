@@ -48,8 +48,10 @@ class PickerSnapshot:
         """Return the snapshot of PICKER now. Reads the picker's widgets only; starts no Django."""
         labels = {value: label for label, value in picker.target.options}
         plan = picker.plan
+        forecasts = picker.forecasts or {}
         steps = [] if plan is None else [
             f"{step['direction']} {step['migration']}: {'; '.join(step['operations']) or 'no operations'}"
+            + "".join(f"\n     {line}" for line in forecasts.get(step["migration"], ()))
             for step in plan.steps
         ]
         done = picker.status.startswith("Done:")

@@ -1,16 +1,17 @@
-"""MigrationPicker: a widget that previews ``migrate APP TARGET`` (plan, SQL, data lost) and runs it."""
+"""MigrationPicker: a widget that previews ``migrate APP TARGET`` (plan, SQL, data lost, forecast) and runs it."""
 
 import html
 import threading
 
 import ipywidgets as widgets
 
+from ..display.forecast import forecast_summary
 from ..display.terminal import manage_line
 from ..exceptions import DjmigError
 from ..pieces.view import PiecesView
 from .graph import PickerGraph
 from .keys import KeyGuard
-from .parts import ApplyButton, PreviewPane
+from .parts import ApplyButton, ForecastButton, PreviewPane
 from .preview import describe_losses, plan_line, steps_phrase
 from .snapshot import PICKER_CSS, PickerSnapshot
 
@@ -24,27 +25,29 @@ class MigrationPicker(widgets.VBox):
 
     ``target`` (a Dropdown of "zero" and the app's migrations) selects; the
     preview shows the plan, the SQL of each step, what data would be lost and the
-    DAG with the plan highlighted. ``apply`` (a Button) runs the plan; a plan that
-    loses data needs a second click. Everything shown is kept in widget values, so
-    it can be read from the kernel. Opening the picker starts Django once; each
+    DAG with the plan highlighted. ``forecast`` (a Button) adds what each step would do to a
+    live database: the locks that make others wait, the copies, the old code that breaks. ``apply``
+    (a Button) runs the plan; a plan that loses data needs a second click. Everything shown is
+    kept in widget values, so it can be read from the kernel. Opening the picker starts Django once; each
     preview once; each apply once (migrate: the applied migrations are then read from the
-    ledger, and the graph asked for again only if a migration file changed).
+    ledger, and the graph asked for again only if a migration file changed); each forecast once.
     """
 
     def __init__(self, sandbox, app, **kwargs):
         self._sandbox, self._app = sandbox, app
         self._running = threading.Lock()
         self._quiet = False
-        self._plan, self._losses, self._status_text = None, None, ""
+        self._plan, self._losses, self._forecasts, self._status_text = None, None, None, ""
         self._target = widgets.Dropdown(description="migrate to", layout=widgets.Layout(width="28em"))
         self._apply = ApplyButton()
+        self._forecast = ForecastButton()
         self._status = widgets.HTML()
         self._status.add_class("djmig-status")
         self._preview = PreviewPane()
         self._pieces = PiecesView(sandbox, app)
         super().__init__(
-            children=[widgets.HTML(_CSS), KeyGuard(), widgets.HBox([self._target, self._apply]), self._status,
-                      self._preview, self._pieces],
+            children=[widgets.HTML(_CSS), KeyGuard(), widgets.HBox([self._target, self._apply, self._forecast]),
+                      self._status, self._preview, self._pieces],
             **kwargs,
         )
         self.add_class("djmig-picker")
@@ -53,6 +56,7 @@ class MigrationPicker(widgets.VBox):
         self._target.observe(self._on_target_change, names="value")
         self._apply.on_click(self._on_apply_click)
         self._apply.on_msg(self._on_apply_page_click)
+        self._forecast.on_click(self._on_forecast_click)
         self._show_preview()
 
     def __repr__(self):
@@ -69,6 +73,16 @@ class MigrationPicker(widgets.VBox):
     def apply(self):
         """The Button that runs ``migrate APP TARGET``."""
         return self._apply
+
+    @property
+    def forecast(self):
+        """The Button that adds to the preview what the plan would do to a live database."""
+        return self._forecast
+
+    @property
+    def forecasts(self):
+        """Return {"app.name": [lines]} of the previewed plan once forecast, else None."""
+        return self._forecasts
 
     @property
     def pieces(self):
@@ -141,7 +155,7 @@ class MigrationPicker(widgets.VBox):
             self._run()
         finally:
             self._running.release()
-            self._apply.disabled = self._plan is None
+            self._enable(self._plan is not None)
             self._target.disabled = False
 
     def _on_apply_page_click(self, button, content, buffers):
@@ -151,6 +165,21 @@ class MigrationPicker(widgets.VBox):
         # the button if there is something left to apply, else to the dropdown.
         if content.get("event") == "click":
             (self._target if self._apply.disabled else self._apply).focus()
+
+    def _on_forecast_click(self, button):
+        if self._plan is None or not self._running.acquire(blocking=False):
+            return
+        try:
+            forecasts = self._forecast.ask(self._plan)
+        except DjmigError as error:
+            self._set_status(f"Cannot forecast: {error}", "djmig-error")
+            return
+        finally:
+            self._running.release()
+        self._forecasts = forecasts
+        self._apply.disarm()
+        self._preview.show(self._graph, self._app, self._plan, self._losses, forecasts, self._plan.sql())
+        self._set_status(f"{plan_line(self._app, self._plan, self._losses)} {forecast_summary(forecasts)}")
 
     # -- steps -------------------------------------------------------------------
 
@@ -164,13 +193,13 @@ class MigrationPicker(widgets.VBox):
 
     def _show_preview(self):
         target = self._target.value
-        self._plan, self._losses = None, None
+        self._plan, self._losses, self._forecasts = None, None, None
         if self._graph.needs_nothing(target):
             self._preview.clear(self._graph)
             self._set_status(f"{self._app} is at {target}: nothing to do. Choose another target to preview it.")
-            self._apply.disabled = True
+            self._enable(False)
             return
-        self._apply.disabled = True
+        self._enable(False)
         try:
             # the plan, the rows it drops and its SQL, read from one state of the database
             self._sandbox.in_one_state(lambda: self._previewed(target))
@@ -182,7 +211,7 @@ class MigrationPicker(widgets.VBox):
             # the plan and its losses stand (migrate can run it): only its SQL is missing
             self._set_status(f"{plan_line(self._app, self._plan, self._losses)} Its SQL could not be worked out: "
                              f"{error}", "djmig-error")
-        self._apply.disabled = self._plan is None
+        self._enable(self._plan is not None)
 
     def _previewed(self, target):
         """Show the plan to TARGET and what it drops at once, then its SQL when it comes (a step at a time in
@@ -192,6 +221,9 @@ class MigrationPicker(widgets.VBox):
         self._preview.show(self._graph, self._app, plan, self._losses)
         self._set_status(plan_line(self._app, plan, self._losses))
         self._preview.show_sql(self._app, plan, self._losses, plan.sql())
+
+    def _enable(self, enabled):
+        self._apply.disabled = self._forecast.disabled = not enabled
 
     def _set_status(self, text, css=""):
         self._status_text = text
@@ -210,7 +242,7 @@ class MigrationPicker(widgets.VBox):
     def _run(self):
         target = self._plan.target
         self._apply.disarm()
-        self._apply.disabled = True
+        self._enable(False)
         self._target.disabled = True
         self._set_status(f"Running {manage_line('migrate', self._app, target)} …")
         # A fresh reading first, so that the view's changes are the migrate's alone.

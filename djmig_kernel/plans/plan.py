@@ -3,7 +3,7 @@
 from dataclasses import dataclass, field
 
 from .. import exceptions as exc
-from ..display.frames import Frame
+from ..display.frames import Frame, WholeFrame
 from .locks import LOCK_COLUMNS, locks_frame
 
 __all__ = ["MigrationPlan", "PLAN_COLUMNS", "LOSS_COLUMNS", "OLD_CODE_COLUMNS", "sql_timeout"]
@@ -143,7 +143,8 @@ class MigrationPlan:
         between migrate and the deploy; backward: the code still running after a rollback): the ORM of the models
         as the migration state before the plan has them, run in the scratch copy of the schema once the plan ran
         there, in a transaction rolled back. Worked out when first asked, with locks() (starts Django once; on
-        PostgreSQL locks() brings it too); works is None where the scratch copy could not follow the plan.
+        PostgreSQL locks() brings it too); works is None where the scratch copy could not follow the plan. Its HTML
+        shows each error whole.
         """
         rows = self._watched(old_code=True)["old_code"]
-        return Frame(rows, columns=OLD_CODE_COLUMNS).astype({"works": "boolean"})
+        return WholeFrame(rows, columns=OLD_CODE_COLUMNS).astype({"works": "boolean"})

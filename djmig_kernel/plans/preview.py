@@ -4,16 +4,12 @@ import json
 
 import pandas as pd
 
-from ..display.html import count_phrase
+from ..display.forecast import lock_phrase, rows_phrase
 
 __all__ = ["HAZARDS", "hazards", "preview_text", "preview_json"]
 
 HAZARDS = ("data-loss", "blocking", "old-code")
 _CLIP = 60  # characters of a statement shown in the terminal's locks table
-
-
-def _rows(size):
-    return "rows unknown" if size is None else count_phrase(size, "row")
 
 
 def hazards(losses, locks, old_code=None):
@@ -26,16 +22,15 @@ def hazards(losses, locks, old_code=None):
     found = {}
     for row in losses.itertuples(index=False):
         what = f"table {row.table}" if row.column is None else f"column {row.table}.{row.column}"
-        found.setdefault("data-loss", []).append(f"drops {what} ({_rows(row.rows)})")
+        found.setdefault("data-loss", []).append(f"drops {what} ({rows_phrase(row.rows)})")
     for row in locks.itertuples(index=False):
         rows = None if pd.isna(row.rows) else int(row.rows)
         if row.blocks in ("reads and writes", "writes") and rows != 0:
-            copies = not pd.isna(row.rewrites) and bool(row.rewrites)
-            found.setdefault("blocking", []).append(
-                f"{row.migration}: locks {row.table} ({_rows(rows)}) against {row.blocks}"
-                f"{' while it copies it' if copies else ''}: {row.statement}")
+            copies, scans = (not pd.isna(flag) and bool(flag) for flag in (row.rewrites, row.scans))
+            phrase = lock_phrase(row.table, rows, row.lock, row.blocks, copies, scans)
+            found.setdefault("blocking", []).append(f"{row.migration}: {phrase}: {row.statement}")
     for row in (old_code.itertuples(index=False) if old_code is not None else ()):
-        if not row.works:
+        if not pd.isna(row.works) and not row.works:
             found.setdefault("old-code", []).append(f"{row.migration}: {row.model} {row.action} fails: {row.error}")
     return found
 

@@ -2,7 +2,7 @@
 
 import pandas as pd
 
-from djmig_kernel.display.frames import Frame
+from djmig_kernel.display.frames import Frame, WholeFrame
 
 
 def test_the_ledger_is_a_dataframe_shown_without_its_index(library):
@@ -24,3 +24,11 @@ def test_an_empty_table_says_so():
     assert repr(empty) == "id  title\n(no rows)"
     html = empty._repr_html_()
     assert "<th>id</th><th>title</th>" in html and ">(no rows)</td>" in html
+
+
+def test_a_whole_frame_cuts_no_cell_short_where_a_frame_does():
+    """old_code()'s errors are the database's own lines: its HTML shows them whole, where pandas cuts at 50."""
+    line = 'null value in column "name" of relation "app_author" violates not-null constraint'
+    assert "violates" not in Frame({"error": [line]})._repr_html_()
+    whole = WholeFrame({"action": ["create"], "error": [line]})
+    assert line in whole[["error"]]._repr_html_()

@@ -56,7 +56,7 @@ def _helpers():
     return {name: namespace[name] for name in ("locks", "attempt", "READ", "LOCKS")}
 
 
-def test_14_reads_the_lock_while_the_sql_is_held_open(pg_copy):
+def test_14_reads_the_lock_of_add_column(pg_copy):
     sb = pg_copy(own=True)
     sb.write_models("app", sb.models("app") + "\n    class Meta:\n        ordering = ['id']\n")
     sb.makemigrations("app", name="book_ordering")
@@ -67,7 +67,7 @@ def test_14_reads_the_lock_while_the_sql_is_held_open(pg_copy):
     assert answer(ex, answer_cell("14"), sb=sb, **helpers)[0].kind == UNANSWERED
     right, _ = answer(ex, ex.solution, sb=sb, **helpers)
     assert right.kind == RIGHT and "AccessExclusiveLock on app_book, so reads wait" in right.line, right.line
-    made = ex.reference.split("pages_sql")[0]
+    made = ex.reference.split("pages_locks")[0]
     verdict, ns = answer(ex, made + "mode, read_waits = 'ACCESS EXCLUSIVE', True", sb=sb, **helpers)
     assert told(verdict, "write it as pg_locks spells it"), verdict.line
     for code, hint in [  # the migration made, the prediction changed: measured once for the text of the migration

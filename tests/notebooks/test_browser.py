@@ -101,6 +101,15 @@ def test_notebook_06_runs_and_the_picker_migrates_by_keyboard(page, lab):
     height = preview.bounding_box()["height"]  # the preview keeps its height from one state to the next
     page.keyboard.press("Tab")
     assert page.evaluate(_FOCUS) == {**where, "tag": "button", "button": "Apply"}
+    # Forecast, after Apply, adds what each step would do to a live database, by keyboard too.
+    page.keyboard.press("Tab")
+    assert page.evaluate(_FOCUS) == {**where, "tag": "button", "button": "Forecast"}
+    page.keyboard.press("Enter")
+    page.wait_for_function("el => el.innerText.includes('On a live database: old code breaks at 1 step.')",
+                           arg=status.element_handle())
+    assert "old code can't create, read, update or delete app.Book: no such table: app_book" in preview.inner_text()
+    page.keyboard.press("Shift+Tab")
+    assert page.evaluate(_FOCUS) == {**where, "tag": "button", "button": "Apply"}
     page.keyboard.press("Enter")
     wait_for_status("Armed: ")
     assert "| app | 0003_book_year" in _ledger_text(picker), "the first Enter must not migrate"

@@ -7,6 +7,7 @@ import threading
 import pytest
 
 from djmig_kernel import MigrationPicker, PiecesView, Sandbox, replay
+from djmig_kernel.display.frames import WholeFrame
 from djmig_kernel.exceptions import UnknownAppError
 from djmig_kernel.notebook.walkthrough import BOOK_MODELS
 from projects import add_an_opaque_step_then_a_unique
@@ -430,3 +431,43 @@ def test_a_snapshot_keeps_what_the_picker_showed_at_that_moment(sb):
     assert "What the last step changed" in done._repr_html_() and "<img" not in done._repr_html_()
     # The first snapshot did not change when the picker moved on.
     assert repr(armed).startswith("migrate to [[X] 0002_added_Book_model ▾]  [Apply: drop the data]")
+
+
+def test_the_forecast_is_worked_out_when_asked_and_says_per_step_what_waits_and_what_breaks(sb):
+    """Choosing a target previews plan, SQL and data lost without asking what the plan does to a live database;
+    Forecast adds, per step, the lock that makes others wait on a table with rows and the old code that breaks,
+    as plan.locks() and plan.old_code() say them; choosing another target drops it."""
+    picker = MigrationPicker(sb, "app")
+    picker.target.value = "0002_added_Book_model"
+    assert picker.forecasts is None and "djmig-forecast" not in picker.preview
+    assert picker.plan._locks is None, "the preview asked for the locks before Forecast was clicked"
+    assert not picker.forecast.disabled
+    picker.forecast.click()
+
+    lines = {
+        "reviews.0001_initial": ["locks the database against writes while it changes reviews_review (1 row)",
+                                 "old code can't create, read, update or delete reviews.Review: "
+                                 "no such table: reviews_review"],
+        "app.0003_book_year": ["locks the database against writes while it reads every row of app_book (1 row)",
+                               "old code can't create, read, update or delete app.Book: table app_book has no "
+                               "column named year"],
+    }
+    assert picker.forecasts == lines
+    locks, old_code = picker.plan.locks(), picker.plan.old_code()
+    assert isinstance(old_code, WholeFrame)  # the database's error lines, shown whole
+    assert set(locks.loc[locks["blocks"] == "writes", "table"]) == {"reviews_review", "app_book"}
+    assert set(old_code.loc[~old_code["works"].astype(bool), "model"]) == {"reviews.Review", "app.Book"}
+    assert picker.status.endswith("On a live database: 2 steps make others wait and old code breaks at 2 steps.")
+    assert "On a live database: 2 steps" in picker.preview and lines["app.0003_book_year"][0] in picker.preview
+    assert repr(picker.snapshot()).splitlines()[2:] == [
+        "  1. unapply reviews.0001_initial: Undo Create model Review",
+        *(f"     {line}" for line in lines["reviews.0001_initial"]),
+        "  2. unapply app.0003_book_year: Undo Add field year to book",
+        *(f"     {line}" for line in lines["app.0003_book_year"]),
+    ]
+    assert sb.migrates == [] and app_ledger(sb) == ALL_APP  # a forecast changes nothing
+
+    picker.target.value = "zero"
+    assert picker.forecasts is None and "djmig-forecast" not in picker.preview
+    picker.target.value = "0003_book_year"  # nothing to do: nothing to forecast
+    assert picker.forecast.disabled

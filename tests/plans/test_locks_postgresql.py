@@ -19,6 +19,7 @@ import time
 import psycopg
 import pytest
 
+from djmig_kernel.display.forecast import step_forecasts
 from djmig_kernel.plans.locks import LOCK_COLUMNS
 from lockapp import LEAF, MODELS, OLD_MODELS, ROWS, add_app, kit_outcomes, orm_outcomes
 from pgfixtures import clone, copy_project, drop, psql
@@ -230,6 +231,11 @@ def test_old_code_is_what_the_old_models_orm_does_on_the_migrated_database(lk):
                                      if key[0] in {"lk.Item", "lk.Box"}}
     assert forward.loc[forward["action"] == "read", "error"].tolist() == [
         "column lk_item.code does not exist", 'relation "lk_box" does not exist']
+    # The picker's words for them, per step: the rewrite of a table with rows, the old code that breaks.
+    forecasts = step_forecasts(plan.locks(), forward)
+    assert forecasts["lk.0005_item_qty_bigint"] == ["locks lk_item (3 rows) against reads and writes while it copies it"]
+    assert forecasts["lk.0014_delete_box"][-1] == (
+        """old code can't create, read, update or delete lk.Box: relation "lk_box" does not exist""")
     backward = leaf.migration_plan("lk", "0001_initial").old_code()
     assert kit_outcomes(backward) == {key: works for key, works in orm_outcomes(first, MODELS).items()
                                       if key[0] == "lk.Item"}

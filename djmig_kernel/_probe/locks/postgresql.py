@@ -44,6 +44,11 @@ _TABLES = f"""SELECT r.oid::bigint, t.oid::bigint, t.relname::text, t.relfilenod
         AND d.refclassid = 'pg_class'::regclass AND d.deptype IN ('a', 'i')
   JOIN pg_class t ON t.oid = coalesce(i.indrelid, o.oid, d.refobjid, c.oid)
  WHERE t.relnamespace NOT IN {_SYSTEM}"""
+# _TABLES, as the locking session asks it at the end of its statement's transaction: it asks too that the
+# statistics of that transaction be flushed to shared memory once it ends (PostgreSQL flushes when the session
+# goes idle), so that the next statement's scan counters start at zero without a query of their own.
+_TABLES_AND_FLUSH = f"""{_TABLES}
+ UNION ALL SELECT NULL, NULL, NULL, NULL, NULL WHERE pg_stat_force_next_flush() IS NULL"""
 # Every table's name as the plan starts: the names the live database has (the shadow is its schema).
 _NAMES = (f"SELECT oid::bigint, relname::text FROM pg_class "
           f"WHERE relkind IN ('r', 'p') AND relnamespace NOT IN {_SYSTEM}")
@@ -81,6 +86,7 @@ class Watcher:
         self.seen = {}
         self._names = {}  # table oid -> its name as the plan starts (the live database's name)
         self._fresh = set()  # tables made in the transaction migrate runs the current step in
+        self._flushed = False  # the statistics flush was asked for in the last transaction
 
     def start(self, shadow):
         """Open the watcher's session on SHADOW's database; read every table's name there as the plan starts."""
@@ -115,8 +121,9 @@ class Watcher:
             if not atomic:  # migrate commits each statement of a non-atomic migration on its own
                 self._fresh = set()
             with shadow.cursor() as cursor:
-                # flushed to shared memory now (autocommit), the transaction's own scan counters start at zero
-                cursor.execute("SELECT pg_stat_force_next_flush()")
+                if not self._flushed:  # flushed to shared memory now (autocommit): the scan counters start at zero
+                    cursor.execute("SELECT pg_stat_force_next_flush()")
+                self._flushed = False
                 try:
                     with transaction.atomic(using=shadow.alias):
                         cursor.execute(statement)
@@ -131,8 +138,9 @@ class Watcher:
         """Return a row per table the open transaction of CURSOR's session locks: what the watcher sees."""
         locks = self._watch(_LOCKS, [self._pid])
         oids = sorted({oid for oid, _ in locks})
-        cursor.execute(_TABLES, [oids])
-        after = {oid: rest for oid, *rest in cursor.fetchall()}
+        cursor.execute(_TABLES_AND_FLUSH, [oids])
+        after = {oid: rest for oid, *rest in cursor.fetchall() if oid is not None}
+        self._flushed = True
         before = {oid: rest for oid, *rest in self._watch(_TABLES, [oids])}
         tables_before = {table: filenode for table, _name, filenode, _scans in before.values()}
         tables_after = {table: (name, filenode, scans) for table, name, filenode, scans in after.values()}

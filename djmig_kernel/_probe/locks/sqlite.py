@@ -22,38 +22,7 @@ own CREATE INDEX statements.
 
 import re
 
-_ID = r'(?:"(?:[^"]|"")+"|`[^`]+`|\[[^\]]+\]|[\w$]+)'
-_NAME = rf"(?:{_ID}\s*\.\s*)?({_ID})"  # a table or index name, its schema ("main".) left out
-_SHAPES = [
-    ("create", rf"CREATE\s+(?:TEMP\w*\s+)?TABLE\s+(?:IF\s+NOT\s+EXISTS\s+)?{_NAME}"),
-    ("index", rf"CREATE\s+(?:UNIQUE\s+)?INDEX\s+(?:IF\s+NOT\s+EXISTS\s+)?{_NAME}\s+ON\s+{_NAME}"),
-    ("drop_index", rf"DROP\s+INDEX\s+(?:IF\s+EXISTS\s+)?{_NAME}"),
-    ("drop", rf"DROP\s+TABLE\s+(?:IF\s+EXISTS\s+)?{_NAME}"),
-    ("rename", rf"ALTER\s+TABLE\s+{_NAME}\s+RENAME\s+TO\s+{_NAME}"),
-    ("alter", rf"ALTER\s+TABLE\s+{_NAME}\s+(\w+)"),
-    ("copy", rf"(?:INSERT|REPLACE)\s+(?:OR\s+\w+\s+)?INTO\s+{_NAME}.*?\bSELECT\b.*?\bFROM\s+{_NAME}"),
-    ("insert", rf"(?:INSERT|REPLACE)\s+(?:OR\s+\w+\s+)?INTO\s+{_NAME}"),
-    ("update", rf"UPDATE\s+(?:OR\s+\w+\s+)?{_NAME}"),
-    ("delete", rf"DELETE\s+FROM\s+{_NAME}"),
-]
-_SHAPES = [(kind, re.compile(r"\s*" + pattern, re.I | re.S)) for kind, pattern in _SHAPES]
-_READS = re.compile(r"\s*(?:SELECT|WITH|EXPLAIN|VALUES)\b|\s*PRAGMA\s+[\w.]+\s*(?:\(\s*[\w\"]*\s*\))?\s*;?\s*$", re.I)
-
-
-def _unquote(name):
-    if name[0] in '"`[':
-        return name[1:-1].replace('""', '"') if name[0] == '"' else name[1:-1]
-    return name
-
-
-def _shape(statement):
-    """Return (kind, [names]) of STATEMENT, or (None, []) for one this reader does not know."""
-    for kind, pattern in _SHAPES:
-        match = pattern.match(statement)
-        if match:
-            return kind, [_unquote(group) if kind != "alter" or i == 0 else group.upper()
-                          for i, group in enumerate(match.groups())]
-    return None, []
+from ..sqlshape import READS, shape
 
 
 class Reader:
@@ -78,7 +47,7 @@ class Reader:
 
     def read(self, migration, statements):
         """Keep the rows of each of MIGRATION's STATEMENTS (comments left out) under ``seen``."""
-        shapes = [_shape(statement) for statement in statements]
+        shapes = [shape(statement) for statement in statements]
         dropped = {names[0] for kind, names in shapes if kind == "drop"}
         renamed = {(names[0], names[1]) for kind, names in shapes if kind == "rename"}
         made = set()
@@ -95,7 +64,7 @@ class Reader:
     def _rows(self, kind, names, statement, made, dropped, renamed):
         """Return the rows of one statement; keep track of the tables it makes, renames and drops."""
         if kind is None:  # SQL of a RunSQL this reader does not know: it locks the database if it writes
-            return [self._row(None, not _READS.match(statement), origin=None)]
+            return [self._row(None, not READS.match(statement), origin=None)]
         if kind == "create":
             made.add(names[0])
             self._origin[names[0]] = None

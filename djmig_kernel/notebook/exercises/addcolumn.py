@@ -44,21 +44,14 @@ def _held(sb, statements):
 
 class AddColumnLock(Exercise):
     number, title = "14", "the lock of ADD COLUMN"
-    task = ("add pages to Book and make its migration (do not migrate), hold its SQL open in a transaction, "
-            "store the lock on app_book in mode and whether a read waits in read_waits, and roll back")
+    task = ("add pages to Book and make its migration (do not migrate), ask its plan's locks(), and store the "
+            "lock on app_book in mode and whether a read waits in read_waits")
     reference = '''sb.write_models("app", sb.models("app").replace(
     "    class Meta:", "    pages = models.PositiveIntegerField(null=True)\\n\\n    class Meta:"))
 sb.makemigrations("app", name="book_pages")
-pages_sql = [line for line in sb.migration_plan("app", "0008").sql()["app.0008_book_pages"]
-             if not line.startswith("--")]
-with sb.connect() as held:
-    held.execute("BEGIN")
-    for statement in pages_sql:
-        held.execute(statement)
-    held_locks = locks(sb)
-    mode = held_locks.loc[held_locks["relation"] == "app_book", "mode"].item()
-    read_waits = attempt(sb, READ) != "ran"
-    held.execute("ROLLBACK")
+pages_locks = sb.migration_plan("app", "0008").locks().set_index("table")
+mode = pages_locks.loc["app_book", "lock"]
+read_waits = pages_locks.loc["app_book", "blocks"] == "reads and writes"
 '''
 
     def begin(self, sb):
@@ -97,13 +90,14 @@ with sb.connect() as held:
         if mode != right_mode and mode.replace(" ", "").lower() in (right_mode.lower(), right_mode[:-4].lower()):
             raise Mistake(f"mode {mode!r}: write it as pg_locks spells it, one word ending in Lock")
         if mode == "ShareLock":
-            raise Mistake("ShareLock is what CREATE INDEX holds; ADD COLUMN holds another: read locks(sb) while "
-                          "the SQL is held open")
+            raise Mistake("ShareLock is what CREATE INDEX holds; ADD COLUMN holds another: read the lock column "
+                          "of the plan's locks() for app_book")
         if mode != right_mode:
-            raise Mistake(f"app_book's lock is not {mode!r}: read locks(sb) while the SQL is held open")
+            raise Mistake(f"app_book's lock is not {mode!r}: read the lock column of the plan's locks() for app_book")
         if not isinstance(waits, bool):
             raise Mistake(f"read_waits should be True or False (no quotes), not {waits!r}")
         if waits != right_waits:
-            raise Mistake(f"read_waits should be {right_waits}: try attempt(sb, READ) while the SQL is held open")
+            raise Mistake(f"read_waits should be {right_waits}: read the blocks column of the plan's locks() for "
+                          "app_book")
         return (f"ADD COLUMN holds {mode} on app_book, so reads {'wait' if waits else 'go on'} until it "
                 f"commits.")
