@@ -138,7 +138,7 @@ class RunAllAgain(pytest.Item):
 
 
 # The fixtures of the real projects (tests/conftest.py): what make test-fast leaves to make test.
-REAL_PROJECT = {"wagtail", "wagtail_copy", "project", "project_copy", "corpus_copy"}
+REAL_PROJECT = {"wagtail", "wagtail_copy", "project", "project_copy", "corpus_copy", "boxoffice"}
 
 # The files that take longest (pytest --durations=0, two workers), longest first. pytest-xdist's --dist
 # loadfile gives each worker a file at a time in collection order: started last, a long file runs on alone

@@ -3,7 +3,8 @@
     python benchmarks/run.py [--apps 25 --per-app 40] [--runs 3] [--only postgresql ...]
 
 Generates the projects it needs in a temporary folder (the 1,000-migration project
-takes a minute or two to migrate; Wagtail on a PostgreSQL server the kit starts, another), then prints one
+takes a minute or two to migrate; Wagtail on a PostgreSQL server the kit starts, another; the box office of
+large_app.py a minute on each database, and sqlmigrate of each of its 216 steps several), then prints one
 row per figure: the kit's time, the time of the Django command it stands for (for FourPieces on PostgreSQL:
 the same on SQLite), their ratio and the bound the ratio must stay within. Each time is the best of RUNS,
 kit and Django taking turns. Nothing here is a test: the suite has no timed assertions.
@@ -12,77 +13,19 @@ kit and Django taking turns. Nothing here is a test: the suite has no timed asse
 import argparse
 import contextlib
 import io
-import os
 import sys
 import tempfile
-import time
 from pathlib import Path
 
 from djmig_kernel import FourPieces, MigrationPicker
 from djmig_kernel.commands import warm
-from djmig_kernel.commands.runner import run
 from djmig_kernel import replay
+from large_app import measure_bigapp
 from project import generate
+from timing import Table, django, side_by_side
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "tests"))
 from projects import build_wagtail  # noqa: E402  (the test suite's own real project)
-
-
-def _timed(action, before=None):
-    if before:
-        before()
-    start = time.perf_counter()
-    action()
-    return time.perf_counter() - start
-
-
-def side_by_side(kit, theirs, runs, kit_before=None, their_before=None):
-    """Return the best times of KIT and THEIRS over RUNS rounds, the two taking turns in each round.
-
-    Taking turns keeps the machine's other load from favouring either side. The BEFORE
-    functions run, untimed, ahead of each timed call.
-    """
-    kit_times, their_times = [], []
-    for _ in range(runs):
-        kit_times.append(_timed(kit, kit_before))
-        their_times.append(_timed(theirs, their_before))
-    return min(kit_times), min(their_times)
-
-
-@contextlib.contextmanager
-def _cold():
-    """Start Python anew for the commands run meanwhile, as a terminal does (no fork server)."""
-    was = os.environ.get("DJMIG_FORK_SERVER")
-    os.environ["DJMIG_FORK_SERVER"] = "0"
-    try:
-        yield
-    finally:
-        if was is None:
-            del os.environ["DJMIG_FORK_SERVER"]
-        else:
-            os.environ["DJMIG_FORK_SERVER"] = was
-
-
-def django(sb, *args):
-    """Return a function that runs ``python manage.py ARGS...`` in SB, as a learner would in a terminal."""
-    def command():
-        with _cold():
-            result = run(["manage.py", *args], sb.path, 600)
-        assert result.returncode == 0, result.stderr
-    return command
-
-
-class Table:
-    """Rows of figures, printed as they come."""
-
-    def __init__(self):
-        print(f"{'figure':58} {'kit s':>7} {'Django s':>9} {'ratio':>6} {'bound':>6}")
-
-    def row(self, figure, kit, theirs, bound):
-        ratio = kit / theirs
-        verdict = "" if bound is None else ("ok" if ratio <= bound else "OVER")
-        print(f"{figure:58} {kit:7.3f} {theirs:9.3f} {ratio:6.2f} {bound or '':>6} {verdict}", flush=True)
-        return ratio
 
 
 def measure_project(table, root, apps, per_app, runs):
@@ -226,7 +169,7 @@ def measure_postgresql(table, root, on_sqlite, runs):
         sb.stop_database()
 
 
-PARTS = ("projects", "picker", "preview", "real", "postgresql", "locks")
+PARTS = ("projects", "picker", "preview", "real", "postgresql", "locks", "bigapp")
 
 
 def main():
@@ -254,6 +197,8 @@ def main():
             measure_postgresql(table, root / "real", on_sqlite, runs)
         if "locks" in parts:
             measure_locks(table, root, runs)
+        if "bigapp" in parts:
+            measure_bigapp(table, root, runs)
         if "projects" in parts:
             print("\ngrowth of the kit's time from the small project to the large one "
                   f"({options.per_app // max(1, options.per_app // 10)}x the migrations):")

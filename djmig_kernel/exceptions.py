@@ -40,6 +40,7 @@ __all__ = [
     "NothingFailedError",
     "last_error",
     "UnknownExerciseError",
+    "OwnCommandError",
 ]
 
 _ADDRESS = re.compile(r" at 0x[0-9a-fA-F]+")
@@ -269,3 +270,7 @@ class NothingFailedError(DjmigError, LookupError):
 
 class UnknownExerciseError(DjmigError, LookupError):
     """An exercise number no notebook has, or an exercise started on the wrong sandboxes."""
+
+
+class OwnCommandError(CommandError):
+    """A project's own management command (one that overrides Django's) refuses what the kit asked it."""

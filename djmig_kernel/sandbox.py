@@ -12,7 +12,7 @@ from .database.readers import DatabaseReaders
 from .database.schema import schema_frame
 from .drift.rows import check_frame
 from .plans.dag import MigrationDAG
-from .plans.plan import MigrationPlan
+from .plans.plan import MigrationPlan, sql_timeout
 from .project.appfiles import app_files
 from .project.files import migration_files_fingerprint
 from .project.folders import MARKER, SourceChange, app_folder, project_folder, write_models
@@ -116,30 +116,30 @@ class Sandbox(DatabaseReaders, DjangoCommands):
     def migration_plan(self, app, target, timeout=60, sql=False):
         """Return the MigrationPlan of ``migrate APP TARGET``. Starts Django; changes nothing.
 
-        Its SQL is computed when plan.sql() first asks (Django starts once more), or at
-        once, with SQL=True (in the same start on SQLite). On PostgreSQL the SQL is rehearsed in a
-        scratch copy of the schema, made for a plan with steps and removed after: a database on the
-        kit's own server, a throwaway server of the kit's for a learner's own (database/postgresql/shadow.py).
-        plan.locks() asks the probe once more (the SQL comes with it): there each statement is watched.
+        Its SQL is computed when plan.sql() first asks (Django starts once more), or at once, with SQL=True.
+        Its timeout grows with the plan (plans/plan.py sql_timeout): the SQL of a long plan may take as long as
+        migrate takes to run it. On PostgreSQL the SQL is rehearsed in a scratch copy of the schema, made for a
+        plan with steps and removed after, on a server the kit keeps for this process (database/postgresql/
+        shadow.py, shadowserver.py). plan.locks() asks the probe once more (the SQL comes with it): there each
+        statement is watched.
         """
         check_identifier(app, "app")
         if not sql:  # the probe reads the ledger alone: one reading, one state
-            return self._migration_plan(app, target, timeout, sql)
+            return self._migration_plan(app, target, timeout)
         # the plan and its SQL (the schema it is rehearsed on) read from one state of the database
-        return self.in_one_state(lambda: self._migration_plan(app, target, timeout, sql))
+        return self.in_one_state(lambda: self._with_sql(self._migration_plan(app, target, timeout)))
 
-    def _migration_plan(self, app, target, timeout, sql):
-        # On PostgreSQL the plan is asked first: one with no steps needs no scratch copy to rehearse in.
-        at_once = sql and not self._database().rehearses
-        answer = self._probe("plan", app, str(target), *(["--sql"] if at_once else []), timeout=timeout)
-        fetch = functools.partial(self._probe, "sql", app, answer["target"], timeout=timeout, shadow=True)
-        locks = functools.partial(self._probe, "locks", app, answer["target"], timeout=timeout, shadow=True)
-        plan = MigrationPlan(app, answer["target"], answer["steps"], answer["losses"], fetch, locks, self._database)
-        if at_once:
-            plan.add_sql(answer)
-        elif sql:
-            plan.sql()
+    @staticmethod
+    def _with_sql(plan):
+        plan.sql()
         return plan
+
+    def _migration_plan(self, app, target, timeout):
+        answer = self._probe("plan", app, str(target), timeout=timeout)
+        slow = sql_timeout(timeout, answer["steps"])
+        fetch = functools.partial(self._probe, "sql", app, answer["target"], timeout=slow, shadow=True)
+        locks = functools.partial(self._probe, "locks", app, answer["target"], timeout=slow, shadow=True)
+        return MigrationPlan(app, answer["target"], answer["steps"], answer["losses"], fetch, locks, self._database)
 
     def plan(self, app, target, timeout=60):
         """Return migration, direction, operation for each operation ``migrate APP TARGET`` runs."""

@@ -12,6 +12,7 @@ import pytest
 from IPython.core.interactiveshell import InteractiveShell
 
 from djmig_kernel import Sandbox
+from bigapp import build_boxoffice
 from corpus import BUILDERS
 from djmig_kernel.display.jupyter import GRAPHVIZ_HINT
 from helpers import CHROMIUM, missing
@@ -142,6 +143,13 @@ def project(request, tmp_path_factory):
     """A project of the corpus of real packages (tests/corpus.py), fully migrated: tests only read it."""
     name = request.param
     return Sandbox.open(_built(tmp_path_factory, f"corpus-{name}", BUILDERS[name]).parent / name)
+
+
+@pytest.fixture(scope="session")
+def boxoffice(tmp_path_factory):
+    """The box office (tests/bigapp.py): one app of 200 migrations and fifteen plugins, recorded as applied (migrate
+    --fake: Django's own apps' tables only, so that it builds in seconds); tests only read it."""
+    return Sandbox.open(_built(tmp_path_factory, "boxoffice", lambda root: build_boxoffice(root, fake=True)))
 
 
 @pytest.fixture(scope="session")

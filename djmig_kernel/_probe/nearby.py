@@ -1,29 +1,20 @@
 """The small project state a migration's schema operations need: what they touch, and its neighbours.
 
-A schema editor working on model M reads M, the models M points at (foreign keys,
-many-to-many targets and their through models, parents: to render them), and the
-models pointing at M (a rebuilt primary key or a renamed table changes their columns
-too), with what those point at in turn. Nothing else of the project is read, so this
-state renders in time proportional to the step, not to the project.
+A schema editor working on model M reads M, its parents and through models, the models M points at (a foreign
+key's column and constraint read their primary key and table: ``stubs``), and, where the step renames M or its
+table or changes a key field of M (a primary key, a unique field), the models pointing at M, whose columns and
+constraints follow. Nothing else of the project is read, so this state renders in time proportional to the
+step, not to the project: on an app whose dozens of models all point at a few hubs, a step on a hub renders the
+hub and the keys it points at, not every model pointing at it.
 """
 
 from django.db.migrations import operations as ops
 
+from .stubs import parents_and_throughs, reference, stubs
+
 # Django's own schema operations; what each touches is read from its attributes. Any
 # other operation (a package's own) may read any model: its step uses the whole state.
 _MODULE = "django.db.migrations.operations."
-
-
-def _reference(model, app, name=None):
-    """Return the (app, model) key a field or base reference MODEL names, or None."""
-    from django.db.migrations.utils import resolve_relation
-
-    if not isinstance(model, str) and not hasattr(model, "_meta"):
-        return None  # a plain Python mixin among the bases
-    try:
-        return resolve_relation(model, app, name)
-    except TypeError:
-        return None
 
 
 def _field_targets(field, app, name):
@@ -33,7 +24,7 @@ def _field_targets(field, app, name):
         return
     for model in (remote.model, getattr(remote, "through", None)):
         if model is not None:
-            key = _reference(model, app, name)
+            key = reference(model, app, name)
             if key:
                 yield key
 
@@ -66,12 +57,45 @@ def _operation_keys(operation, app):
     return keys
 
 
+def _referred(operation, app, field_of):
+    """Return the keys of the models OPERATION changes in a way the models pointing at them see: a renamed model
+    or table, a primary key or a unique field (a to_field target) altered, renamed, added or removed. Their
+    referrers' columns and constraints follow. FIELD_OF(key, name): the field as the migration has it so far.
+
+    Any other change (a plain column added, altered or dropped, a model made or deleted, an index, a
+    constraint) writes the same SQL whether those referrers are in the state or not.
+    """
+    if isinstance(operation, ops.SeparateDatabaseAndState):
+        return set().union(*(_referred(inner, app, field_of) for inner in operation.database_operations))
+    if isinstance(operation, ops.RenameModel):
+        return {(app, operation.old_name_lower), (app, operation.new_name_lower)}
+    if isinstance(operation, ops.AlterModelTable):
+        return {(app, operation.name_lower)}
+    if not isinstance(operation, ops.fields.FieldOperation):
+        return set()
+    key = (app, operation.model_name_lower)
+    old = None if isinstance(operation, ops.AddField) else field_of(key, operation.name)
+    if old is None and not isinstance(operation, ops.AddField):
+        return {key}  # a field the state does not know: its kind is not known here
+    fields = [field for field in (old, getattr(operation, "field", None)) if field is not None]
+    return {key} if any(field.primary_key or field.unique for field in fields) else set()
+
+
+def _follow(operation, app, fields):
+    """Record in FIELDS {(key, name): field} what OPERATION, a step of a migration, makes of a field."""
+    if isinstance(operation, (ops.AddField, ops.AlterField)):
+        fields[(app, operation.model_name_lower), operation.name] = operation.field
+    elif isinstance(operation, ops.RenameField):
+        key = (app, operation.model_name_lower)
+        fields[key, operation.new_name] = fields.pop((key, operation.old_name), None)
+
+
 def _targets(fields, bases, app, name):
     """Yield the keys of the models that FIELDS and BASES of model NAME of APP point at."""
     for field in fields:
         yield from _field_targets(field, app, name)
     for base in bases:
-        key = _reference(base, app)
+        key = reference(base, app)
         if key:
             yield key
 
@@ -96,34 +120,45 @@ class Nearby:
         self.moved(None)
 
     def keys(self, migration):
-        """Return the keys MIGRATION's operations touch and those pointing at them; None: any model."""
-        touched = set()
+        """Return the keys MIGRATION's operations touch, and those pointing at the ones whose referrers follow
+        (_referred); None: any model."""
+        touched, referred, fields = set(), set(), {}
+
+        def field_of(key, name):
+            if (key, name) in fields:
+                return fields[key, name]
+            return self.state.models[key].fields.get(name) if key in self.state.models else None
+
         for operation in migration.operations:
             keys = _operation_keys(operation, migration.app_label)
             if keys is None:
                 return None
             touched |= keys
-        return self.around(touched)
+            referred |= _referred(operation, migration.app_label, field_of)
+            _follow(operation, migration.app_label, fields)
+        return touched | self.around(referred)
 
     def around(self, keys):
         """Return KEYS and the keys of the models pointing at them."""
         return set(keys) | {key for target in keys for key in self._pointing.get(target, ())}
 
     def small_state(self, keys):
-        """Return a ProjectState of copies of the models KEYS and every model they point at."""
+        """Return a ProjectState of copies of the models KEYS, their parents and through models, and a stub of
+        every other model they point at (_stubs: what a foreign key's column and constraint read of it)."""
         from django.db.migrations.state import ProjectState
 
-        models, wanted, stack = self.state.models, set(), list(keys)
+        models, full, stack = self.state.models, set(), list(keys)
         while stack:
             key = stack.pop()
-            if key in wanted or key not in models:
+            if key in full or key not in models:
                 continue
-            wanted.add(key)
-            stack.extend(self._targets[key])
+            full.add(key)
+            stack.extend(parents_and_throughs(models[key]))
+        small = {key: models[key].clone() for key in full}
+        small.update(stubs(models, full))
         # Sorted: the order in which models are rendered is the order a renamed model's
         # related tables are rebuilt in (Django's executor follows hash order there).
-        return ProjectState(models={key: models[key].clone() for key in sorted(wanted)},
-                            real_apps=self.state.real_apps)
+        return ProjectState(models={key: small[key] for key in sorted(small)}, real_apps=self.state.real_apps)
 
     def moved(self, keys):
         """Read again what the models KEYS (None: all of them) point at, after the state moved on."""

@@ -1,17 +1,28 @@
 """The steps, operations and data losses of ``migrate APP NAME`` (``sql``: the SQL of each step)."""
 
-from . import losses, preflight, sql, target as target_
+from . import losses, owncommand, preflight, sql, target as target_
 
 
 def migrate_plan(executor, app, name):
-    """Return (target, [(migration, backwards)]) of ``migrate APP NAME``, or an error dict."""
+    """Return (target, [(migration, backwards)]) of ``migrate APP NAME``, or an error dict.
+
+    A project that overrides migrate is asked with its own command (owncommand.py): its plan, or its refusal.
+    """
+    from django.core.management.base import CommandError
+
     stop = preflight.error(executor, app)  # what stops migrate before it looks at its arguments
     if stop:
         return stop
     target = target_.resolve(executor.loader, app, name)
     if isinstance(target, dict):
         return target
-    return target, executor.migration_plan([target])
+    if not owncommand.overridden("migrate"):
+        return target, executor.migration_plan([target])
+    try:
+        return target, owncommand.own_plan(executor, app, name)
+    except (CommandError, SystemExit) as error:  # the project's migrate refuses: so would `manage.py migrate`
+        return {"error": "own-command", "app": app, "command": "migrate", "target": name,
+                "owner": owncommand.command_app("migrate"), "message": str(error) or type(error).__name__}
 
 
 def answer(executor, app, name, with_sql=False, shadow=None):

@@ -1,6 +1,7 @@
 """The probe client: ask the probe package inside a project's own Django, read its one JSON line, raise its errors."""
 
 from .. import _probe, exceptions as exc
+from ..exceptions import one_line
 from ..drift.words import inconsistent_fix
 from . import warm
 from .runner import answer_of, read_answer
@@ -55,6 +56,11 @@ def raise_probe_error(error, result=None):
             f"or create and register it with sb.startapp({app!r})",
             result=result,
         )
+    if kind == "own-command":
+        raise exc.OwnCommandError(
+            f"this project's own {error['command']} command (from {error['owner']}) refuses "
+            f"`migrate {app} {error['target']}`: {one_line(error['message'])}; so would `python manage.py migrate "
+            f"{app} {error['target']}`: ask whoever wrote that command, or choose another target", result=result)
     if kind == "unmigrated":
         raise exc.UnknownAppError(
             f"app {app!r} has no migrations yet; run sb.makemigrations({app!r}) first", result=result

@@ -1,6 +1,8 @@
 """Find the runs of plain migrations that a DAG drawing folds into one node each."""
 
-__all__ = ["fold", "fold_runs", "implied_edges", "FOLD_ABOVE", "MOST_BOXES", "SHORTEST_RUN"]
+import heapq
+
+__all__ = ["fold", "fold_runs", "whole_runs", "implied_edges", "FOLD_ABOVE", "MOST_BOXES", "SHORTEST_RUN"]
 
 FOLD_ABOVE = 40  # collapse="auto" folds only drawings of more nodes than this
 MOST_BOXES = 45  # a folded drawing of more boxes than this does not fit one screen: fold() folds tighter
@@ -109,8 +111,9 @@ def fold(dag, shown, highlight=(), collapse="auto"):
     edges stop keeping migrations apart (each is drawn to the node its migration is folded
     into) and highlighted migrations fold among themselves (a long plan is a run too), so
     that a real project's graph fits one screen; if that leaves more than MOST_BOXES (many small
-    apps: django-oscar's 21), squashes fold like other migrations and runs of two fold too. Each
-    app's leaves and current migration stay apart at every level. A folded drawing leaves out the
+    apps: django-oscar's 21), squashes fold like other migrations and runs of two fold too; if that still leaves
+    more (a large application's twenty apps, with merges of their own), each app's history folds across its
+    branches and merges (whole_runs). Each app's leaves and current migration stay apart at every level. A folded drawing leaves out the
     cross-app edges that the others imply: they change no order, and they are what makes a
     many-app drawing a thicket.
     """
@@ -122,4 +125,66 @@ def fold(dag, shown, highlight=(), collapse="auto"):
         runs = fold_runs(dag, shown, highlight, collapse, loose=True, implied=implied)
     if len(shown) - sum(len(run) - 1 for run in runs) > MOST_BOXES:
         runs = fold_runs(dag, shown, highlight, collapse, implied=implied, tight=True)
+    if len(shown) - sum(len(run) - 1 for run in runs) > MOST_BOXES:
+        runs = whole_runs(dag, shown, highlight, implied)
     return runs, implied
+
+
+def _in_order(parents, children, nodes):
+    """Return NODES parents first, in their given order where the graph leaves it open (Kahn's, with a heap)."""
+    index = {node: i for i, node in enumerate(nodes)}
+    waiting = {node: sum(1 for p in parents.get(node, ()) if p in index) for node in nodes}
+    ready = [i for node, i in index.items() if not waiting[node]]
+    heapq.heapify(ready)
+    order = []
+    while ready:
+        node = nodes[heapq.heappop(ready)]
+        order.append(node)
+        for child in children.get(node, ()):
+            if child in index:
+                waiting[child] -= 1
+                if not waiting[child]:
+                    heapq.heappush(ready, index[child])
+    return order
+
+
+def _comes_after(parents, node, run, rank):
+    """Return True if NODE follows a migration of RUN (RANK: each node's place in an order parents first)."""
+    first, stack, seen = rank[run[0]], [node], set()
+    members = set(run)
+    while stack:
+        here = stack.pop()
+        if here in members:
+            return True
+        if here not in seen and rank.get(here, -1) > first:
+            seen.add(here)
+            stack.extend(parents.get(here, ()))
+    return False
+
+
+def whole_runs(dag, shown, highlight, implied):
+    """Return the runs of the last level of folding: each app's migrations in order, across its branches and
+    merges, squashes too, each run of one applied status (and highlight) and 2 or more long.
+
+    An app's leaves and current migration still stay apart, and a run ends where a drawn edge would come back
+    into it from a migration that follows one of its own (a cycle). A large application's twenty apps, each
+    with merges or squashes of its own, are then two boxes each: what came before its current migration, and
+    that migration.
+    """
+    parents, children = dag.adjacency()
+    shown_set = set(shown)
+    keep = set(dag.leaf_nodes()) | {dag.current(app) for app in {n[0] for n in shown}}
+    order = _in_order(parents, children, list(shown))
+    rank = {node: i for i, node in enumerate(order)}
+    runs = {}  # app: its runs so far, the last one open
+    for node in order:
+        app_runs = runs.setdefault(node[0], [[]])
+        run = app_runs[-1]
+        drawn = [p for p in parents.get(node, ()) if p in shown_set and p not in run and (p, node) not in implied]
+        if run and (node in keep or (node in dag.applied) != (run[0] in dag.applied)
+                    or (node in highlight) != (run[0] in highlight)
+                    or any(_comes_after(parents, p, run, rank) for p in drawn)):
+            app_runs.append([])
+        if node not in keep:
+            app_runs[-1].append(node)
+    return [run for app in sorted(runs) for run in runs[app] if len(run) >= 2]

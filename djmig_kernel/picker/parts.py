@@ -64,14 +64,18 @@ class PreviewPane(widgets.HBox):
         super().__init__([self.text, self.dag], layout=widgets.Layout(
             flex_flow="row wrap", align_items="flex-start", grid_gap="8px"))
 
-    def show(self, graph, app, plan, losses, forecasts=None):
+    def show(self, graph, app, plan, losses, forecasts=None, sql=None):
         """Show PLAN of APP, which drops LOSSES (and FORECASTS, once asked), and GRAPH (a PickerGraph) with the
-        plan highlighted."""
-        self.html = preview_html(app, plan, losses, forecasts)
+        plan highlighted. SQL: plan.sql(), or None while it is being worked out (show_sql() adds it then)."""
+        self.show_sql(app, plan, losses, sql, forecasts)
+        self._draw(graph, plan.nodes)
+
+    def show_sql(self, app, plan, losses, sql, forecasts=None):
+        """Show PLAN of APP, which drops LOSSES, with its SQL (the drawing stays as show() drew it)."""
+        self.html = preview_html(app, plan, losses, forecasts, sql)
         name = html.escape(f"Preview of {manage_line('migrate', app, plan.target)}")
         self.text.value = (f"<div class='djmig-scroll' tabindex='0' role='region' aria-label='{name}'>"
                            f"{self.html}</div>")
-        self._draw(graph, plan.nodes)
 
     def clear(self, graph):
         """Show no plan, and GRAPH with nothing highlighted."""

@@ -53,19 +53,19 @@ def _lines(lines):
     return f"<ul class='djmig-waits' style='{_WAITS}'>{items}</ul>"
 
 
-def preview_html(app, plan, losses, forecasts=None):
+def preview_html(app, plan, losses, forecasts=None, sql=None):
     """Return the preview of PLAN for APP as HTML: the command, the data lost, then each step with its SQL.
 
     The data lost comes first, right under the command, so that no scrolling hides it. FORECASTS (once asked:
-    {"app.name": [lines]}, display.forecast.step_forecasts) add what each step does to a live database.
+    {"app.name": [lines]}, display.forecast.step_forecasts) add what each step does to a live database. SQL:
+    plan.sql(), or None while it is being worked out (each step then says so).
     """
-    sql = plan.sql()
     steps = "".join(
         f"<li><b>{html.escape(step['direction'])} {html.escape(step['migration'])}</b>"
         f"{' (irreversible)' if step['irreversible'] else ''}: "
         f"{html.escape('; '.join(step['operations']) or 'no operations')}"
         f"{_lines((forecasts or {}).get(step['migration']))}"
-        f"<pre>{html.escape(chr(10).join(sql[step['migration']]) or '-- no SQL')}</pre></li>"
+        f"<pre>{html.escape(_step_sql(sql, step['migration']))}</pre></li>"
         for step in plan.steps
     )
     if len(losses):
@@ -77,3 +77,12 @@ def preview_html(app, plan, losses, forecasts=None):
         lost += f"<div class='djmig-forecast' style='{_FORECAST}'>{html.escape(forecast_summary(forecasts))}</div>"
     command = html.escape(manage_line('migrate', app, plan.target))
     return f"<div><b>{command}</b></div>{lost}<div>Its steps, and the SQL each one runs:</div><ol>{steps}</ol>"
+
+
+def _step_sql(sql, migration):
+    if sql is None:
+        return WORKING
+    return chr(10).join(sql[migration]) or "-- no SQL"
+
+
+WORKING = "-- working out its SQL …"

@@ -178,7 +178,7 @@ class MigrationPicker(widgets.VBox):
             self._running.release()
         self._forecasts = forecasts
         self._apply.disarm()
-        self._preview.show(self._graph, self._app, self._plan, self._losses, forecasts)
+        self._preview.show(self._graph, self._app, self._plan, self._losses, forecasts, self._plan.sql())
         self._set_status(f"{plan_line(self._app, self._plan, self._losses)} {forecast_summary(forecasts)}")
 
     # -- steps -------------------------------------------------------------------
@@ -199,22 +199,28 @@ class MigrationPicker(widgets.VBox):
             self._set_status(f"{self._app} is at {target}: nothing to do. Choose another target to preview it.")
             self._enable(False)
             return
+        self._enable(False)
         try:
-            # the plan, its SQL and the rows it drops, read from one state of the database
-            plan, losses = self._sandbox.in_one_state(lambda: self._previewed(target))
+            # the plan, the rows it drops and its SQL, read from one state of the database
+            self._sandbox.in_one_state(lambda: self._previewed(target))
         except DjmigError as error:
-            self._preview.clear(self._graph)
-            self._set_status(f"Cannot preview: {error}", "djmig-error")
-            self._enable(False)
-            return
-        self._plan, self._losses = plan, losses
-        self._preview.show(self._graph, self._app, plan, self._losses)
-        self._enable(True)
-        self._set_status(plan_line(self._app, plan, self._losses))
+            if self._plan is None:
+                self._preview.clear(self._graph)
+                self._set_status(f"Cannot preview: {error}", "djmig-error")
+                return
+            # the plan and its losses stand (migrate can run it): only its SQL is missing
+            self._set_status(f"{plan_line(self._app, self._plan, self._losses)} Its SQL could not be worked out: "
+                             f"{error}", "djmig-error")
+        self._enable(self._plan is not None)
 
     def _previewed(self, target):
-        plan = self._sandbox.migration_plan(self._app, target, sql=True)
-        return plan, plan.data_loss(self._sandbox.row_counts)
+        """Show the plan to TARGET and what it drops at once, then its SQL when it comes (a step at a time in
+        Django, so it takes longer: on a large app, seconds)."""
+        plan = self._sandbox.migration_plan(self._app, target)
+        self._plan, self._losses = plan, plan.data_loss(self._sandbox.row_counts)
+        self._preview.show(self._graph, self._app, plan, self._losses)
+        self._set_status(plan_line(self._app, plan, self._losses))
+        self._preview.show_sql(self._app, plan, self._losses, plan.sql())
 
     def _enable(self, enabled):
         self._apply.disabled = self._forecast.disabled = not enabled

@@ -6,11 +6,20 @@ from .. import exceptions as exc
 from ..display.frames import Frame, WholeFrame
 from .locks import LOCK_COLUMNS, locks_frame
 
-__all__ = ["MigrationPlan", "PLAN_COLUMNS", "LOSS_COLUMNS", "OLD_CODE_COLUMNS"]
+__all__ = ["MigrationPlan", "PLAN_COLUMNS", "LOSS_COLUMNS", "OLD_CODE_COLUMNS", "sql_timeout"]
 
 PLAN_COLUMNS = ["migration", "direction", "operation"]
 LOSS_COLUMNS = ["table", "column", "rows"]
 OLD_CODE_COLUMNS = ["migration", "model", "action", "works", "error"]
+# The seconds a step of a plan may take to have its SQL worked out (and its locks watched): migrate itself spends
+# up to about a second a step on an app whose every state has dozens of models, and sqlmigrate of one migration
+# as long; what a plan's SQL may take grows with the plan, so that a plan migrate can run never times out.
+SECONDS_PER_STEP = 2
+
+
+def sql_timeout(timeout, steps):
+    """Return the timeout of the SQL (or the locks) of a plan of STEPS: TIMEOUT, or more for a long plan."""
+    return max(timeout, SECONDS_PER_STEP * len(steps))
 
 
 @dataclass

@@ -6,7 +6,7 @@ import pytest
 
 from djmig_kernel import render_dag
 from dags import chain, dag_of
-from djmig_kernel.display.fold import fold, fold_runs, implied_edges
+from djmig_kernel.display.fold import fold, fold_runs, implied_edges, whole_runs
 from djmig_kernel.display.jupyter import DOT_MIMETYPE
 
 
@@ -169,3 +169,68 @@ def test_a_drawing_the_loose_fold_brings_under_45_boxes_is_not_folded_tighter():
     dag = dag_of(*(chain(f"app{k:02d}", 3, applied=3) for k in range(14)))  # 42 nodes, 42 boxes loose
     runs, _ = fold(dag, dag.nodes)
     assert runs == []
+
+
+def _application():
+    """A large application's graph, 294 migrations in 20 apps: a main app of 196 with two merges and squashes,
+    fifteen plugins of 2 to 8 that depend on it along its history (the longer ones with a merge of their own),
+    and Django's own apps, the main app depending on auth."""
+    parts, extra = [], [(("auth", "0012"), ("main", "0001"))]
+    parts.append(chain("main", 196, applied=196))
+    for at in (50, 120):  # a branch beside 0050, merged by 0052
+        branch = ("main", f"{at:04d}b")
+        parts.append(([branch], [(("main", f"{at - 1:04d}"), branch), (branch, ("main", f"{at + 2:04d}"))], {branch}))
+    replaces = {("main", f"{at:04d}"): [("main", f"{at:04d}_{i}") for i in range(2)] for at in (10, 30, 80, 140)}
+    for app, count in (("contenttypes", 2), ("auth", 12), ("admin", 3), ("sessions", 1)):
+        parts.append(chain(app, count, applied=count))
+    for p in range(15):
+        app, count = f"plugin{p:02d}", 2 + (p * 5) % 7
+        parts.append(chain(app, count, applied=count))
+        extra += [(("main", f"{min(196, 10 + p * 12 + j * 9):04d}"), (app, f"{j:04d}")) for j in range(1, count + 1)]
+        if count >= 6:
+            branch = (app, "0003b")
+            parts.append(([branch], [((app, "0002"), branch), (branch, (app, "0005"))], {branch}))
+    return dag_of(*parts, extra_edges=extra, replaces=replaces)
+
+
+def _cycles(source):
+    """Return True if the drawn (visible) edges of a DOT SOURCE go round in a circle."""
+    edges = re.findall(r'^\s*"([^"]+)" -> "([^"]+)"(?! \[[^\]]*invis)', source, re.M)
+    graph = {}
+    for parent, child in edges:
+        graph.setdefault(parent, []).append(child)
+    state = {}
+
+    def visit(node):
+        state[node] = "open"
+        for child in graph.get(node, ()):
+            if state.get(child) == "open" or (child not in state and visit(child)):
+                return True
+        state[node] = "done"
+        return False
+    return any(node not in state and visit(node) for node in list(graph))
+
+
+def test_a_large_applications_twenty_apps_with_merges_fold_to_at_most_45_boxes():
+    """Folding runs of two and squashes leaves 77 boxes (each merge splits its app into five); the last level
+    folds each app's history across its branches and merges: what came before its current migration, then that."""
+    dag = _application()
+    implied = implied_edges(dag.adjacency()[0], dag.edges)
+    tight = fold_runs(dag, dag.nodes, implied=implied, tight=True)
+    assert len(dag.nodes) - sum(len(run) - 1 for run in tight) == 77
+    source = render_dag(dag).source
+    assert len(node_lines(source)) == 39 <= 45
+    assert '"main.0001" [label="197 migrations:\n0001\n… 0195"' in source  # with the branches
+    assert '"main.0196" [label="0196\n◀ current"' in source
+    assert all(f'"plugin{p:02d}.0001" [label=' in source for p in range(15)) and not _cycles(source)
+
+
+def test_the_last_level_never_folds_a_run_that_a_drawn_edge_leaves_and_comes_back_to():
+    """b.0001 depends on a.0002 and a.0004 on b.0001: a.0001 … a.0003 and a.0004 … a.0005 are two boxes, with
+    b between them; one box of a.0001 … a.0005 would be drawn before and after b."""
+    parts = [chain(f"app{k:02d}", 3, applied=3) for k in range(23)]  # 46 boxes at least: the last level folds
+    dag = dag_of(*parts, chain("a", 6, applied=6), chain("b", 2, applied=2),
+                 extra_edges=[(("a", "0002"), ("b", "0001")), (("b", "0001"), ("a", "0004"))])
+    runs = whole_runs(dag, dag.nodes, (), implied_edges(dag.adjacency()[0], dag.edges))
+    assert [("a", "0001"), ("a", "0002"), ("a", "0003")] in runs and [("a", "0004"), ("a", "0005")] in runs
+    assert not _cycles(render_dag(dag).source)

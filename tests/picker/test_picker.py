@@ -143,6 +143,29 @@ def test_preview_shows_plan_sql_losses_and_highlighted_dag_and_changes_nothing(s
     assert sb.db_path.read_bytes() == before and sb.migrates == []
 
 
+def test_a_preview_shows_the_plan_and_the_data_lost_first_and_the_sql_when_it_comes(sb):
+    """What the page has been sent when the SQL is asked for (on a large app it takes seconds): the plan, its
+    losses and the status line; then the same with the SQL."""
+    picker = MigrationPicker(sb, "app")
+    shown, when_sql_asked = [], []
+    picker._preview.text.observe(lambda change: shown.append(change["new"]), names="value")
+    plan_of = sb.migration_plan
+
+    def watched(*args, **kwargs):  # the real plan, whose SQL request notes what the page showed by then
+        plan = plan_of(*args, **kwargs)
+        fetch = plan.fetch_sql
+        plan.fetch_sql = lambda: (when_sql_asked.append((list(shown), picker.status)), fetch())[1]
+        return plan
+    sb.migration_plan = watched
+    picker.target.value = "0002_added_Book_model"
+    (before, status), = when_sql_asked
+    assert "unapply reviews.0001_initial" in before[-1] and "table reviews_review (1 row)" in before[-1]
+    assert before[-1].count("-- working out its SQL …") == 2 and "DROP TABLE" not in before[-1]
+    assert status.startswith("migrate app 0002_added_Book_model would unapply 2 migrations and drop table")
+    assert shown[-1].count("DROP TABLE &quot;reviews_review&quot;") == 1 and "working out" not in shown[-1]
+    assert picker.status == status and not picker.apply.disabled
+
+
 def test_the_data_lost_comes_first_in_a_preview_the_keyboard_can_scroll(sb):
     """The preview scrolls inside a box of fixed height: what a rollback drops is at its top, under the command,
     never below the steps and their SQL (for zero, app_author's one row came last, out of sight)."""

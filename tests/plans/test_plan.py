@@ -5,9 +5,10 @@ import sqlite3
 
 import pytest
 
-from djmig_kernel import DjmigError
+from djmig_kernel import DjmigError, MigrationPicker
+from djmig_kernel.exceptions import OwnCommandError
 from djmig_kernel.plans.plan import PLAN_COLUMNS
-from helpers import migration_file
+from helpers import SQUASHED, migration_file
 from oracles import assert_same_sql, django_plan, executor_sql, plan_rows
 from projects import add_an_opaque_step_then_a_unique, add_then_drop_unique_together
 from real.oracle import migrate_sql, statements
@@ -170,25 +171,21 @@ def test_a_step_whose_sql_cannot_be_computed_does_not_sink_the_plan(library):
         library.migrate("books", "0003")
 
 
+def _operation(name, description, forwards, preamble=""):
+    """Return the source of a package's own operation NAME, undone as it is done: FORWARDS is its body."""
+    body = "".join(f"        {line}\n" for line in forwards)
+    return (f"{preamble}\n\nclass {name}(migrations.operations.base.Operation):\n"
+            "    reduces_to_sql = True\n    reversible = True\n\n"
+            "    def state_forwards(self, app_label, state):\n        pass\n\n"
+            f"    def database_forwards(self, app_label, schema_editor, from_state, to_state):\n{body}\n"
+            "    database_backwards = database_forwards\n\n"
+            f"    def describe(self):\n        return {description!r}\n")
+
+
 # A package's own operation, which reads a model of another app: the kit cannot tell what it reads.
-_COUNT_AUTHORS = '''
-class CountAuthors(migrations.operations.base.Operation):
-    reduces_to_sql = True
-    reversible = True
-
-    def state_forwards(self, app_label, state):
-        pass
-
-    def database_forwards(self, app_label, schema_editor, from_state, to_state):
-        table = to_state.apps.get_model("authors", "Author")._meta.db_table
-        schema_editor.execute(f"SELECT COUNT(*) FROM {table}")
-
-    def database_backwards(self, app_label, schema_editor, from_state, to_state):
-        self.database_forwards(app_label, schema_editor, from_state, to_state)
-
-    def describe(self):
-        return "Count the authors"
-'''
+_COUNT_AUTHORS = _operation("CountAuthors", "Count the authors", [
+    'table = to_state.apps.get_model("authors", "Author")._meta.db_table',
+    'schema_editor.execute(f"SELECT COUNT(*) FROM {table}")'])
 
 
 @pytest.mark.parametrize("target", ["0003_merge", "0004_count"])
@@ -204,3 +201,84 @@ def test_a_packages_own_operation_gets_the_whole_state(library, target):
     sql = library.migration_plan("books", target).sql()
     assert 'SELECT COUNT(*) FROM authors_author' in "\n".join(sql["books.0004_count"])
     assert_same_sql(library.migration_plan("books", target), executor_sql(library, "books", target))
+
+
+# A package's own operation that takes its time to write its SQL (it looks the database over first).
+_SURVEY = _operation("Survey", "Survey the database", [
+    "if schema_editor.collect_sql:", "    time.sleep(0.3)", 'schema_editor.execute("SELECT 1")'], preamble="import time")
+
+
+def test_the_sql_of_a_long_plan_may_take_longer_than_the_plan_was_asked_with(library):
+    """A plan's SQL takes a while a step (on a large app, about as long as migrate takes to run it): asked with
+    a timeout that its plan keeps within, a long plan's SQL may take longer, never past what migrate needs."""
+    name = "0003_merge"
+    for index in range(4, 9):
+        migration = f"{index:04d}_survey"
+        (library.path / "books" / "migrations" / f"{migration}.py").write_text(
+            migration_file([("books", name)], "Survey()", preamble=_SURVEY))
+        name = migration
+    library.migrate("books")
+    library.graph()  # the warm probe is up: the plan is a question of milliseconds
+    plan = library.migration_plan("books", "0003_merge", timeout=1)
+    assert len(plan.steps) == 5
+    assert all(lines[-1] == "SELECT 1;" for lines in plan.sql().values())  # 1.5 s of surveys
+
+
+# A project's own migrate, as a team writes one to keep rollbacks out of its deploys.
+_NO_ROLLBACK = '''
+from django.core.management.base import CommandError
+from django.core.management.commands.migrate import Command as MigrateCommand
+
+
+class Command(MigrateCommand):
+    def handle(self, *args, **options):
+        if options["migration_name"] == "zero":
+            raise CommandError("no app goes back to zero here: write a migration that undoes what you need")
+        return super().handle(*args, **options)
+'''
+
+# One that moves the apps depending on authors to their leaves whenever authors moves forward (the plan changes).
+_DEPENDANTS_TOO = '''
+from django.core.management.commands.migrate import Command as MigrateCommand
+
+
+class Command(MigrateCommand):
+    def handle(self, *args, **options):
+        if options["app_label"] == "authors" and options["migration_name"] != "zero":
+            options["app_label"], options["migration_name"] = "books", None
+        return super().handle(*args, **options)
+'''
+
+
+def _own_migrate(sb, source):
+    folder = sb.path / "books" / "management" / "commands"
+    folder.mkdir(parents=True)
+    for init in (folder.parent / "__init__.py", folder / "__init__.py"):
+        init.write_text("")
+    (folder / "migrate.py").write_text(source)
+
+
+def test_a_projects_own_migrate_that_refuses_a_target_is_what_the_plan_says(library):
+    """The plan is the project's own migrate's, as `manage.py migrate` runs it: where it refuses, the kit says
+    so in its words, and the picker previews nothing to apply."""
+    _own_migrate(library, _NO_ROLLBACK)
+    refused = "this project's own migrate command (from books) refuses `migrate books zero`: no app goes back to zero"
+    with pytest.raises(OwnCommandError, match=re.escape(refused)):
+        library.plan("books", "zero")
+    with pytest.raises(DjmigError, match="no app goes back to zero here"):
+        library.manage("migrate", "books", "zero")
+    picker = MigrationPicker(library, "books")
+    picker.target.value = "zero"
+    assert picker.status.startswith(f"Cannot preview: {refused}") and picker.apply.disabled
+    assert plan_rows(library.plan("books", "0001_initial")) == django_plan(library, "books", "0001_initial")
+
+
+def test_a_projects_own_migrate_that_plans_otherwise_is_what_the_plan_and_its_sql_follow(library):
+    """Asked to move authors forward, the project's migrate moves books to its leaf too: so do the plan, the
+    data it drops and its SQL (Django's own plan has authors' squash alone)."""
+    _own_migrate(library, _DEPENDANTS_TOO)
+    library.migrate("authors", "zero")
+    plan = library.migration_plan("authors", SQUASHED[1])
+    assert plan_rows(plan.operations()) == django_plan(library, "authors", SQUASHED[1])
+    assert plan.nodes[0] == SQUASHED and {app for app, _ in plan.nodes} == {"authors", "books"}
+    assert list(plan.sql()) == [step["migration"] for step in plan.steps]

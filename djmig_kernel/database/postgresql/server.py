@@ -11,7 +11,7 @@ from pathlib import Path
 from ...exceptions import MissingDependencyError, ServerStartError
 from .errors import psycopg_module
 
-__all__ = ["start", "stop", "forget", "running", "alive", "admin", "settings", "settings_at", "bin_dir", "pgdata",
+__all__ = ["start", "stop", "forget", "running", "alive", "postmaster_pid", "admin", "settings", "settings_at", "bin_dir", "pgdata",
            "check_installed", "is_own", "use_in_settings", "DATA_DIR", "NAME", "USER", "ENGINE", "SETTINGS_SNIPPET"]
 
 DATA_DIR = ".pgdata"  # inside the project folder: the project carries its own database
@@ -93,6 +93,12 @@ def _postmaster(project):
         return int(lines[0]), lines[4].strip(), lines[3].strip(), lines[7].strip()
     except (OSError, IndexError, ValueError):
         return None
+
+
+def postmaster_pid(project):
+    """Return the pid of the server running in PROJECT's .pgdata (None if there is none)."""
+    info = _postmaster(project)
+    return info[0] if info else None
 
 
 def alive(pid):

@@ -1,22 +1,21 @@
 """Make a scratch PostgreSQL database holding a live database's schema only, where a plan's SQL is rehearsed."""
 
 import contextlib
+import hashlib
 import itertools
 import json
 import os
-import shutil
-import tempfile
-from pathlib import Path
 
 from ... import exceptions as exc
 from ...commands.runner import run
-from . import server
+from . import server, shadowserver
 from .errors import psycopg_module
 
 __all__ = ["shadow_argv", "shadow_settings", "PREFIX"]
 
-PREFIX = "djmig_shadow_"  # the scratch databases the kit makes on its own server: djmig_shadow_<pid>_<n>
+PREFIX = "djmig_shadow_"  # the scratch databases on the shadow server: djmig_shadow_<pid>_<n>, _t<digest> the kept
 _made = itertools.count()
+_templates = {}  # (host, port) of a shadow server: the database holding the last schema restored there
 _TIMEOUT = 120  # seconds for pg_dump or psql; a schema of thousands of tables dumps in a few
 
 
@@ -41,20 +40,20 @@ def shadow_argv(database, wanted=True):
 def shadow_settings(database):
     """Yield DATABASES settings of a scratch database holding DATABASE's schema, no rows; None if none can be made.
 
-    On the kit's own server it is a database of that server (djmig_shadow_<pid>_<n>); on a learner's own
-    server nothing is made: a private server of the kit's is started under /tmp/djmig-shadows-<uid>/. Either
-    is removed when the block ends. The schema is pg_dump's (--schema-only), so a role that may only SELECT
-    is enough; where pg_dump or the restore fails, there is no shadow (the SQL is collected live).
+    It is a database of this process's shadow server (shadowserver.py), copied from one holding the schema,
+    which is restored once for each new schema (_template), and dropped when the block ends; nothing is made on
+    the project's own server, the kit's or a learner's. The schema is pg_dump's (--schema-only), so a role
+    that may only SELECT is enough; where pg_dump or the restore fails, there is no shadow (the SQL is collected
+    live).
     """
     with contextlib.ExitStack() as cleanup:
         try:
             dump, search_path = _dump(database), _search_path(database)
-            place = _on_kit_server(database) if database.own else _private_server()
-            settings = cleanup.enter_context(place)
-            _restore(settings, dump, search_path)
+            settings = cleanup.enter_context(_copy(shadowserver.settings(), dump))
+            _settle(settings, search_path)
         except Exception:  # noqa: BLE001  (no shadow, for whatever reason: the SQL is collected live, as before)
             settings = None
-            cleanup.close()  # what was made is removed (quietly: see _on_kit_server, _private_server)
+            cleanup.close()  # what was made is removed (quietly: see _copy)
         yield settings
 
 
@@ -94,70 +93,65 @@ def _search_path(database):
 
 
 @contextlib.contextmanager
-def _on_kit_server(database):
-    """Yield the settings of a new empty database on the kit's own server of DATABASE; drop it afterwards.
-
-    Made as the server's superuser (local connections are trusted there). Scratch databases that a killed
-    process left behind (its pid no longer runs) are dropped first.
-    """
+def _copy(host, dump):
+    """Yield the settings of a new database holding DUMP on the shadow server whose settings are HOST; drop it
+    afterwards. It is a copy (CREATE DATABASE ... TEMPLATE) of the database _template keeps for DUMP."""
     sql = psycopg_module().sql
-    settings = server.settings_at(database.params.get("host") or "", database.params.get("port") or "5432",
-                                  f"{PREFIX}{os.getpid()}_{next(_made)}")
+    settings = {**host, "NAME": f"{PREFIX}{os.getpid()}_{next(_made)}"}
     with server.admin(settings) as admin:
-        for (name,) in admin.execute("SELECT datname FROM pg_database WHERE starts_with(datname, %s)", [PREFIX]):
-            pid = name[len(PREFIX):].split("_")[0]
-            if pid.isdigit() and int(pid) != os.getpid() and not server.alive(int(pid)):
-                admin.execute(sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(sql.Identifier(name)))
-        admin.execute(sql.SQL("CREATE DATABASE {} TEMPLATE template0").format(sql.Identifier(settings["NAME"])))
+        template = _template(admin, settings, dump)
+        admin.execute(sql.SQL("CREATE DATABASE {} TEMPLATE {}").format(
+            sql.Identifier(settings["NAME"]), sql.Identifier(template)))
     try:
         yield settings
-    finally:  # best effort, the answer stands: one left behind is dropped by the next shadow once this pid is gone
+    finally:  # best effort, the answer stands: the server goes at exit, and all in it
         with contextlib.suppress(Exception), server.admin(settings) as admin:
             admin.execute(sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(sql.Identifier(settings["NAME"])))
 
 
-def _shadows_folder():
-    """Return /tmp/djmig-shadows-<uid>/, made if missing: the private servers' folders, this user's only."""
-    uid = os.getuid() if hasattr(os, "getuid") else os.getlogin()
-    folder = Path(tempfile.gettempdir()) / f"djmig-shadows-{uid}"
-    # as root, pgserver runs the server as a user of its own, which must reach its data and socket
-    root = hasattr(os, "geteuid") and os.geteuid() == 0
-    folder.mkdir(mode=0o755 if root else 0o700, exist_ok=True)
-    return folder, root
-
-
-@contextlib.contextmanager
-def _private_server():
-    """Yield the settings of a database on a server of the kit's own, started for the block, then removed.
-
-    For a learner's own server, where the kit makes nothing: a throwaway server (socket only) in a folder
-    of /tmp/djmig-shadows-<uid>/, stopped and deleted afterwards.
-    """
-    parent, root = _shadows_folder()
-    folder = Path(tempfile.mkdtemp(prefix="shadow-", dir=parent))
+def _template(admin, settings, dump):
+    """Return the name of this process's database holding DUMP on the server of SETTINGS (ADMIN: a connection
+    there), restoring it first unless it is the one kept from the last time (one a server: an older one goes)."""
+    sql = psycopg_module().sql
+    server_key = (settings["HOST"], settings["PORT"])
+    name = f"{PREFIX}{os.getpid()}_t{_digest(dump)}"
+    kept = _templates.get(server_key)
+    if kept == name and admin.execute("SELECT 1 FROM pg_database WHERE datname = %s", [name]).fetchone():
+        return name
+    if kept:
+        admin.execute(sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(sql.Identifier(kept)))
+        del _templates[server_key]
+    admin.execute(sql.SQL("CREATE DATABASE {} TEMPLATE template0").format(sql.Identifier(name)))
     try:
-        if root:
-            folder.chmod(0o755)
-        settings = server.start(folder, name="shadow")
-        yield settings
-    finally:  # best effort, the answer stands
-        with contextlib.suppress(Exception):
-            server.stop(folder)
-            server.forget(folder)
-        shutil.rmtree(folder, ignore_errors=True)
+        _restore({**settings, "NAME": name}, dump)
+    except Exception:
+        admin.execute(sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(sql.Identifier(name)))
+        raise
+    _templates[server_key] = name
+    return name
 
 
-def _restore(settings, dump, search_path):
-    """Run DUMP in SETTINGS' database with psql; its connections then look tables up in SEARCH_PATH, as live ones do.
+def _digest(dump):
+    """Return a digest of the schema DUMP holds: the same for two dumps of one schema (pg_dump's \\restrict
+    and \\unrestrict lines carry a key of their own each time)."""
+    lines = (line for line in dump.splitlines() if not line.startswith(("\\restrict ", "\\unrestrict ")))
+    return hashlib.sha256("\n".join(lines).encode()).hexdigest()[:16]
 
-    pg_dump's own ``set_config('search_path', '', false)`` holds for the restoring session only: every name
-    in the dump is schema-qualified. The database's own search_path setting gives Django's connections the
-    live connections' schema.
-    """
+
+def _restore(settings, dump):
+    """Run DUMP in SETTINGS' database with psql, in one transaction: one commit for the thousands of statements
+    of a large schema, not one each. pg_dump's own ``set_config('search_path', '', false)`` holds for the
+    restoring session only: every name in the dump is schema-qualified."""
     params = {"dbname": settings["NAME"], "user": settings["USER"], "host": settings["HOST"], "port": settings["PORT"]}
-    _run("psql", params, ["-X", "-q", "-v", "ON_ERROR_STOP=1", "-f", "-"], stdin=dump)
-    if search_path:
-        sql = psycopg_module().sql
-        with server.admin(settings) as admin:
-            admin.execute(sql.SQL("ALTER DATABASE {} SET search_path TO {}").format(
-                sql.Identifier(settings["NAME"]), sql.SQL(", ").join(map(sql.Identifier, search_path))))
+    _run("psql", params, ["-X", "-q", "-1", "-v", "ON_ERROR_STOP=1", "-f", "-"], stdin=dump)
+
+
+def _settle(settings, search_path):
+    """Make the connections to SETTINGS' database look tables up in SEARCH_PATH, as the live ones do (a
+    database's own setting: a copy does not inherit it)."""
+    if not search_path:
+        return
+    sql = psycopg_module().sql
+    with server.admin(settings) as admin:
+        admin.execute(sql.SQL("ALTER DATABASE {} SET search_path TO {}").format(
+            sql.Identifier(settings["NAME"]), sql.SQL(", ").join(map(sql.Identifier, search_path))))

@@ -12,10 +12,12 @@ import re
 import shutil
 import subprocess
 import tempfile
+import time
 from pathlib import Path
 
 import pytest
 
+from djmig_kernel.database.postgresql import server, shadowserver
 from djmig_kernel.project.settings import register_app
 from helpers import migration_file
 from pgfixtures import password_role, psql
@@ -111,22 +113,48 @@ def _assert_migrate_runs(sb, shown):
                for line in shown["tiny.0003_not_unique"])
 
 
-def test_the_kits_server_rehearses_the_plan_in_a_scratch_database_it_then_drops(pg_copy, pg_settings):
-    """A scratch database left by a process that was killed (its pid runs no more) is dropped too. Rolled back
-    to zero afterwards, the plan's SQL is migrate's too."""
+def test_the_kits_server_gets_nothing_made_on_it_the_plan_is_rehearsed_on_the_shadow_server(pg_copy, pg_settings):
+    """The scratch database is a copy of one holding the schema on the process's shadow server, dropped after each
+    plan; the kit's own server (the project's data) gets none. Rolled back to zero afterwards, the plan's SQL is
+    migrate's too."""
     sb = _add_tiny(pg_copy(own=True))
     assert sb._database().own
-    gone = _dead_pid()
-    psql(pg_settings, f"CREATE DATABASE djmig_shadow_{gone}_0", db="postgres")
-    planted, before = f"djmig_shadow_{gone}_0", _databases(pg_settings)
+    before = _databases(pg_settings)
     shown = _shown(sb)
     assert _shown(sb, at_once=True) == shown
-    after = _databases(pg_settings)
-    assert planted not in after and {name for name in _ours(after ^ before) if name.startswith("djmig_shadow")} == set()
+    assert {name for name in _ours(_databases(pg_settings) ^ before) if name.startswith("djmig_shadow")} == set()
+    with server.admin(shadowserver.settings()) as admin:  # the copies are gone, the schema's database kept
+        names = [name for (name,) in admin.execute("SELECT datname FROM pg_database WHERE datname LIKE 'djmig%'")]
+    assert len(names) == 1 and names[0].startswith(f"djmig_shadow_{os.getpid()}_t"), names
     _assert_migrate_runs(sb, shown)
     back = {m: statements(lines) for m, lines in sb.migration_plan("tiny", "zero").sql().items()}
     ran, failed = migrate_sql(sb, "tiny", "zero")
     assert list(back) == STEPS[::-1] and not failed and back == ran
+
+
+def test_a_shadow_server_left_by_a_process_that_was_killed_is_stopped_and_removed(own_tmp):
+    """A kernel killed with its shadow server running leaves it behind (shadow-<its pid>-…): the next process that
+    starts one stops it and removes its folder; its own runs with fsync off (scratch data)."""
+    shadowserver.stop()
+    parent, _ = shadowserver.shadows_folder()
+    left = parent / f"shadow-{_dead_pid()}-left"
+    left.mkdir()
+    left.chmod(0o755)
+    server.start(left, name="postgres")
+    pid = server.postmaster_pid(left)
+    try:
+        settings = shadowserver.settings()
+        deadline = time.monotonic() + 10  # the postmaster goes a moment after its pid file
+        while server.alive(pid) and time.monotonic() < deadline:
+            time.sleep(0.05)
+        assert not left.exists() and not server.alive(pid)
+        with server.admin(settings) as admin:
+            assert admin.execute("SHOW fsync").fetchone() == ("off",)
+        shadowserver.stop()
+        assert _shadow_folders() == []
+    finally:
+        server.stop(left)
+        server.forget(left)
 
 
 def test_a_non_atomic_step_runs_in_the_shadow_as_migrate_runs_it(pg_copy, pg_settings):
@@ -202,13 +230,16 @@ def _learner(sb, settings):
 
 def test_a_learners_server_gets_nothing_made_on_it_the_shadow_is_a_private_server(pg_copy, pg_settings, own_tmp):
     """The learner's role may not create a database: a shadow made on their server would fail, and the step
-    would have no SQL. The kit's private shadow server is gone afterwards."""
+    would have no SQL. The process's shadow server is made in the temporary folder, and goes when it stops."""
+    shadowserver.stop()  # one an earlier test started is in that test's temporary folder
     sb = _add_tiny(pg_copy())
     with _learner(sb, pg_settings):
         before = _ours(_databases(pg_settings))
         shown = _shown(sb)
         assert _ours(_databases(pg_settings)) == before
-        assert (own_tmp / f"djmig-shadows-{os.getuid()}").is_dir() and _shadow_folders() == []  # made there, gone
+        assert [folder.name.split("-")[1] for folder in _shadow_folders()] == [str(os.getpid())]  # made there
+        shadowserver.stop()
+        assert _shadow_folders() == []  # and gone when the process ends
         _assert_migrate_runs(sb, shown)
 
 
