@@ -230,6 +230,7 @@ class Shadow:
                 with transaction.atomic(using=_ALIAS):
                     found = collect(self.connection, run=True)
                     transaction.set_rollback(True, using=_ALIAS)
+                self.watcher.ran_unwatched()  # its scans counted, not yet flushed: not the next statement's
         except Refused:
             found = collect(self.connection)
             self.drop()

@@ -104,6 +104,11 @@ class Watcher:
             forget(self.session)
             self.session = None
 
+    def ran_unwatched(self):
+        """Say that statements ran in the shadow since the last one watched (a step rehearsed, then rolled back):
+        their scans are not yet flushed, so the next statement's scan counters must be flushed before it runs."""
+        self._flushed = False
+
     def _watch(self, query, params):
         with self.session.connection.cursor() as cursor:
             cursor.execute(query, params)
