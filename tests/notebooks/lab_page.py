@@ -24,21 +24,24 @@ def close_notebooks(page):
     page.evaluate(_CLOSE_ALL)
 
 
-def open_and_run_all(page, lab, name):
-    """Open notebook NAME in JupyterLab and Run All, as a learner does; return Run All's own result and
-    [index, execution count] of every code cell (count null for a cell that did not run).
-
-    A page with JupyterLab loaded already (open_lab) opens it there, as a learner opens the next notebook,
-    in a fresh kernel; any other page loads JupyterLab on it."""
+def _open(page, lab, name, ready):
+    """Open notebook NAME in PAGE and wait until it is in front and READY (a JavaScript condition) holds. A page with
+    JupyterLab loaded already (open_lab) opens it there, as a learner opens the next notebook; any other page loads
+    JupyterLab on it."""
     if page.evaluate("() => Boolean(window.jupyterapp)"):
         page.evaluate("name => window.jupyterapp.commands.execute('docmanager:open', {path: name})", name)
     else:  # reset: a workspace with this notebook only, not the tabs of the notebooks opened before.
         page.goto(f"{lab['base']}/lab/tree/{name}?reset&token={lab['token']}")
-    page.wait_for_function(
-        "name => window.jupyterapp?.shell?.currentWidget?.context?.path === name"
-        " && window.jupyterapp.shell.currentWidget.sessionContext?.session?.kernel?.status === 'idle'",
-        arg=name,
-    )
+    page.wait_for_function(f"name => window.jupyterapp?.shell?.currentWidget?.context?.path === name && {ready}",
+                           arg=name)
+
+
+def open_and_run_all(page, lab, name):
+    """Open notebook NAME in JupyterLab and Run All, as a learner does; return Run All's own result and
+    [index, execution count] of every code cell (count null for a cell that did not run).
+
+    Opened as _open opens it, in a fresh kernel."""
+    _open(page, lab, name, "window.jupyterapp.shell.currentWidget.sessionContext?.session?.kernel?.status === 'idle'")
     # Run All alone. Its promise resolves true once every cell has run and replied ok; at the first error
     # reply (even from a cell tagged raises-exception) it resolves false at once and the cells still queued
     # lose their [*] while the kernel goes on running them, so it must resolve true. Then wait for the
@@ -149,12 +152,7 @@ def open_as_stored(page, lab, name):
     """Open notebook NAME in JupyterLab without running it, as a learner opens it; return how many of its code cells
     show outputs that the lab holds untrusted (and so shows otherwise than after a run: none, as the lab fixture
     trusts the notebooks)."""
-    if page.evaluate("() => Boolean(window.jupyterapp)"):
-        page.evaluate("name => window.jupyterapp.commands.execute('docmanager:open', {path: name})", name)
-    else:
-        page.goto(f"{lab['base']}/lab/tree/{name}?reset&token={lab['token']}")
-    page.wait_for_function("name => window.jupyterapp?.shell?.currentWidget?.context?.path === name"
-                           " && window.jupyterapp.shell.currentWidget.context.isReady", arg=name)
+    _open(page, lab, name, "window.jupyterapp.shell.currentWidget.context.isReady")
     return page.evaluate(_UNTRUSTED)
 
 
