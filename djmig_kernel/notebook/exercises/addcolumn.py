@@ -1,7 +1,6 @@
 """Notebook 14's exercise: the lock ADD COLUMN holds on PostgreSQL, and whether reads wait for it."""
 
-from .exercise import Exercise
-from .files import migration_names, new_migrations
+from .files import AddsMigrations
 from .verdict import Mistake, Unanswered
 
 __all__ = ["AddColumnLock"]
@@ -42,7 +41,7 @@ def _held(sb, statements):
     return min(modes, key=_STRENGTH.index) if modes else None, waits
 
 
-class AddColumnLock(Exercise):
+class AddColumnLock(AddsMigrations):
     number, title = "14", "the lock of ADD COLUMN"
     task = ("add pages to Book and make its migration (do not migrate), ask its plan's locks(), and store the "
             "lock on app_book in mode and whether a read waits in read_waits")
@@ -56,10 +55,10 @@ read_waits = pages_locks.loc["app_book", "blocks"] == "reads and writes"
 
     def begin(self, sb):
         self._truth = {}  # the text of a migration: its lock on app_book and whether a read waits, as measured
-        return migration_names(sb)
+        return super().begin(sb)
 
     def judge(self, answers, sb):
-        new = new_migrations(sb, self.start)
+        new = self.added(sb)
         mode, waits = answers.get("mode"), answers.get("read_waits")
         if not new and mode is None and waits is None:
             raise Unanswered(self.task)

@@ -4,8 +4,7 @@ import re
 
 import pandas as pd
 
-from .exercise import Exercise
-from .files import new_migrations, migration_names
+from .files import AddsMigrations
 from .verdict import Mistake, Unanswered
 
 __all__ = ["AddTolkien"]
@@ -13,7 +12,7 @@ __all__ = ["AddTolkien"]
 NAME = "J.R.R. Tolkien"
 
 
-class AddTolkien(Exercise):
+class AddTolkien(AddsMigrations):
     number, title = "11", "a data migration that adds a row"
     task = ("write 0006_add_tolkien (forward: create J.R.R. Tolkien; backward: delete him), migrate, roll back to "
             "0005 and store sb.table(\"app_author\") in after_rollback, then migrate forward again")
@@ -49,11 +48,8 @@ after_rollback = sb.table("app_author")
 again = sb.migrate("app")
 '''
 
-    def begin(self, sb):
-        return migration_names(sb)
-
     def judge(self, answers, sb):
-        new = new_migrations(sb, self.start)
+        new = self.added(sb)
         after = answers.get("after_rollback")
         if not new and after is None:
             raise Unanswered(self.task)

@@ -1,7 +1,6 @@
 """Notebook 12's exercise: a new column that old code can live with, its default in the database."""
 
-from .exercise import Exercise
-from .files import migration_names, new_migrations
+from .files import AddsMigrations
 from .verdict import Mistake, Unanswered
 
 __all__ = ["ColumnForOldCode"]
@@ -19,7 +18,7 @@ with transaction.atomic():
 """
 
 
-class ColumnForOldCode(Exercise):
+class ColumnForOldCode(AddsMigrations):
     number, title = "12", "a column old code can live with"
     task = ("add language = models.CharField(max_length=2, db_default=\"en\") to Book, make its migration, store "
             "its SQL (sqlmigrate's .stdout) in sql, and migrate")
@@ -30,11 +29,8 @@ sql = sb.manage("sqlmigrate", "app", "0014").stdout
 done = sb.migrate("app")
 '''
 
-    def begin(self, sb):
-        return migration_names(sb)
-
     def judge(self, answers, sb):
-        new = new_migrations(sb, self.start)
+        new = self.added(sb)
         sql = answers.get("sql")
         if not new and sql is None:
             raise Unanswered(self.task)

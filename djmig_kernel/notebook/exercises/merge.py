@@ -1,7 +1,6 @@
 """Notebook 09's exercise: two branches each add a field; bring the teammate's migration over and merge."""
 
-from .exercise import Exercise
-from .files import migration_names, new_migrations
+from .files import AddsMigrations, new_migrations
 from .verdict import Mistake, Unanswered
 
 __all__ = ["MergeBranches"]
@@ -13,7 +12,7 @@ def _adds(texts, field):
     return [name for name, text in texts.items() if f"name='{field}'" in text or f'name="{field}"' in text]
 
 
-class MergeBranches(Exercise):
+class MergeBranches(AddsMigrations):
     number, title = "09", "merge a third pair of branches"
     task = ("add born to Author in sb and country in a fresh teammate copy, each with its migration applied, "
             "then bring the teammate's file over, merge models.py and the migrations, and migrate")
@@ -37,11 +36,8 @@ merge = sb.manage("makemigrations", "--merge", answers=["y"])
 done = sb.migrate("app")
 '''
 
-    def begin(self, sb):
-        return migration_names(sb)
-
     def judge(self, answers, sb):
-        new = new_migrations(sb, self.start)
+        new = self.added(sb)
         if not new:
             raise Unanswered(self.task)
         if not _adds(new, OURS):
